@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs everything the demo and the tests need on a fresh Debian/Ubuntu machine (as root).
+# Idempotent: a second run only checks. Nothing here touches /etc/passwd or starts the
+# system smbd (tests start their own Samba on loopback).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+
+APT_PACKAGES=(
+  gcc libc6-dev                                   # stand-in netapi32 for the C# tests
+  mono-mcs mono-runtime mono-devel                # compile/run NetSession.cs as C# 5 against .NET 4.5
+  samba smbclient samba-common-bin libnss-wrapper # a real SMB server on loopback for tests and demo
+  python3 python3-venv                            # fallback interpreter on a machine without pyenv
+  git
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # Debian's policy-rc.d (or its absence in containers) must not start the system smbd.
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # If the package started the system daemons, stop them: tests use their own on loopback.
+  for svc in smbd nmbd samba-ad-dc; do
+    if command -v systemctl >/dev/null && systemctl is-active --quiet "$svc" 2>/dev/null; then
+      systemctl stop "$svc" || true
+    fi
+  done
+fi
+
+# Newest Python that ansible-core's current release supports (3.12+), else the system one.
+pick_python() {
+  # pyenv shims answer "command not found" for versions not selected, so each candidate must run.
+  for v in 3.13 3.12; do
+    for cand in "$HOME"/.pyenv/versions/"$v".*/bin/python "/usr/bin/python$v" "/usr/local/bin/python$v"; do
+      if [ -x "$cand" ] && "$cand" -c 'import venv' >/dev/null 2>&1; then echo "$cand"; return; fi
+    done
+  done
+  echo /usr/bin/python3
+}
+
+VENV="$ROOT/.venv"
+if [ ! -x "$VENV/bin/python" ]; then
+  PY="$(pick_python)"
+  echo "setup: creating $VENV with $PY"
+  "$PY" -m venv "$VENV"
+fi
+stamp="$VENV/.requirements.sha"
+want="$(cat requirements.txt tests/requirements.txt | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+  "$VENV/bin/python" -m pip install -q -r tests/requirements.txt
+  echo "$want" > "$stamp"
+fi
+echo "setup: ready ($("$VENV/bin/python" -V), $("$VENV/bin/ansible" --version | head -1))"
