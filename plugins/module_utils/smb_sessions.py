@@ -1,0 +1,352 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, lanman.smb contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Session normalisation and close planning for the agentless modules.
+
+The Windows modules do the same in C# (NetSession.cs: ClientName, AccountName, ClosePlanner).
+Both follow docs/developer/contract.md and are tested against the same vectors in
+tests/fixtures/close_planning_cases.json, so a playbook behaves the same on either path.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+
+SESS_GUEST = 0x1
+SESS_NOENCRYPTION = 0x2
+# Samba reports a brand-new session's age as (uint32)-1; treat "negative" ages as 0.
+WRAPPED_MINUS_ONE = 0xFFFFFFFF
+
+# The keys every module returns for a session, in this order (contract).
+RESULT_KEYS = (
+    'client', 'username', 'num_opens', 'active_seconds', 'idle_seconds',
+    'user_flags', 'is_guest', 'cleartext_password', 'client_type', 'transport',
+)
+
+SKIP_REASONS = (
+    'own_session', 'excluded_client', 'excluded_username', 'machine_account',
+    'idle_unknown', 'idle_below_threshold', 'pair_has_unselected_session',
+    'own_client', 'null_session_shares_client',
+)
+
+
+# ---------------------------------------------------------------- names
+
+def normalise_client(name):
+    r"""Return the display/match form of a client name.
+
+    ``\\10.0.0.5`` -> ``10.0.0.5``; ``\\[FE80::0:1%3]`` -> ``fe80::1%3``;
+    ``::ffff:10.0.0.5`` -> ``10.0.0.5``; host names keep their case.
+    """
+    if name is None:
+        return None
+    text = name.strip()
+    while text.startswith('\\'):
+        text = text[1:]
+    if text.startswith('[') and text.endswith(']'):
+        text = text[1:-1]
+    address, sep, zone = text.partition('%')
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return text
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ip) + (sep + zone if sep else '')
+
+
+def _client_key(name):
+    text = normalise_client(name)
+    if text is None:
+        return None
+    return text.rstrip('.').lower()
+
+
+def clients_match(a, b):
+    """True when two client names denote the same client (case-insensitive, normalised)."""
+    if a is None or b is None:
+        return False
+    return _client_key(a) == _client_key(b)
+
+
+def client_api_filter(name):
+    r"""The form MS-SRVS wants for a client filter: exactly one leading ``\\``, IPv6 in brackets."""
+    text = normalise_client(name)
+    if ':' in text.partition('%')[0]:
+        text = '[%s]' % text
+    return '\\\\' + text
+
+
+def account_part(name):
+    r"""``DOMAIN\user`` and ``user@domain`` -> ``user`` (sessions report names without a domain)."""
+    if name is None:
+        return None
+    text = name.strip()
+    if '\\' in text:
+        text = text.rsplit('\\', 1)[1]
+    elif '@' in text:
+        text = text.split('@', 1)[0]
+    return text
+
+
+def usernames_match(session_user, selector):
+    if session_user is None or selector is None:
+        return False
+    return account_part(session_user).lower() == account_part(selector).lower()
+
+
+def is_null_session(username):
+    return username is None or username == ''
+
+
+def is_machine_account(username):
+    return not is_null_session(username) and username.endswith('$')
+
+
+# ---------------------------------------------------------------- sessions
+
+def _clamp_seconds(value):
+    if value is None:
+        return None
+    value = int(value)
+    if value >= WRAPPED_MINUS_ONE or value < 0:
+        return 0
+    return value
+
+
+class Session:
+    """One enumerated session: normalised fields plus the server's raw client spelling."""
+
+    __slots__ = ('raw_client', 'client', 'username', 'num_opens', 'active_seconds',
+                 'idle_seconds', 'user_flags', 'client_type', 'transport', 'level')
+
+    def __init__(self, raw_client, username=None, num_opens=None, active_seconds=None,
+                 idle_seconds=None, user_flags=None, client_type=None, transport=None, level=None):
+        self.raw_client = raw_client
+        self.client = normalise_client(raw_client)
+        self.username = username
+        self.num_opens = num_opens
+        self.active_seconds = _clamp_seconds(active_seconds)
+        self.idle_seconds = _clamp_seconds(idle_seconds)
+        self.user_flags = user_flags
+        self.client_type = client_type
+        self.transport = transport
+        self.level = level
+
+    @classmethod
+    def from_wire(cls, entry, level):
+        """Build from a srvsvc entry dict (keys cname, username, num_opens, time, idle_time,
+        user_flags, cltype_name, transport; None where the level lacks the field)."""
+        username = entry.get('username')
+        if username is None and level != 0:
+            username = ''  # a NULL pointer at a level that has names is a null session
+        return cls(
+            raw_client=entry.get('cname') or '',
+            username=username,
+            num_opens=entry.get('num_opens'),
+            active_seconds=entry.get('time'),
+            idle_seconds=entry.get('idle_time'),
+            user_flags=entry.get('user_flags'),
+            client_type=entry.get('cltype_name'),
+            transport=entry.get('transport'),
+            level=level,
+        )
+
+    def to_result(self):
+        flags = self.user_flags
+        return {
+            'client': self.client,
+            'username': self.username,
+            'num_opens': self.num_opens,
+            'active_seconds': self.active_seconds,
+            'idle_seconds': self.idle_seconds,
+            'user_flags': flags,
+            'is_guest': None if flags is None else bool(flags & SESS_GUEST),
+            'cleartext_password': None if flags is None else bool(flags & SESS_NOENCRYPTION),
+            'client_type': self.client_type,
+            'transport': self.transport,
+        }
+
+    def pair_key(self):
+        user = '' if is_null_session(self.username) else account_part(self.username).lower()
+        return (_client_key(self.client), user)
+
+    def diff_entry(self):
+        user = '(anonymous)' if is_null_session(self.username) else self.username
+        return '%s@%s' % (user, self.client)
+
+    def __repr__(self):
+        return 'Session(%r, %r, idle=%r)' % (self.raw_client, self.username, self.idle_seconds)
+
+
+def filter_sessions(sessions, clients=None, usernames=None):
+    """Apply client/username filters locally (Samba ignores the wire filters)."""
+    return [s for s in sessions if _matches_selectors(s, clients, usernames)]
+
+
+def _matches_selectors(session, clients, usernames):
+    if clients and not any(clients_match(session.client, c) for c in clients):
+        return False
+    if usernames and not any(usernames_match(session.username, u) for u in usernames):
+        return False
+    return True
+
+
+def diff_entries(sessions):
+    return sorted(s.diff_entry() for s in sessions)
+
+
+# ---------------------------------------------------------------- planning
+
+class SelectionError(ValueError):
+    """The selection cannot be planned; ``code`` is stable for tests and callers."""
+
+    def __init__(self, code, message):
+        super(SelectionError, self).__init__(message)
+        self.code = code
+
+
+class CloseSelection:
+    def __init__(self, client=None, username=None, min_idle_seconds=None, exclude_client=None,
+                 exclude_username=None, all=False, own_client=None, own_username=None):
+        self.client = list(client or [])
+        self.username = list(username or [])
+        self.min_idle_seconds = min_idle_seconds
+        self.exclude_client = list(exclude_client or [])
+        self.exclude_username = list(exclude_username or [])
+        self.all = bool(all)
+        self.own_client = list(own_client or [])
+        self.own_username = own_username
+
+
+class CloseTarget:
+    """One NetSessionDel call: ``username`` None means every session from the client."""
+
+    def __init__(self, client, raw_client, username, sessions):
+        self.client = client
+        self.raw_client = raw_client
+        self.username = username
+        self.sessions = sessions
+
+    def to_result(self):
+        return {'client': self.client, 'username': self.username}
+
+
+class SkippedSession:
+    def __init__(self, session, reason):
+        self.session = session
+        self.reason = reason
+
+    def to_result(self):
+        result = self.session.to_result()
+        result['reason'] = self.reason
+        return result
+
+
+class ClosePlan:
+    def __init__(self, targets, skipped):
+        self.targets = targets
+        self.skipped = skipped
+
+    @property
+    def sessions_to_close(self):
+        return [s for t in self.targets for s in t.sessions]
+
+
+def _any_client(session, names):
+    return any(clients_match(session.client, n) for n in names)
+
+
+def _any_user(session, names):
+    return any(usernames_match(session.username, n) for n in names)
+
+
+def _individual_reason(session, sel):
+    """First reason that keeps a candidate session open, or None when it is selected."""
+    # Unknown own user (e.g. Kerberos without a name): every session from our address may be ours.
+    if _any_client(session, sel.own_client) and (
+            sel.own_username is None or usernames_match(session.username, sel.own_username)):
+        return 'own_session'
+    if _any_client(session, sel.exclude_client):
+        return 'excluded_client'
+    if _any_user(session, sel.exclude_username):
+        return 'excluded_username'
+    if is_machine_account(session.username) and not _any_user(session, sel.username):
+        return 'machine_account'
+    if sel.min_idle_seconds is not None:
+        if session.idle_seconds is None:
+            return 'idle_unknown'
+        if session.idle_seconds < sel.min_idle_seconds:
+            return 'idle_below_threshold'
+    return None
+
+
+def plan_close(sessions, selection):
+    """Decide which NetSessionDel calls to make; see docs/developer/contract.md."""
+    sel = selection
+    if not sel.client and not sel.username and not sel.all:
+        raise SelectionError(
+            'no_selector',
+            'No sessions selected: give client and/or username, or set all=true to close '
+            'every session (optionally limited by min_idle_seconds and the exclude options).')
+
+    reasons = {}   # id(session) -> reason, for skipped candidates
+    selected = []  # candidate sessions still to close, input order
+    for session in sessions:
+        if not _matches_selectors(session, sel.client, sel.username):
+            continue
+        reason = _individual_reason(session, sel)
+        if reason:
+            reasons[id(session)] = reason
+        else:
+            selected.append(session)
+
+    # A pair closes all of its sessions: close it only when every one of them is selected.
+    selected_ids = set(id(s) for s in selected)
+    by_pair = {}
+    for session in sessions:
+        by_pair.setdefault(session.pair_key(), []).append(session)
+    for session in list(selected):
+        if is_null_session(session.username):
+            continue
+        if not all(id(s) in selected_ids for s in by_pair[session.pair_key()]):
+            reasons[id(session)] = 'pair_has_unselected_session'
+    selected = [s for s in selected if id(s) not in reasons]
+    selected_ids = set(id(s) for s in selected)
+
+    # A null session can only go with a client-wide close, which takes every session of
+    # that client: allowed only when all of them are selected and the client is not us.
+    client_wide = set()
+    for session in selected:
+        if not is_null_session(session.username):
+            continue
+        key = session.pair_key()[0]
+        if _any_client(session, sel.own_client):
+            reasons[id(session)] = 'own_client'
+        elif all(id(s) in selected_ids for s in sessions if s.pair_key()[0] == key):
+            client_wide.add(key)
+        else:
+            reasons[id(session)] = 'null_session_shares_client'
+    selected = [s for s in selected if id(s) not in reasons]
+
+    targets = []
+    target_by_key = {}
+    for session in selected:
+        client_key = session.pair_key()[0]
+        if client_key in client_wide:
+            key = (client_key, None)
+            username = None
+        else:
+            key = session.pair_key()
+            username = session.username
+        target = target_by_key.get(key)
+        if target is None:
+            target = CloseTarget(session.client, session.raw_client, username, [])
+            target_by_key[key] = target
+            targets.append(target)
+        target.sessions.append(session)
+
+    skipped = [SkippedSession(s, reasons[id(s)]) for s in sessions if id(s) in reasons]
+    return ClosePlan(targets, skipped)
