@@ -1,0 +1,134 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, lanman.smb contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Connection-oriented DCE/RPC PDUs (C706 ch. 12, MS-RPCE 2.2.2) over a message pipe.
+
+Just bind and request/response without RPC-level auth: the SMB session underneath
+authenticates, signs and (optionally) encrypts. ``transact`` reassembles multi-fragment
+responses with hard caps on fragment count and total size.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import struct
+import uuid
+
+PTYPE_REQUEST = 0
+PTYPE_RESPONSE = 2
+PTYPE_FAULT = 3
+PTYPE_BIND = 11
+PTYPE_BIND_ACK = 12
+PTYPE_BIND_NAK = 13
+PFC_FIRST_FRAG = 0x01
+PFC_LAST_FRAG = 0x02
+
+NDR_SYNTAX = (uuid.UUID('8a885d04-1ceb-11c9-9fe8-08002b104860'), 2, 0)
+MAX_FRAG = 4280
+# A session list of 100,000 entries at level 502 is well under this; anything bigger is hostile.
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+
+_HEADER = struct.Struct('<BBBB4sHHI')
+_DREP_LE = b'\x10\x00\x00\x00'
+
+FAULT_NAMES = {
+    0x1c010003: 'nca_s_unk_if (interface not supported)',
+    0x1c010002: 'nca_s_op_rng_error (operation not supported)',
+    0x00000005: 'access denied',
+    0x1c00001a: 'nca_s_proto_error',
+    0x000006f7: 'RPC_X_BAD_STUB_DATA',
+}
+
+
+class RpcProtocolError(Exception):
+    """The server broke the DCE/RPC protocol or answered with a fault."""
+
+
+def _header(ptype, body_len, call_id, flags=PFC_FIRST_FRAG | PFC_LAST_FRAG):
+    return _HEADER.pack(5, 0, ptype, flags, _DREP_LE, _HEADER.size + body_len, 0, call_id)
+
+
+def bind_pdu(interface, call_id=1):
+    if_uuid, if_major, if_minor = interface
+    body = struct.pack('<HHI', MAX_FRAG, MAX_FRAG, 0)
+    body += struct.pack('<BBH', 1, 0, 0)                    # one presentation context
+    body += struct.pack('<HBB', 0, 1, 0)                    # context id 0, one transfer syntax
+    body += if_uuid.bytes_le + struct.pack('<HH', if_major, if_minor)
+    body += NDR_SYNTAX[0].bytes_le + struct.pack('<I', NDR_SYNTAX[1])
+    return _header(PTYPE_BIND, len(body), call_id) + body
+
+
+def request_pdu(opnum, stub, call_id):
+    body = struct.pack('<IHH', len(stub), 0, opnum) + stub
+    return _header(PTYPE_REQUEST, len(body), call_id) + body
+
+
+def parse_header(data):
+    if len(data) < _HEADER.size:
+        raise RpcProtocolError('short DCE/RPC PDU (%d bytes)' % len(data))
+    vers, minor, ptype, flags, drep, frag_len, auth_len, call_id = _HEADER.unpack_from(data)
+    if vers != 5 or minor not in (0, 1):
+        raise RpcProtocolError('not a DCE/RPC v5 PDU (version %d.%d)' % (vers, minor))
+    if drep[0] & 0xF0 != 0x10:
+        raise RpcProtocolError('big-endian DCE/RPC data representation is not supported')
+    if frag_len != len(data) or frag_len < _HEADER.size + auth_len:
+        raise RpcProtocolError('PDU length %d does not match the %d bytes received' % (frag_len, len(data)))
+    return ptype, flags, call_id, auth_len
+
+
+def check_bind_ack(data):
+    ptype = parse_header(data)[0]
+    if ptype == PTYPE_BIND_NAK:
+        raise RpcProtocolError('the server refused the srvsvc interface (bind_nak)')
+    if ptype != PTYPE_BIND_ACK:
+        raise RpcProtocolError('expected bind_ack, got PDU type %d' % ptype)
+    pos = _HEADER.size + 8
+    if len(data) < pos + 2:
+        raise RpcProtocolError('truncated bind_ack')
+    sec_len = struct.unpack_from('<H', data, pos)[0]
+    pos += 2 + sec_len
+    pos += (-pos) % 4
+    if len(data) < pos + 8:
+        raise RpcProtocolError('truncated bind_ack result list')
+    n_results = data[pos]
+    result, reason = struct.unpack_from('<HH', data, pos + 4)
+    if n_results < 1 or result != 0:
+        raise RpcProtocolError('the server rejected the presentation context (result %d, reason %d)'
+                               % (result, reason))
+
+
+def response_stub(fragment, call_id):
+    """Stub data of one response fragment, and whether it is the last one."""
+    ptype, flags, got_call_id, auth_len = parse_header(fragment)
+    if ptype == PTYPE_FAULT:
+        status = struct.unpack_from('<I', fragment, _HEADER.size + 8)[0] if len(fragment) >= 28 else 0
+        raise RpcProtocolError('the server answered with a DCE/RPC fault: %s (0x%08x)'
+                               % (FAULT_NAMES.get(status, 'unknown fault'), status))
+    if ptype != PTYPE_RESPONSE:
+        raise RpcProtocolError('expected a response PDU, got type %d' % ptype)
+    if got_call_id != call_id:
+        raise RpcProtocolError('response for call %d while waiting for call %d' % (got_call_id, call_id))
+    end = len(fragment) - (auth_len + 8 if auth_len else 0)
+    if end < _HEADER.size + 8:
+        raise RpcProtocolError('truncated response PDU')
+    return fragment[_HEADER.size + 8:end], bool(flags & PFC_LAST_FRAG)
+
+
+def transact(pipe, opnum, stub, call_id):
+    """Send one request over ``pipe`` (write/read callables) and return the whole stub."""
+    pdu = request_pdu(opnum, stub, call_id)
+    if len(pdu) > MAX_FRAG:
+        raise RpcProtocolError('request of %d bytes exceeds one fragment' % len(pdu))
+    parts = []
+    size = 0
+    fragment = pipe.transceive(pdu)
+    while True:
+        data, last = response_stub(fragment, call_id)
+        size += len(data)
+        if size > MAX_RESPONSE_BYTES:
+            raise RpcProtocolError('response larger than %d bytes: refusing it' % MAX_RESPONSE_BYTES)
+        parts.append(data)
+        if last:
+            return b''.join(parts)
+        fragment = pipe.read_fragment()
