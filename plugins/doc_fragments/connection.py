@@ -1,0 +1,59 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, lanman.smb contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    """SMB connection options of the agentless modules (lanman.smb.connection)."""
+
+    DOCUMENTATION = r'''
+options:
+  server:
+    description:
+      - Host name or address of the SMB server whose sessions are listed or closed.
+      - The module connects from wherever it runs (usually the controller with C(delegate_to=localhost))
+        to this server over SMB and calls MS-SRVS on its C(\PIPE\srvsvc).
+    type: str
+    required: true
+  port:
+    description:
+      - TCP port of the SMB server.
+    type: int
+    default: 445
+  auth_username:
+    description:
+      - Account to authenticate as, C(user), C(DOMAIN\user) or C(user@REALM).
+      - Listing needs Administrators or Server Operators on the server (Samba - BUILTIN\Administrators);
+        closing needs Administrators or Server Operators (Samba - root or Domain Admins).
+      - Omit with O(auth_protocol=kerberos) to use the current Kerberos ticket.
+      - Falls back to the E(SMB_USERNAME) environment variable.
+    type: str
+  auth_password:
+    description:
+      - Password of O(auth_username). Never logged.
+      - Falls back to the E(SMB_PASSWORD) environment variable.
+    type: str
+  auth_protocol:
+    description:
+      - Authentication protocol. V(negotiate) tries Kerberos and falls back to NTLM.
+    type: str
+    choices: [negotiate, kerberos, ntlm]
+    default: negotiate
+  require_encryption:
+    description:
+      - Encrypt the SMB traffic (SMB 3 only); the connection fails if the server cannot encrypt.
+      - Messages are always signed.
+    type: bool
+    default: false
+  timeout:
+    description:
+      - Seconds to wait for the TCP connection to the server.
+    type: int
+    default: 30
+requirements:
+  - smbprotocol >= 1.13 (with pyspnego) on the host that runs the module
+'''

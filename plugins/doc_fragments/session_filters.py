@@ -1,0 +1,32 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, lanman.smb contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    """Session selectors shared by the Windows and the agentless modules."""
+
+    DOCUMENTATION = r'''
+options:
+  client:
+    description:
+      - Only sessions from these clients. A session matches when it comes from any of them.
+      - Servers report clients as IP addresses (IPv6 without brackets in the results). Give an
+        address, or a host name - a host name matches every address it resolves to on the host
+        that runs the module, and the name itself.
+      - A leading C(\\) and brackets around IPv6 addresses are accepted and ignored; matching is
+        case-insensitive.
+    type: list
+    elements: str
+  username:
+    description:
+      - Only sessions of these accounts. A session matches when it belongs to any of them.
+      - Sessions report account names without a domain, so C(DOMAIN\user) and C(user@domain) match
+        on the C(user) part. Matching is case-insensitive.
+    type: list
+    elements: str
+'''

@@ -1,0 +1,26 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, lanman.smb contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    """The information level option of the info modules."""
+
+    DOCUMENTATION = r'''
+options:
+  level:
+    description:
+      - NetSessionEnum information level, which decides the fields the server fills in
+        (unfilled fields are returned as C(null), never as 0).
+      - V(0) client only; V(1) adds user, open count, times and flags; V(2) adds the client type;
+        V(10) client, user and times; V(502) everything, including the transport.
+      - When not set, the richest level the server serves is used - 502 on Windows, 1 on Samba
+        (which serves levels 0 and 1 only) - and returned as RV(level).
+      - An explicit level is never changed; a level the server does not serve fails with a message.
+    type: int
+    choices: [0, 1, 2, 10, 502]
+'''

@@ -1,0 +1,291 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, lanman.smb contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: smb_session
+short_description: Close SMB sessions on a Windows or Samba server, agentless
+version_added: 0.1.0
+description:
+  - Closes SMB sessions of a file server with NetrSessionDel (MS-SRVS) over SMB, for example to
+    get users off a server before maintenance, or to end sessions idle for hours.
+  - Runs wherever Python runs, usually on the controller with C(delegate_to=localhost); works
+    against Windows and Samba servers. M(lanman.smb.win_smb_session) does the same on a Windows
+    target over WinRM, with the same options and result keys.
+  - Lists the sessions first, plans which (client, user) pairs can be closed safely, then closes
+    them. Check mode reports exactly that plan and closes nothing; a second run is unchanged.
+  - On Samba, closing ends the server process of the matched client connection, so every
+    session on that TCP connection ends, whoever it belongs to.
+extends_documentation_fragment:
+  - lanman.smb.connection
+  - lanman.smb.session_filters
+  - lanman.smb.session_close
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+seealso:
+  - module: lanman.smb.smb_session_info
+  - module: lanman.smb.win_smb_session
+author:
+  - lanman.smb contributors
+'''
+
+EXAMPLES = r'''
+- name: Dry run - which sessions of jdoe would be closed
+  lanman.smb.smb_session:
+    server: files01.example.com
+    auth_username: svc-smbadmin
+    auth_password: "{{ vault_smbadmin_password }}"
+    username: CONTOSO\jdoe
+  delegate_to: localhost
+  check_mode: true
+  diff: true
+
+- name: Close jdoe's sessions before maintenance
+  lanman.smb.smb_session:
+    server: files01.example.com
+    auth_username: svc-smbadmin
+    auth_password: "{{ vault_smbadmin_password }}"
+    username: CONTOSO\jdoe
+  delegate_to: localhost
+
+- name: Close every session idle for more than an hour, except the backup server's
+  lanman.smb.smb_session:
+    server: files01.example.com
+    auth_username: svc-smbadmin
+    auth_password: "{{ vault_smbadmin_password }}"
+    all: true
+    min_idle_seconds: 3600
+    exclude_client: backup01.example.com
+  delegate_to: localhost
+
+- name: Kick everyone off before patching (Kerberos, encrypted)
+  lanman.smb.smb_session:
+    server: "{{ inventory_hostname }}"
+    auth_protocol: kerberos
+    require_encryption: true
+    all: true
+  delegate_to: localhost
+'''
+
+RETURN = r'''
+closed:
+  description: Sessions closed, or that would be closed in check mode.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    client:
+      description: Client address as the server reports it, without C(\\) and without brackets around IPv6.
+      type: str
+      sample: 10.0.0.5
+    username:
+      description: Account of the session, without domain. C("") for a null (anonymous) session; C(null) at level 0.
+      type: str
+      sample: jdoe
+    num_opens:
+      description: Files, devices and pipes the session has open. C(null) at levels 0 and 10.
+      type: int
+      sample: 3
+    active_seconds:
+      description: Seconds since the session was established. C(null) at level 0.
+      type: int
+      sample: 5400
+    idle_seconds:
+      description: Seconds since the session was last used (Samba always reports 0). C(null) at level 0.
+      type: int
+      sample: 3700
+    user_flags:
+      description: Raw user flags (0x1 guest, 0x2 logged on without password encryption). C(null) at levels 0 and 10.
+      type: int
+      sample: 0
+    is_guest:
+      description: Whether the user is logged on as guest. C(null) at levels 0 and 10.
+      type: bool
+      sample: false
+    cleartext_password:
+      description: Whether the user logged on without password encryption (a legacy client), not whether SMB traffic is encrypted. C(null) at levels 0 and 10.
+      type: bool
+      sample: false
+    client_type:
+      description: Client type string reported by the server. C(null) below level 2 and at level 10.
+      type: str
+      sample: Windows 10 Enterprise
+    transport:
+      description: Transport the session came in on. Level 502 only, else C(null).
+      type: str
+      sample: \Device\NetbiosSmb
+skipped:
+  description:
+    - Sessions that matched O(client) and O(username) but were left open, each with a C(reason).
+    - C(own_session) the module's own session; C(own_client) a null session of the module's own address;
+      C(excluded_client) / C(excluded_username) an exclude option;
+      C(machine_account) a C(NAME$) account not named in O(username);
+      C(idle_below_threshold) / C(idle_unknown) O(min_idle_seconds);
+      C(pair_has_unselected_session) another session of the same client and user is not selected;
+      C(null_session_shares_client) a null session whose client has sessions that stay open.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    client:
+      description: Client address as the server reports it, without C(\\) and without brackets around IPv6.
+      type: str
+      sample: 10.0.0.5
+    username:
+      description: Account of the session, without domain. C("") for a null (anonymous) session; C(null) at level 0.
+      type: str
+      sample: jdoe
+    num_opens:
+      description: Files, devices and pipes the session has open. C(null) at levels 0 and 10.
+      type: int
+      sample: 3
+    active_seconds:
+      description: Seconds since the session was established. C(null) at level 0.
+      type: int
+      sample: 5400
+    idle_seconds:
+      description: Seconds since the session was last used (Samba always reports 0). C(null) at level 0.
+      type: int
+      sample: 3700
+    user_flags:
+      description: Raw user flags (0x1 guest, 0x2 logged on without password encryption). C(null) at levels 0 and 10.
+      type: int
+      sample: 0
+    is_guest:
+      description: Whether the user is logged on as guest. C(null) at levels 0 and 10.
+      type: bool
+      sample: false
+    cleartext_password:
+      description: Whether the user logged on without password encryption (a legacy client), not whether SMB traffic is encrypted. C(null) at levels 0 and 10.
+      type: bool
+      sample: false
+    client_type:
+      description: Client type string reported by the server. C(null) below level 2 and at level 10.
+      type: str
+      sample: Windows 10 Enterprise
+    transport:
+      description: Transport the session came in on. Level 502 only, else C(null).
+      type: str
+      sample: \Device\NetbiosSmb
+    reason:
+      description: Why the session was left open (see above).
+      type: str
+      sample: pair_has_unselected_session
+vanished:
+  description: Sessions that ended by themselves between listing and closing (not an error).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    client:
+      description: Client address as the server reports it, without C(\\) and without brackets around IPv6.
+      type: str
+      sample: 10.0.0.5
+    username:
+      description: Account of the session, without domain. C("") for a null (anonymous) session; C(null) at level 0.
+      type: str
+      sample: jdoe
+    num_opens:
+      description: Files, devices and pipes the session has open. C(null) at levels 0 and 10.
+      type: int
+      sample: 3
+    active_seconds:
+      description: Seconds since the session was established. C(null) at level 0.
+      type: int
+      sample: 5400
+    idle_seconds:
+      description: Seconds since the session was last used (Samba always reports 0). C(null) at level 0.
+      type: int
+      sample: 3700
+    user_flags:
+      description: Raw user flags (0x1 guest, 0x2 logged on without password encryption). C(null) at levels 0 and 10.
+      type: int
+      sample: 0
+    is_guest:
+      description: Whether the user is logged on as guest. C(null) at levels 0 and 10.
+      type: bool
+      sample: false
+    cleartext_password:
+      description: Whether the user logged on without password encryption (a legacy client), not whether SMB traffic is encrypted. C(null) at levels 0 and 10.
+      type: bool
+      sample: false
+    client_type:
+      description: Client type string reported by the server. C(null) below level 2 and at level 10.
+      type: str
+      sample: Windows 10 Enterprise
+    transport:
+      description: Transport the session came in on. Level 502 only, else C(null).
+      type: str
+      sample: \Device\NetbiosSmb
+close_calls:
+  description: One entry per close call made (or planned in check mode). C(username) null closes every session of the client.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    client:
+      description: Client of the call.
+      type: str
+      sample: 10.0.0.5
+    username:
+      description: User of the call, or null for every session of the client.
+      type: str
+      sample: jdoe
+level:
+  description: The information level used to list the sessions.
+  returned: always
+  type: int
+  sample: 1
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.lanman.smb.plugins.module_utils.smb_session_ops import (
+    SelectionError, build_selection, close_result, close_spec, connect, execute_plan, list_sessions,
+)
+from ansible_collections.lanman.smb.plugins.module_utils.smb_sessions import filter_sessions, plan_close
+from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcConnectionError, SrvsvcError
+
+
+def main():
+    module = AnsibleModule(argument_spec=close_spec(), supports_check_mode=True)
+    p = module.params
+    if not p['client'] and not p['username'] and not p['all']:
+        module.fail_json(msg='No sessions selected: give client and/or username, or set all=true to close '
+                             'every session (optionally limited by min_idle_seconds and the exclude options).')
+    if p['min_idle_seconds'] is not None and p['min_idle_seconds'] < 0:
+        module.fail_json(msg='min_idle_seconds must be 0 or more, got %d' % p['min_idle_seconds'])
+    client = connect(module)
+    try:
+        # The whole list: a pair or client-wide close is judged against every session it would end.
+        sessions, level = list_sessions(client, None, [], [])
+        selection = build_selection(p, client)
+        plan = plan_close(sessions, selection)
+        candidates = filter_sessions(sessions, selection.client, selection.username)
+        changed, closed, vanished, calls = execute_plan(client, plan, level, module.check_mode)
+    except SelectionError as e:
+        module.fail_json(msg=str(e))
+    except (SrvsvcError, SrvsvcConnectionError) as e:
+        module.fail_json(msg=str(e))
+    finally:
+        client.close()
+    if (p['min_idle_seconds'] and not closed and candidates
+            and all(s.idle_seconds == 0 for s in candidates)):
+        module.warn('Every session reports an idle time of 0, so min_idle_seconds matched nothing. '
+                    'Samba does not track idle time; select sessions by client or username instead.')
+    module.exit_json(**close_result(candidates, plan, level, changed, closed, vanished, calls))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,151 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, lanman.smb contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: smb_session_info
+short_description: List SMB sessions on a Windows or Samba server, agentless
+version_added: 0.1.0
+description:
+  - Lists the SMB sessions of a file server - who is connected, from which address, how long and
+    how idle, how many files are open - by calling NetrSessionEnum (MS-SRVS) over SMB.
+  - Runs wherever Python runs, usually on the controller with C(delegate_to=localhost); works
+    against Windows and Samba servers. M(lanman.smb.win_smb_session_info) does the same on a
+    Windows target over WinRM, with the same options and the same result keys.
+  - Client and user filters are applied again locally, because Samba ignores them on the wire.
+  - The list includes the module's own session (the one it uses to ask).
+extends_documentation_fragment:
+  - lanman.smb.connection
+  - lanman.smb.session_filters
+  - lanman.smb.session_level
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+seealso:
+  - module: lanman.smb.smb_session
+  - module: lanman.smb.win_smb_session_info
+author:
+  - lanman.smb contributors
+'''
+
+EXAMPLES = r'''
+- name: Who is connected to the file server
+  lanman.smb.smb_session_info:
+    server: files01.example.com
+    auth_username: svc-smbaudit
+    auth_password: "{{ vault_smbaudit_password }}"
+  delegate_to: localhost
+  register: connected
+
+- name: Sessions of one user from one workstation
+  lanman.smb.smb_session_info:
+    server: files01.example.com
+    auth_username: svc-smbaudit
+    auth_password: "{{ vault_smbaudit_password }}"
+    client: ws042.example.com
+    username: CONTOSO\jdoe
+  delegate_to: localhost
+
+- name: Fleet-wide report of users with open files (one task per file server in the inventory)
+  lanman.smb.smb_session_info:
+    server: "{{ inventory_hostname }}"
+    auth_username: svc-smbaudit
+    auth_password: "{{ vault_smbaudit_password }}"
+    auth_protocol: kerberos
+    require_encryption: true
+  delegate_to: localhost
+  register: report
+
+- name: Show them
+  ansible.builtin.debug:
+    msg: "{{ report.sessions | selectattr('num_opens', 'gt', 0) | map(attribute='username') | unique }}"
+'''
+
+RETURN = r'''
+sessions:
+  description: The sessions matching the filters, one dict per session with the same keys in every module of lanman.smb.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    client:
+      description: Client address as the server reports it, without C(\\) and without brackets around IPv6.
+      type: str
+      sample: 10.0.0.5
+    username:
+      description: Account of the session, without domain. C("") for a null (anonymous) session; C(null) at level 0.
+      type: str
+      sample: jdoe
+    num_opens:
+      description: Files, devices and pipes the session has open. C(null) at levels 0 and 10.
+      type: int
+      sample: 3
+    active_seconds:
+      description: Seconds since the session was established. C(null) at level 0.
+      type: int
+      sample: 5400
+    idle_seconds:
+      description: Seconds since the session was last used (Samba always reports 0). C(null) at level 0.
+      type: int
+      sample: 3700
+    user_flags:
+      description: Raw user flags (0x1 guest, 0x2 logged on without password encryption). C(null) at levels 0 and 10.
+      type: int
+      sample: 0
+    is_guest:
+      description: Whether the user is logged on as guest. C(null) at levels 0 and 10.
+      type: bool
+      sample: false
+    cleartext_password:
+      description: Whether the user logged on without password encryption (a legacy client), not whether SMB traffic is encrypted. C(null) at levels 0 and 10.
+      type: bool
+      sample: false
+    client_type:
+      description: Client type string reported by the server. C(null) below level 2 and at level 10.
+      type: str
+      sample: Windows 10 Enterprise
+    transport:
+      description: Transport the session came in on. Level 502 only, else C(null).
+      type: str
+      sample: \Device\NetbiosSmb
+level:
+  description: The information level used.
+  returned: always
+  type: int
+  sample: 1
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.lanman.smb.plugins.module_utils.smb_session_ops import (
+    LevelError, connect, info_spec, list_sessions, resolve_clients,
+)
+from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcConnectionError, SrvsvcError
+
+
+def main():
+    module = AnsibleModule(argument_spec=info_spec(), supports_check_mode=True)
+    client = connect(module)
+    try:
+        sessions, level = list_sessions(client, module.params['level'],
+                                        resolve_clients(module.params['client']),
+                                        module.params['username'] or [])
+    except (SrvsvcError, SrvsvcConnectionError, LevelError) as e:
+        module.fail_json(msg=str(e))
+    finally:
+        client.close()
+    module.exit_json(changed=False, sessions=[s.to_result() for s in sessions], level=level)
+
+
+if __name__ == '__main__':
+    main()

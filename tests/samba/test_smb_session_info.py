@@ -1,0 +1,79 @@
+"""smb_session_info against a real smbd on loopback."""
+
+
+def _pairs(sessions):
+    return sorted((s['client'], s['username']) for s in sessions)
+
+
+def test_lists_every_real_session_with_contract_keys(lab, run):
+    lab.open_session('alice')
+    lab.open_session('bob')
+    lab.open_session('bob')
+    result = run('smb_session_info')
+    assert not result.get('failed'), result.get('msg')
+    assert result['changed'] is False
+    assert result['level'] == 1  # Samba serves 0 and 1 only: the richest is chosen
+    users = sorted(s['username'] for s in result['sessions'])
+    # our own admin session is listed too
+    assert users == ['alice', 'bob', 'bob', lab.admin_user]
+    for s in result['sessions']:
+        assert s['client'] == '127.0.0.1'
+        assert s['client_type'] is None and s['transport'] is None  # level 1 lacks them: null, not 0
+        assert s['num_opens'] is not None and s['active_seconds'] is not None
+        assert s['active_seconds'] < 3600  # the wrapped -1 of a new session is clamped
+
+
+def test_filters_are_applied_locally_because_samba_ignores_them(lab, run):
+    lab.open_session('alice')
+    lab.open_session('bob')
+    result = run('smb_session_info', username=['LAB\\Bob'])
+    assert _pairs(result['sessions']) == [('127.0.0.1', 'bob')]
+    result = run('smb_session_info', client=['10.9.9.9'])
+    assert result['sessions'] == []
+    result = run('smb_session_info', client=['localhost'], username=['alice', 'carol'])
+    assert _pairs(result['sessions']) == [('127.0.0.1', 'alice')]
+
+
+def test_level_zero_and_unsupported_levels(lab, run):
+    lab.open_session('alice')
+    result = run('smb_session_info', level=0)
+    assert result['level'] == 0
+    assert all(s['username'] is None and s['idle_seconds'] is None for s in result['sessions'])
+    result = run('smb_session_info', level=502)
+    assert result['failed']
+    assert 'level 502' in result['msg'] and 'Samba serves 0 and 1' in result['msg']
+
+
+def test_check_mode_is_supported(lab, run):
+    lab.open_session('alice')
+    result = run('smb_session_info', check=True)
+    assert not result.get('failed') and 'alice' in [s['username'] for s in result['sessions']]
+
+
+def test_non_admin_caller_gets_access_denied_with_the_rule(lab, run):
+    result = run('smb_session_info', auth_username='alice', auth_password=lab.users['alice'])
+    assert result['failed']
+    assert 'status 5' in result['msg'] and 'Administrators' in result['msg']
+
+
+def test_wrong_password_is_clear_and_never_printed(lab, run):
+    secret = 'Wr0ng-S3cret-Pw'
+    result = run('smb_session_info', auth_password=secret)
+    assert result['failed']
+    assert 'Authentication to 127.0.0.1' in result['msg'] and 'auth_password' in result['msg']
+    assert secret not in result['_raw_output']
+
+
+def test_wrong_port_and_stopped_server_are_clear(lab, run):
+    from samba_lab.server import free_port
+    result = run('smb_session_info', port=free_port(), timeout=5)
+    assert result['failed'] and 'Cannot connect to SMB server 127.0.0.1 port' in result['msg']
+    port = lab.port
+    lab.stop()
+    result = run('smb_session_info', port=port, timeout=5)
+    assert result['failed'] and 'Cannot connect' in result['msg']
+
+
+def test_missing_server_is_a_clear_error(lab, run):
+    result = run('smb_session_info', auth=False)
+    assert result['failed'] and 'server' in result['msg']
