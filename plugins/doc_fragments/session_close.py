@@ -45,7 +45,7 @@ options:
 notes:
   - The server closes sessions by (client, user) pair, every session of the pair at once. A pair is
     closed only when every one of its sessions is selected; otherwise its sessions are returned in
-    RV(skipped) with reason C(pair_has_unselected_session).
+    RV(skipped_sessions) with reason C(pair_has_unselected_session).
   - Null (anonymous) sessions can only be closed with every other session of their client (a
     client-wide close); machine accounts (C(NAME$)) are closed only when named in O(username).
   - The module never closes its own session and never closes every session of its own address.

@@ -216,9 +216,10 @@ def close_result(candidates, plan, level, changed, closed, vanished, calls):
     gone = set(id(s) for s in closed) | set(id(s) for s in vanished)
     return dict(
         changed=changed,
-        closed=[s.to_result() for s in closed],
-        skipped=[k.to_result() for k in plan.skipped],
-        vanished=[s.to_result() for s in vanished],
+        closed_sessions=[s.to_result() for s in closed],
+        # 'skipped' is reserved by Ansible (a skipped task), hence the *_sessions names.
+        skipped_sessions=[k.to_result() for k in plan.skipped],
+        vanished_sessions=[s.to_result() for s in vanished],
         close_calls=calls,
         level=level,
         diff=dict(before=dict(sessions=diff_entries(candidates)),

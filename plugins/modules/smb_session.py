@@ -79,7 +79,7 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-closed:
+closed_sessions:
   description: Sessions closed, or that would be closed in check mode.
   returned: always
   type: list
@@ -125,7 +125,7 @@ closed:
       description: Transport the session came in on. Level 502 only, else C(null).
       type: str
       sample: \Device\NetbiosSmb
-skipped:
+skipped_sessions:
   description:
     - Sessions that matched O(client) and O(username) but were left open, each with a C(reason).
     - C(own_session) the module's own session; C(own_client) a null session of the module's own address;
@@ -182,7 +182,7 @@ skipped:
       description: Why the session was left open (see above).
       type: str
       sample: pair_has_unselected_session
-vanished:
+vanished_sessions:
   description: Sessions that ended by themselves between listing and closing (not an error).
   returned: always
   type: list
