@@ -1,0 +1,337 @@
+/*
+ * A stand-in netapi32 for testing NetSession.cs on Linux under Mono.
+ *
+ * Windows semantics (lmshare.h / MS-SRVS): one NetApiBufferAllocate-style block holds the
+ * SESSION_INFO_* array followed by its strings; ERROR_MORE_DATA (234) with a resume handle
+ * at any prefmaxlen; client/user filters (2312 / 2221 when nothing matches); GetInfo without
+ * level 502; NetSessionDel by (client, user). WCHAR is uint16_t (wchar_t is 4 bytes here),
+ * DWORD is uint32_t, pointers are 8 bytes: the Win64 layouts.
+ *
+ * Test controls (standin_*) let the C# tests add sessions, inject errors, choose paging
+ * behaviour, count calls and check every buffer was freed exactly once.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stddef.h>
+#include <stdio.h>
+
+typedef uint16_t WCHAR;
+typedef uint32_t DWORD;
+
+#define NERR_Success 0
+#define ERROR_INVALID_PARAMETER 87
+#define ERROR_INVALID_LEVEL 124
+#define ERROR_MORE_DATA 234
+#define NERR_UserNotFound 2221
+#define NERR_ClientNameNotFound 2312
+#define MAX_PREFERRED_LENGTH 0xFFFFFFFFu
+
+typedef struct { WCHAR *cname; } SESSION_INFO_0;
+typedef struct { WCHAR *cname; WCHAR *username; DWORD num_opens, time, idle_time, user_flags; } SESSION_INFO_1;
+typedef struct { WCHAR *cname; WCHAR *username; DWORD num_opens, time, idle_time, user_flags; WCHAR *cltype_name; } SESSION_INFO_2;
+typedef struct { WCHAR *cname; WCHAR *username; DWORD time, idle_time; } SESSION_INFO_10;
+typedef struct { WCHAR *cname; WCHAR *username; DWORD num_opens, time, idle_time, user_flags; WCHAR *cltype_name; WCHAR *transport; } SESSION_INFO_502;
+
+typedef struct {
+    WCHAR *cname, *username, *cltype, *transport;
+    DWORD num_opens, time, idle_time, user_flags;
+    int deleted;
+} session_t;
+
+static session_t *sessions;
+static size_t n_sessions, cap_sessions;
+
+/* ---- buffer accounting ---- */
+#define MAX_TRACKED 4096
+static void *live[MAX_TRACKED];
+static size_t n_live;
+static void *freed[MAX_TRACKED];
+static size_t n_freed;
+static int double_frees, bad_frees, allocations;
+
+/* ---- behaviour controls ---- */
+enum { FN_ENUM, FN_GETINFO, FN_DEL, FN_COUNT };
+static int calls[FN_COUNT];
+static DWORD inject_status[FN_COUNT];
+static int inject_from[FN_COUNT], inject_times[FN_COUNT];
+static int supported_levels_mask = -1;   /* bit per level index: 0,1,2,10,502 */
+static int paging_mode;                  /* 0 windows, 1 empty page if too small, 2 always empty 234 */
+static int both_null_deletes;
+static WCHAR last_client[256], last_user[256];
+
+static size_t wlen(const WCHAR *s) { size_t n = 0; if (!s) return 0; while (s[n]) n++; return n; }
+static WCHAR *wdup(const WCHAR *s) {
+    if (!s) return NULL;
+    size_t n = wlen(s);
+    WCHAR *d = malloc((n + 1) * sizeof(WCHAR));
+    memcpy(d, s, (n + 1) * sizeof(WCHAR));
+    return d;
+}
+static void wcopy_capped(WCHAR *dst, const WCHAR *src, size_t cap) {
+    size_t n = src ? wlen(src) : 0;
+    if (n >= cap) n = cap - 1;
+    if (src) memcpy(dst, src, n * sizeof(WCHAR));
+    dst[n] = 0;
+}
+static WCHAR lower(WCHAR c) { return (c >= 'A' && c <= 'Z') ? (WCHAR)(c + 32) : c; }
+/* Windows compares names case-insensitively; a client filter has a leading \\ */
+static const WCHAR *skip_slashes(const WCHAR *s) { while (s && *s == '\\') s++; return s; }
+static int weq(const WCHAR *a, const WCHAR *b) {
+    a = skip_slashes(a); b = skip_slashes(b);
+    if (!a || !b) return 0;
+    while (*a && *b) { if (lower(*a) != lower(*b)) return 0; a++; b++; }
+    return *a == *b;
+}
+
+static int level_index(DWORD level) {
+    switch (level) { case 0: return 0; case 1: return 1; case 2: return 2; case 10: return 3; case 502: return 4; }
+    return -1;
+}
+static size_t struct_size(DWORD level) {
+    switch (level) {
+    case 0: return sizeof(SESSION_INFO_0); case 1: return sizeof(SESSION_INFO_1);
+    case 2: return sizeof(SESSION_INFO_2); case 10: return sizeof(SESSION_INFO_10);
+    default: return sizeof(SESSION_INFO_502);
+    }
+}
+static size_t strings_size(const session_t *s, DWORD level) {
+    size_t n = (wlen(s->cname) + 1) * 2;
+    if (level != 0) n += (wlen(s->username) + 1) * 2;
+    if (level == 2 || level == 502) n += (wlen(s->cltype) + 1) * 2;
+    if (level == 502) n += (wlen(s->transport) + 1) * 2;
+    return n;
+}
+
+static void *track_alloc(size_t size) {
+    void *p = calloc(1, size ? size : 1);
+    if (n_live < MAX_TRACKED) live[n_live++] = p;
+    allocations++;
+    return p;
+}
+
+static int injected(int fn) {
+    int call = calls[fn]++;
+    if (inject_status[fn] && call >= inject_from[fn] && (inject_times[fn] < 0 || call < inject_from[fn] + inject_times[fn]))
+        return 1;
+    return 0;
+}
+
+static int matches(const session_t *s, const WCHAR *client, const WCHAR *user) {
+    if (s->deleted) return 0;
+    if (client && !weq(s->cname, client)) return 0;
+    if (user && !weq(s->username, user)) return 0;
+    return 1;
+}
+
+static WCHAR *put_string(char **cursor, const WCHAR *s) {
+    size_t n = (wlen(s) + 1) * sizeof(WCHAR);
+    WCHAR *dst = (WCHAR *)*cursor;
+    if (s) memcpy(dst, s, n); else dst[0] = 0;
+    *cursor += n;
+    return dst;
+}
+
+static void fill(void *entry, char **cursor, const session_t *s, DWORD level) {
+    switch (level) {
+    case 0: ((SESSION_INFO_0 *)entry)->cname = put_string(cursor, s->cname); break;
+    case 1: { SESSION_INFO_1 *e = entry; e->cname = put_string(cursor, s->cname); e->username = put_string(cursor, s->username);
+              e->num_opens = s->num_opens; e->time = s->time; e->idle_time = s->idle_time; e->user_flags = s->user_flags; break; }
+    case 2: { SESSION_INFO_2 *e = entry; e->cname = put_string(cursor, s->cname); e->username = put_string(cursor, s->username);
+              e->num_opens = s->num_opens; e->time = s->time; e->idle_time = s->idle_time; e->user_flags = s->user_flags;
+              e->cltype_name = put_string(cursor, s->cltype); break; }
+    case 10: { SESSION_INFO_10 *e = entry; e->cname = put_string(cursor, s->cname); e->username = put_string(cursor, s->username);
+               e->time = s->time; e->idle_time = s->idle_time; break; }
+    default: { SESSION_INFO_502 *e = entry; e->cname = put_string(cursor, s->cname); e->username = put_string(cursor, s->username);
+               e->num_opens = s->num_opens; e->time = s->time; e->idle_time = s->idle_time; e->user_flags = s->user_flags;
+               e->cltype_name = put_string(cursor, s->cltype); e->transport = put_string(cursor, s->transport); break; }
+    }
+}
+
+DWORD NetSessionEnum(const WCHAR *server, const WCHAR *client, const WCHAR *user, DWORD level, uint8_t **bufptr,
+                     DWORD prefmaxlen, DWORD *entriesread, DWORD *totalentries, DWORD *resume) {
+    (void)server;
+    *bufptr = NULL; *entriesread = 0; *totalentries = 0;
+    wcopy_capped(last_client, client, 256);
+    wcopy_capped(last_user, user, 256);
+    if (injected(FN_ENUM)) return inject_status[FN_ENUM];
+    int li = level_index(level);
+    if (li < 0 || !(supported_levels_mask & (1 << li))) return ERROR_INVALID_LEVEL;
+    if (client && *client != '\\') return ERROR_INVALID_PARAMETER;   /* MS-SRVS: NULL or starts with \\ */
+
+    size_t total = 0, any_client = 0;
+    for (size_t i = 0; i < n_sessions; i++) {
+        if (!sessions[i].deleted && client && weq(sessions[i].cname, client)) any_client++;
+        if (matches(&sessions[i], client, user)) total++;
+    }
+    if (client && !any_client) return NERR_ClientNameNotFound;
+    if (user && !total) return NERR_UserNotFound;
+
+    /* the resume handle is the index (+1) of the next matching entry */
+    size_t start = resume ? *resume : 0;
+    size_t index = 0, first = n_sessions;
+    size_t count = 0, bytes = 0, ssize = struct_size(level);
+    for (size_t i = 0; i < n_sessions; i++) {
+        if (!matches(&sessions[i], client, user)) continue;
+        if (index++ < start) continue;
+        size_t need = ssize + strings_size(&sessions[i], level);
+        int fits = prefmaxlen == MAX_PREFERRED_LENGTH || bytes + need <= prefmaxlen;
+        if (paging_mode == 2) fits = 0;
+        if (!fits && !(count == 0 && paging_mode == 0)) break;   /* windows mode: at least one entry */
+        if (first == n_sessions) first = i;
+        count++; bytes += need;
+    }
+    *totalentries = (DWORD)total;
+    int more = start + count < total;
+    if (count == 0) {
+        if (more) return ERROR_MORE_DATA;   /* nothing fitted (modes 1 and 2) */
+        if (resume) *resume = 0;
+        return NERR_Success;
+    }
+    uint8_t *buf = track_alloc(bytes);
+    char *cursor = (char *)buf + ssize * count;
+    size_t k = 0;
+    for (size_t i = first; i < n_sessions && k < count; i++) {
+        if (!matches(&sessions[i], client, user)) continue;
+        fill(buf + ssize * k, &cursor, &sessions[i], level);
+        k++;
+    }
+    *bufptr = buf;
+    *entriesread = (DWORD)count;
+    if (resume) *resume = more ? (DWORD)(start + count) : 0;
+    return more ? ERROR_MORE_DATA : NERR_Success;
+}
+
+DWORD NetSessionGetInfo(const WCHAR *server, const WCHAR *client, const WCHAR *user, DWORD level, uint8_t **bufptr) {
+    (void)server;
+    *bufptr = NULL;
+    wcopy_capped(last_client, client, 256);
+    wcopy_capped(last_user, user, 256);
+    if (injected(FN_GETINFO)) return inject_status[FN_GETINFO];
+    if (!client || !user) return ERROR_INVALID_PARAMETER;
+    if (level == 502 || level_index(level) < 0) return ERROR_INVALID_LEVEL;
+    int any_client = 0;
+    for (size_t i = 0; i < n_sessions; i++) {
+        if (!sessions[i].deleted && weq(sessions[i].cname, client)) any_client = 1;
+        if (matches(&sessions[i], client, user)) {
+            size_t ssize = struct_size(level);
+            uint8_t *buf = track_alloc(ssize + strings_size(&sessions[i], level));
+            char *cursor = (char *)buf + ssize;
+            fill(buf, &cursor, &sessions[i], level);
+            *bufptr = buf;
+            return NERR_Success;
+        }
+    }
+    return any_client ? NERR_UserNotFound : NERR_ClientNameNotFound;
+}
+
+DWORD NetSessionDel(const WCHAR *server, const WCHAR *client, const WCHAR *user) {
+    (void)server;
+    wcopy_capped(last_client, client, 256);
+    wcopy_capped(last_user, user, 256);
+    if (injected(FN_DEL)) return inject_status[FN_DEL];
+    if (!client && !user) { both_null_deletes++; return ERROR_INVALID_PARAMETER; }
+    int any_client = 0, hit = 0;
+    for (size_t i = 0; i < n_sessions; i++) {
+        if (!sessions[i].deleted && client && weq(sessions[i].cname, client)) any_client = 1;
+        if (matches(&sessions[i], client, user)) { sessions[i].deleted = 1; hit = 1; }
+    }
+    if (hit) return NERR_Success;
+    return (client && !any_client) ? NERR_ClientNameNotFound : NERR_UserNotFound;
+}
+
+DWORD NetApiBufferFree(void *p) {
+    if (!p) return NERR_Success;
+    for (size_t i = 0; i < n_live; i++) {
+        if (live[i] == p) {
+            live[i] = live[--n_live];
+            if (n_freed < MAX_TRACKED) freed[n_freed++] = p;
+            free(p);   /* note: a later malloc may reuse p; freed[] is cleared when it does */
+            return NERR_Success;
+        }
+    }
+    for (size_t i = 0; i < n_freed; i++)
+        if (freed[i] == p) { double_frees++; return ERROR_INVALID_PARAMETER; }
+    bad_frees++;
+    return ERROR_INVALID_PARAMETER;
+}
+
+/* ------------------------------------------------------------------ test controls */
+void standin_reset(void) {
+    for (size_t i = 0; i < n_sessions; i++) {
+        free(sessions[i].cname); free(sessions[i].username); free(sessions[i].cltype); free(sessions[i].transport);
+    }
+    n_sessions = 0;
+    memset(calls, 0, sizeof calls);
+    memset(inject_status, 0, sizeof inject_status);
+    supported_levels_mask = -1;
+    paging_mode = 0;
+    both_null_deletes = 0;
+    double_frees = bad_frees = allocations = 0;
+    for (size_t i = 0; i < n_live; i++) free(live[i]);   /* each test counts only its own leaks */
+    n_live = 0;
+    n_freed = 0;
+}
+
+void standin_add_session(const WCHAR *cname, const WCHAR *user, DWORD num_opens, DWORD time, DWORD idle,
+                         DWORD flags, const WCHAR *cltype, const WCHAR *transport) {
+    if (n_sessions == cap_sessions) {
+        cap_sessions = cap_sessions ? cap_sessions * 2 : 64;
+        sessions = realloc(sessions, cap_sessions * sizeof(session_t));
+    }
+    session_t *s = &sessions[n_sessions++];
+    s->cname = wdup(cname); s->username = wdup(user); s->cltype = wdup(cltype); s->transport = wdup(transport);
+    s->num_opens = num_opens; s->time = time; s->idle_time = idle; s->user_flags = flags; s->deleted = 0;
+}
+
+/* n generated sessions: client \\10.a.b.c, user user<i>, for volume tests and the benchmark */
+void standin_add_many(int n) {
+    WCHAR cname[32], user[32], cl[] = {'W','i','n','d','o','w','s',0}, tr[] = {'\\','D','e','v','i','c','e',0};
+    for (int i = 0; i < n; i++) {
+        char a[32], b[32];
+        int la = snprintf(a, sizeof a, "\\\\10.%d.%d.%d", (i >> 16) & 255, (i >> 8) & 255, i & 255);
+        int lb = snprintf(b, sizeof b, "user%d", i);
+        for (int k = 0; k <= la; k++) cname[k] = (WCHAR)a[k];
+        for (int k = 0; k <= lb; k++) user[k] = (WCHAR)b[k];
+        standin_add_session(cname, user, (DWORD)(i % 7), (DWORD)(1000 + i), (DWORD)(i % 5000), 0, cl, tr);
+    }
+}
+
+void standin_inject(int fn, DWORD status, int from_call, int times) {
+    inject_status[fn] = status; inject_from[fn] = from_call; inject_times[fn] = times;
+}
+void standin_set_levels(int mask) { supported_levels_mask = mask; }
+void standin_set_paging_mode(int mode) { paging_mode = mode; }
+int standin_calls(int fn) { return calls[fn]; }
+int standin_outstanding_buffers(void) { return (int)n_live; }
+int standin_double_frees(void) { return double_frees; }
+int standin_bad_frees(void) { return bad_frees; }
+int standin_allocations(void) { return allocations; }
+int standin_both_null_deletes(void) { return both_null_deletes; }
+int standin_remaining_sessions(void) { int n = 0; for (size_t i = 0; i < n_sessions; i++) n += !sessions[i].deleted; return n; }
+const WCHAR *standin_last_client(void) { return last_client; }
+const WCHAR *standin_last_user(void) { return last_user; }
+
+/* layout oracle: the C compiler's truth about the Win64 structs */
+int standin_sizeof(int level) { return (int)struct_size((DWORD)level); }
+int standin_offsetof(int level, int field) {
+    static const int o1[] = { offsetof(SESSION_INFO_1, cname), offsetof(SESSION_INFO_1, username), offsetof(SESSION_INFO_1, num_opens),
+                              offsetof(SESSION_INFO_1, time), offsetof(SESSION_INFO_1, idle_time), offsetof(SESSION_INFO_1, user_flags) };
+    static const int o2[] = { offsetof(SESSION_INFO_2, cname), offsetof(SESSION_INFO_2, username), offsetof(SESSION_INFO_2, num_opens),
+                              offsetof(SESSION_INFO_2, time), offsetof(SESSION_INFO_2, idle_time), offsetof(SESSION_INFO_2, user_flags),
+                              offsetof(SESSION_INFO_2, cltype_name) };
+    static const int o10[] = { offsetof(SESSION_INFO_10, cname), offsetof(SESSION_INFO_10, username),
+                               offsetof(SESSION_INFO_10, time), offsetof(SESSION_INFO_10, idle_time) };
+    static const int o502[] = { offsetof(SESSION_INFO_502, cname), offsetof(SESSION_INFO_502, username),
+                                offsetof(SESSION_INFO_502, num_opens), offsetof(SESSION_INFO_502, time),
+                                offsetof(SESSION_INFO_502, idle_time), offsetof(SESSION_INFO_502, user_flags),
+                                offsetof(SESSION_INFO_502, cltype_name), offsetof(SESSION_INFO_502, transport) };
+    switch (level) {
+    case 0: return field == 0 ? 0 : -1;
+    case 1: return field < 6 ? o1[field] : -1;
+    case 2: return field < 7 ? o2[field] : -1;
+    case 10: return field < 4 ? o10[field] : -1;
+    case 502: return field < 8 ? o502[field] : -1;
+    }
+    return -1;
+}

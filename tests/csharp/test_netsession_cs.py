@@ -1,0 +1,103 @@
+"""Builds the shipped NetSession.cs as C# 5 against .NET 4.5 with Mono, with the C stand-in
+netapi32, and runs tests/csharp/NetSessionTests.cs in a subprocess (a crash is a failure)."""
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+UTIL = ROOT / 'plugins' / 'module_utils' / 'NetSession.cs'
+MCS = ['mcs', '-langversion:5', '-sdk:4.5-api', '-warnaserror+', '-nologo']
+
+sys.path.insert(0, str(HERE))
+from csharp5_lint import lint  # noqa: E402
+
+
+def _run(cmd, **kw):
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, **kw)
+    assert proc.returncode == 0, '%s failed:\n%s%s' % (' '.join(map(str, cmd)), proc.stdout, proc.stderr)
+    return proc
+
+
+def write_vectors(path):
+    """tests/fixtures/close_planning_cases.json as tab-separated lines the C# test reads."""
+    def cell(value):
+        return '<null>' if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+    out = []
+    for case in json.loads((ROOT / 'tests' / 'fixtures' / 'close_planning_cases.json').read_text(encoding='utf-8')):
+        out.append('CASE ' + case['name'])
+        for s in case['sessions']:
+            out.append('\t'.join(['SESSION', s['client'], cell(s['username']), cell(s['idle_seconds'])]))
+        for key, value in case['selection'].items():
+            values = value if isinstance(value, list) else [value]
+            out.append('\t'.join(['SEL', key] + [cell(v) for v in values]))
+        expect = case['expect']
+        if expect['error']:
+            out.append('ERROR\t' + expect['error'])
+        for c in expect['close']:
+            out.append('\t'.join(['CLOSE', c['client'], c['raw_client'], cell(c['username']), str(c['count'])]))
+        for k in expect['skipped']:
+            out.append('\t'.join(['SKIP', k['client'], cell(k['username']), k['reason']]))
+        out.append('END')
+    path.write_text('\n'.join(out) + '\n', encoding='utf-8')
+    return len([line for line in out if line.startswith('CASE ')])
+
+
+@pytest.fixture(scope='module')
+def build(tmp_path_factory):
+    if not shutil.which('mcs') or not shutil.which('mono'):
+        pytest.fail('mcs/mono missing: run scripts/setup.sh')
+    out = tmp_path_factory.mktemp('csharp')
+    _run(['gcc', '-shared', '-fPIC', '-O2', '-Wall', '-Wextra', '-Werror', '-o', str(out / 'libnetapi32.so'),
+          str(HERE / 'standin' / 'netapi32_standin.c')])
+    _run(MCS + ['-target:library', '-out:%s' % (out / 'NetSession.dll'), str(UTIL)])
+    _run(MCS + ['-target:exe', '-r:%s' % (out / 'NetSession.dll'), '-out:%s' % (out / 'NetSessionTests.exe'),
+                str(HERE / 'NetSessionTests.cs')])
+    return out
+
+
+def run_tests(build, vectors=None):
+    env = dict(os.environ, LD_LIBRARY_PATH=str(build), MONO_ENV_OPTIONS='')
+    cmd = ['mono', '--debug', str(build / 'NetSessionTests.exe')] + ([str(vectors)] if vectors else [])
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=str(build), env=env)
+
+
+def test_util_compiles_alone_as_csharp5_against_net45(build):
+    assert (build / 'NetSession.dll').exists()
+
+
+def test_util_has_no_csharp6_features_that_mcs_misses():
+    assert lint(UTIL.read_text(encoding='utf-8')) == []
+
+
+@pytest.mark.parametrize('snippet', [
+    'class A { public int P { get; } }',
+    'class A { async void F() { try { } catch (System.Exception) { await T(); } } }',
+    'class A { string F(string s) { return $"x{s}"; } }',
+    'class A { int? F(string s) { return s?.Length; } }',
+    'class A { object F() { return System.Array.Empty<int>(); } }',
+])
+def test_lint_catches_what_windows_powershell_would_reject(snippet):
+    assert lint(snippet)
+
+
+def test_lint_ignores_strings_and_comments():
+    assert lint('class A { // { get; }\n string s = "$\\"x ?.y"; }') == []
+
+
+def test_netsession_util_against_the_standin(build, tmp_path):
+    vectors = tmp_path / 'vectors.tsv'
+    count = write_vectors(vectors)
+    proc = run_tests(build, vectors)
+    output = proc.stdout + proc.stderr
+    # a crash (SIGSEGV from a layout mistake) or an abort is a failure with the output shown
+    assert proc.returncode == 0, 'exit %d\n%s' % (proc.returncode, output[-6000:])
+    failures = [line for line in proc.stdout.splitlines() if line.startswith('FAIL ')]
+    assert not failures, '\n'.join(failures)
+    assert sum(line.startswith('PASS vector: ') for line in proc.stdout.splitlines()) == count
+    assert ' passed, 0 failed' in proc.stdout
