@@ -610,6 +610,53 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
             return Enumerate(server, client, user, 0);
         }
 
+        /// <summary>What the modules call: sessions matching any of the clients and any of the
+        /// users (empty = all). A filter goes to the API only when it is one IPv4 client or one
+        /// user; everything is filtered again here (Samba ignores filters). level -1 = the
+        /// richest level the server serves, never below minimumLevel.</summary>
+        public static List<SessionInfo> List(string server, string[] clients, string[] usernames, int level,
+            int minimumLevel, out int levelUsed)
+        {
+            string apiClient = null, apiUser = null;
+            if (clients != null && clients.Length == 1 && ClientName.IsIpLiteral(clients[0]) &&
+                !ClientName.Normalize(clients[0]).Contains(":"))
+                apiClient = clients[0];
+            if (usernames != null && usernames.Length == 1)
+                apiUser = usernames[0];
+            List<SessionInfo> found;
+            if (level < 0)
+                found = EnumerateBest(server, apiClient, apiUser, minimumLevel, out levelUsed);
+            else
+            {
+                found = Enumerate(server, apiClient, apiUser, level);
+                levelUsed = level;
+            }
+            List<SessionInfo> result = new List<SessionInfo>();
+            foreach (SessionInfo s in found)
+            {
+                if (MatchesAny(s, clients, usernames))
+                    result.Add(s);
+            }
+            return result;
+        }
+
+        private static bool MatchesAny(SessionInfo s, string[] clients, string[] usernames)
+        {
+            bool clientOk = clients == null || clients.Length == 0;
+            if (!clientOk)
+            {
+                foreach (string c in clients)
+                    clientOk = clientOk || ClientName.Matches(s.Client, c);
+            }
+            bool userOk = usernames == null || usernames.Length == 0;
+            if (!userOk)
+            {
+                foreach (string u in usernames)
+                    userOk = userOk || AccountName.Matches(s.UserName, u);
+            }
+            return clientOk && userOk;
+        }
+
         /// <summary>One session of a (client, user) pair, or null when there is none.
         /// NetSessionGetInfo has no level 502; for 502 this enumerates filtered by client and
         /// user, which is what netapi32 itself does on the wire for every level.</summary>

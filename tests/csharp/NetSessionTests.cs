@@ -346,6 +346,24 @@ internal static class Program
             Standin.standin_inject(Standin.Enum, 5, 0, -1);
             Equal(5, Throws(delegate { NetSessionApi.EnumerateBest(null, null, null, 1, out used); }, "5").Status, "no fallback on 5");
         });
+        Run("List filters by any client and any user, sends only safe filters, picks the level", delegate
+        {
+            Standin.Add("\\\\10.0.0.5", "bob");
+            Standin.Add("\\\\10.0.0.6", "alice");
+            Standin.Add("\\\\[fe80::1]", "carol");
+            int used;
+            List<SessionInfo> two = NetSessionApi.List(null, new string[] { "10.0.0.5", "fe80::1" }, null, -1, 1, out used);
+            Equal(2, two.Count, "two clients");
+            Equal(502, used, "best level");
+            Equal("", Standin.LastClient(), "several clients: no wire filter");
+            List<SessionInfo> one = NetSessionApi.List(null, new string[] { "10.0.0.6" }, new string[] { "ALICE", "eve" }, 1, 1, out used);
+            Equal(1, one.Count, "client and any user");
+            Equal("\\\\10.0.0.6", Standin.LastClient(), "one IPv4 client goes on the wire");
+            Equal(1, used, "explicit level");
+            Equal(3, NetSessionApi.List(null, null, new string[0], -1, 1, out used).Count, "no filters");
+            Standin.standin_set_levels(1 | 2);
+            Equal(124, Throws(delegate { NetSessionApi.List(null, null, null, 502, 1, out used); }, "explicit 502 on samba").Status, "124");
+        });
         Run("GetInfo: found, not found, level 502 handled, both names required", delegate
         {
             Standin.Add("\\\\10.0.0.5", "bob");

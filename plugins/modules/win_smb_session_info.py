@@ -1,0 +1,129 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, lanman.smb contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# This is a documentation sidecar: the module is win_smb_session_info.ps1, which runs on the Windows target.
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: win_smb_session_info
+short_description: List the SMB sessions of a Windows file server
+version_added: 0.1.0
+description:
+  - Lists the SMB sessions of a Windows server - who is connected, from which address, how long
+    and how idle, how many files are open - with the Win32 NetSessionEnum API.
+  - Same options and result keys as M(lanman.smb.smb_session_info), which does the job agentless
+    over SMB against Windows and Samba servers.
+  - Listing needs membership of Administrators or Server Operators on the server (Windows 10 1607,
+    Server 2016 and later).
+options:
+  server:
+    description:
+      - The server whose sessions are listed, as a name or address. Default - the target itself.
+      - Another server is reached from the target, and WinRM's double hop applies - with NTLM or
+        Basic authentication your credentials do not travel on to a second machine, and the call
+        fails with access denied. Use C(become) (for example C(become_method=runas) with a
+        domain account), CredSSP, or Kerberos with delegation; or target that server directly.
+    type: str
+extends_documentation_fragment:
+  - lanman.smb.session_filters
+  - lanman.smb.session_level
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+  platform:
+    platforms: windows
+notes:
+  - Windows reports clients as IP addresses; O(client) host names are resolved on the target.
+  - Get-SmbSession lists the same sessions from PowerShell; this module returns data that
+    works the same against Samba through the agentless twin.
+seealso:
+  - module: lanman.smb.win_smb_session
+  - module: lanman.smb.smb_session_info
+author:
+  - lanman.smb contributors
+'''
+
+EXAMPLES = r'''
+- name: Who is connected to the file server
+  lanman.smb.win_smb_session_info:
+  register: connected
+
+- name: Sessions of one user, from one workstation
+  lanman.smb.win_smb_session_info:
+    client: ws042.example.com
+    username: CONTOSO\jdoe
+
+- name: Only client names, the cheapest level
+  lanman.smb.win_smb_session_info:
+    level: 0
+
+- name: Fleet-wide report - users with open files on every file server
+  lanman.smb.win_smb_session_info:
+  register: report
+
+- name: Show who has files open
+  ansible.builtin.debug:
+    msg: "{{ report.sessions | selectattr('num_opens', 'gt', 0) | map(attribute='username') | unique }}"
+'''
+
+RETURN = r'''
+sessions:
+  description: The sessions matching the filters, one dict per session with the same keys in every module of lanman.smb.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    client:
+      description: Client address as the server reports it, without C(\\) and without brackets around IPv6.
+      type: str
+      sample: 10.0.0.5
+    username:
+      description: Account of the session, without domain. C("") for a null (anonymous) session; C(null) at level 0.
+      type: str
+      sample: jdoe
+    num_opens:
+      description: Files, devices and pipes the session has open. C(null) at levels 0 and 10.
+      type: int
+      sample: 3
+    active_seconds:
+      description: Seconds since the session was established. C(null) at level 0.
+      type: int
+      sample: 5400
+    idle_seconds:
+      description: Seconds since the session was last used (Samba always reports 0). C(null) at level 0.
+      type: int
+      sample: 3700
+    user_flags:
+      description: Raw user flags (0x1 guest, 0x2 logged on without password encryption). C(null) at levels 0 and 10.
+      type: int
+      sample: 0
+    is_guest:
+      description: Whether the user is logged on as guest. C(null) at levels 0 and 10.
+      type: bool
+      sample: false
+    cleartext_password:
+      description: Whether the user logged on without password encryption (a legacy client), not whether SMB traffic is encrypted. C(null) at levels 0 and 10.
+      type: bool
+      sample: false
+    client_type:
+      description: Client type string reported by the server. C(null) below level 2 and at level 10.
+      type: str
+      sample: Windows 10 Enterprise
+    transport:
+      description: Transport the session came in on. Level 502 only, else C(null).
+      type: str
+      sample: \Device\NetbiosSmb
+level:
+  description: The information level used.
+  returned: always
+  type: int
+  sample: 502
+'''
