@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Benchmark: enumerate 100,000 sessions through NetSession.cs (Mono) and through a plain C
 loop over the same stand-in netapi32. Prints median times, the ratio and peak RSS.
 A script, not a test: figures depend on the machine. Usage: python benchmarks/netsession_cs_bench.py [N]
@@ -54,7 +53,7 @@ int main(int argc, char **argv) {
 def run(cmd, env):
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, env=env, text=True)
     out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
+    status, usage = os.wait4(proc.pid, 0)[1:]
     proc.stdout.close()
     if status != 0:
         sys.exit('benchmark program failed: %s' % cmd)
@@ -77,13 +76,13 @@ def main():
         print('Enumerating %d sessions at level 502 (median of %d runs; time inside the process, RSS of the whole process)' % (N, RUNS))
         print('%-28s %12s %12s %10s %12s' % ('prefmaxlen', 'C loop ms', 'C# util ms', 'ratio', 'peak RSS MB'))
         for label, pref in (('MAX (one buffer)', '4294967295'), ('64 KiB pages', '65536')):
-            c = [run([str(d / 'loop'), str(N), pref], env) for _ in range(RUNS)]
+            c = [run([str(d / 'loop'), str(N), pref], env) for dummy in range(RUNS)]
             cs = [run(['mono', str(d / 'B.exe'), str(N), str(int(pref) if pref != '4294967295' else -1)], env)
-                  for _ in range(RUNS)]
+                  for dummy in range(RUNS)]
             c_ms = statistics.median(x[0] for x in c)
             cs_ms = statistics.median(x[0] for x in cs)
-            print('%-28s %12.1f %12.1f %9.1fx %5.0f / %4.0f' % (label, c_ms, cs_ms, cs_ms / c_ms,
-                                                              max(x[1] for x in c), max(x[1] for x in cs)))
+            rss = (max(x[1] for x in c), max(x[1] for x in cs))
+            print('%-28s %12.1f %12.1f %9.1fx %5.0f / %4.0f' % (label, c_ms, cs_ms, cs_ms / c_ms, rss[0], rss[1]))
         print('(peak RSS: C loop / C# util under Mono)')
 
 

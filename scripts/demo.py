@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """The embedded demo: a private Samba on loopback with real client sessions, then the
 example playbook (playbooks/demo.yml) lists them, dry-runs a close, closes one user's
 sessions and lists again. Prints a readable summary and checks, through each client's own
@@ -68,8 +67,8 @@ def main():
                 alive = lab.is_connected(handle)
                 expected = user != LEAVING
                 ok &= alive == expected
-                print('   %-6s %-13s %s' % (user, 'connected' if alive else 'disconnected',
-                                          'ok' if alive == expected else 'UNEXPECTED'))
+                state = 'connected' if alive else 'disconnected'
+                print('   %-6s %-13s %s' % (user, state, 'ok' if alive == expected else 'UNEXPECTED'))
         print('\n== Samba stopped; demo %s' % ('passed' if ok else 'FAILED'))
         return 0 if ok else 1
 

@@ -56,4 +56,20 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   "$VENV/bin/python" -m pip install -q -r tests/requirements.txt
   echo "$want" > "$stamp"
 fi
+# The oldest ansible-core meta/runtime.yml claims (2.16), for the sanity gate. 2.16 runs on
+# Python 3.10-3.12; prefer 3.11/3.12 from pyenv, else the system python3.
+OLDEST="$ROOT/.venv-oldest"
+if [ ! -x "$OLDEST/bin/ansible-test" ]; then
+  OPY=""
+  for v in 3.12 3.11 3.10; do
+    for cand in "$HOME"/.pyenv/versions/"$v".*/bin/python "/usr/bin/python$v"; do
+      if [ -z "$OPY" ] && [ -x "$cand" ] && "$cand" -c 'import venv, ensurepip' >/dev/null 2>&1; then OPY="$cand"; fi
+    done
+  done
+  echo "setup: creating $OLDEST with ${OPY:-none found}"
+  "${OPY:?no Python 3.10-3.12 for ansible-core 2.16}" -m venv "$OLDEST"
+  "$OLDEST/bin/python" -m pip install -q --upgrade pip
+  "$OLDEST/bin/python" -m pip install -q 'ansible-core>=2.16,<2.17' -r requirements.txt
+fi
+
 echo "setup: ready ($("$VENV/bin/python" -V), $("$VENV/bin/ansible" --version | head -1))"

@@ -16,8 +16,8 @@ import socket
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.lanman.smb.plugins.module_utils.smb_sessions import (
-    CloseSelection, SelectionError, Session, account_part, client_api_filter, diff_entries,
-    filter_sessions, normalise_client, plan_close,
+    CloseSelection, Session, account_part, client_api_filter, diff_entries, filter_sessions,
+    normalise_client,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import (
     HAS_SMBPROTOCOL, SMBPROTOCOL_IMPORT_ERROR, SrvsvcClient, SrvsvcConnectionError, SrvsvcError,
@@ -225,4 +225,3 @@ def close_result(candidates, plan, level, changed, closed, vanished, calls):
         diff=dict(before=dict(sessions=diff_entries(candidates)),
                   after=dict(sessions=diff_entries([s for s in candidates if id(s) not in gone]))),
     )
-

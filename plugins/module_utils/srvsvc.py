@@ -187,10 +187,12 @@ class SrvsvcClient:
             raise SrvsvcConnectionError('srvsvc bind on %s failed: %s' % (self._where(), _clean(e, self._password)))
 
     def close(self):
-        for step in (lambda: self._open.close(), lambda: self._tree.disconnect(),
-                     lambda: self._session.disconnect(), lambda: self._connection.disconnect()):
+        for thing, method in ((self._open, 'close'), (self._tree, 'disconnect'),
+                              (self._session, 'disconnect'), (self._connection, 'disconnect')):
+            if thing is None:
+                continue
             try:
-                step()
+                getattr(thing, method)()
             except Exception:  # closing is best effort: the server may already be gone
                 pass
         self._open = self._tree = self._session = self._connection = self._pipe = None
@@ -216,7 +218,7 @@ class SrvsvcClient:
         entries = []
         resume = 0
         seen_handles = set()
-        for _ in range(MAX_ENUM_ROUNDS):
+        for dummy in range(MAX_ENUM_ROUNDS):
             stub = encode_session_enum(server, client, user, level, prefmaxlen, resume)
             answer = self._call(OPNUM_SESSION_ENUM, stub, 'NetrSessionEnum')
             try:

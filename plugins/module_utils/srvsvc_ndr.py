@@ -75,7 +75,7 @@ def decode_session_enum(stub):
             if count != entries_read:
                 raise NdrError('array count %d differs from EntriesRead %d' % (count, entries_read))
             fixed = []
-            for _ in range(count):
+            for dummy in range(count):
                 fixed.append([(name, kind, r.u32()) for name, kind in fields])
             for row in fixed:            # deferred strings follow all fixed parts, in order
                 entry = dict.fromkeys(WIRE_KEYS)

@@ -37,7 +37,7 @@ seealso:
   - module: lanman.smb.smb_session_info
   - module: lanman.smb.win_smb_session
 author:
-  - lanman.smb contributors
+  - lanman.smb contributors (@lanman)
 '''
 
 EXAMPLES = r'''
@@ -252,9 +252,9 @@ level:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.lanman.smb.plugins.module_utils.smb_session_ops import (
-    SelectionError, build_selection, close_result, close_spec, connect, execute_plan, list_sessions,
+    build_selection, close_result, close_spec, connect, execute_plan, list_sessions,
 )
-from ansible_collections.lanman.smb.plugins.module_utils.smb_sessions import filter_sessions, plan_close
+from ansible_collections.lanman.smb.plugins.module_utils.smb_sessions import SelectionError, filter_sessions, plan_close
 from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcConnectionError, SrvsvcError
 
 

@@ -35,7 +35,7 @@ seealso:
   - module: lanman.smb.smb_session
   - module: lanman.smb.win_smb_session_info
 author:
-  - lanman.smb contributors
+  - lanman.smb contributors (@lanman)
 '''
 
 EXAMPLES = r'''

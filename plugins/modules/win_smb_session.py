@@ -48,7 +48,7 @@ seealso:
     description: The SMB PowerShell cmdlet that closes sessions by session id.
     link: https://learn.microsoft.com/powershell/module/smbshare/close-smbsession
 author:
-  - lanman.smb contributors
+  - lanman.smb contributors (@lanman)
 '''
 
 EXAMPLES = r'''

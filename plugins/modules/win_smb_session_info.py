@@ -48,7 +48,7 @@ seealso:
   - module: lanman.smb.win_smb_session
   - module: lanman.smb.smb_session_info
 author:
-  - lanman.smb contributors
+  - lanman.smb contributors (@lanman)
 '''
 
 EXAMPLES = r'''

@@ -104,7 +104,7 @@ class SambaLab:
         return env
 
     def _run(self, *args, stdin=None):
-        proc = subprocess.run(list(args), input=stdin, env=self.env, capture_output=True, text=True, timeout=60)
+        proc = subprocess.run(list(args), input=stdin, env=self.env, check=False, capture_output=True, text=True, timeout=60)
         if proc.returncode != 0:
             raise RuntimeError('%s failed (%d): %s %s' % (' '.join(args[:3]), proc.returncode, proc.stdout, proc.stderr))
         return proc.stdout
@@ -241,7 +241,7 @@ def _kill_tree(pid):
                 os.kill(pid, sig)
         except ProcessLookupError:
             return
-        for _ in range(50):
+        for dummy in range(50):
             try:
                 os.kill(pid, 0)
             except ProcessLookupError:

@@ -58,7 +58,7 @@ FULL = {'cname': '\\\\[fe80::1]', 'username': 'J\u00fcrgen\U0001D11E', 'num_open
 def test_every_level_round_trips_its_fields_and_only_them(level):
     entries, total, resume, status = decode_session_enum(enum_response(level, [FULL, FULL]))
     assert (total, resume, status) == (2, None, 0)
-    names = [n for n, _ in LEVEL_FIELDS[level]]
+    names = [field[0] for field in LEVEL_FIELDS[level]]
     for entry in entries:
         for key, value in entry.items():
             assert value == (FULL[key] if key in names else None), (level, key)
@@ -98,9 +98,9 @@ def test_string_longer_than_the_data_is_refused():
 def test_random_mutations_never_escape_as_other_errors():
     rng = random.Random(1234)
     valid = enum_response(502, [FULL] * 3, resume=5, status=234)
-    for _ in range(3000):
+    for dummy in range(3000):
         data = bytearray(valid)
-        for _ in range(rng.randint(1, 8)):
+        for dummy2 in range(rng.randint(1, 8)):
             data[rng.randrange(len(data))] = rng.randrange(256)
         try:
             decode_session_enum(bytes(data))
