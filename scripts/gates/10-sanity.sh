@@ -5,6 +5,7 @@
 # (tests/sanity/get_pip_standin.py) is put where ansible-test caches it.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+export PATH="$ROOT/.venv/bin:$PATH"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 export HOME_FOR_SANITY="$ROOT/.cache/sanity-home"

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Gate: ansible-galaxy builds the collection, installs it from the tarball into a fresh
+# path, and every module is found by FQCN and rendered by ansible-doc from there.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+export PATH="$ROOT/.venv/bin:$PATH"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+COLL="$("$ROOT/scripts/gates/sanity_copy.sh" "$WORK/src")"
+ansible-galaxy collection build "$COLL" --output-path "$WORK/dist" >/dev/null
+TARBALL="$(ls "$WORK"/dist/lanman-smb-*.tar.gz)"
+echo "built $(basename "$TARBALL") ($(du -k "$TARBALL" | cut -f1) KiB)"
+if tar -tzf "$TARBALL" | grep -E '(^|/)(\.venv|\.cache|tests/output)/' ; then
+  echo "FAIL: the tarball contains local build or venv files"; exit 1
+fi
+ansible-galaxy collection install "$TARBALL" -p "$WORK/installed" >/dev/null 2>&1
+export ANSIBLE_COLLECTIONS_PATH="$WORK/installed"
+expected="lanman.smb.smb_session lanman.smb.smb_session_info lanman.smb.win_smb_session lanman.smb.win_smb_session_info"
+found="$(ansible-doc -l lanman.smb 2>/dev/null | awk '{print $1}' | sort | xargs)"
+if [ "$found" != "$expected" ]; then
+  echo "FAIL: modules found by FQCN: '$found', expected '$expected'"; exit 1
+fi
+for m in $expected; do
+  ansible-doc "$m" >/dev/null 2>"$WORK/doc.err" || { cat "$WORK/doc.err"; echo "FAIL: ansible-doc $m"; exit 1; }
+  if [ -s "$WORK/doc.err" ]; then cat "$WORK/doc.err"; echo "FAIL: ansible-doc $m warned"; exit 1; fi
+done
+for f in plugins/module_utils/NetSession.cs plugins/module_utils/srvsvc.py meta/runtime.yml requirements.txt meta/execution-environment.yml; do
+  [ -e "$WORK/installed/ansible_collections/lanman/smb/$f" ] || { echo "FAIL: $f missing from the installed collection"; exit 1; }
+done
+echo "installed from the tarball: $found all render with ansible-doc"
