@@ -5,9 +5,10 @@
 
 Transport, authentication (NTLM, Kerberos), signing and SMB3 encryption come from
 smbprotocol + pyspnego. The DCE/RPC bind and the NDR codec are ours (dcerpc.py, ndr.py,
-srvsvc_ndr.py), because the measured alternative, impacket, was about 6x slower per
-enumeration against Samba (158 ms vs 25 ms for 1,000 sessions, see docs/benchmarks.md) and
-adds ~64 MB of dependencies (flask, ldap3, pyOpenSSL, ...) to every execution environment.
+srvsvc_ndr.py), because the measured alternative, impacket, was about 7x slower per
+enumeration against Samba (188 ms vs 26 ms for 1,000 sessions; benchmarks/srvsvc_bench.py,
+docs/benchmarks.md) and adds ~64 MB of dependencies (flask, ldap3, pyOpenSSL, ...) to every
+execution environment.
 """
 
 from __future__ import absolute_import, division, print_function
