@@ -1,10 +1,20 @@
 """Fixtures shared by every pytest suite of the collection."""
 import os
 import pathlib
+import sys
 
 import pytest
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
+
+# Make `ansible_collections.lanman.smb` importable from the checkout in every suite.
+_IMPORT_BASE = REPO / 'tests' / 'output' / 'collections'
+_LINK = _IMPORT_BASE / 'ansible_collections' / 'lanman' / 'smb'
+if not _LINK.exists():
+    _LINK.parent.mkdir(parents=True, exist_ok=True)
+    _LINK.symlink_to(REPO, target_is_directory=True)
+if str(_IMPORT_BASE) not in sys.path:
+    sys.path.insert(0, str(_IMPORT_BASE))
 
 
 @pytest.fixture(scope="session")

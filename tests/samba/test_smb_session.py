@@ -121,9 +121,6 @@ def test_non_admin_caller_cannot_close(lab, run):
 def test_session_vanishing_before_close_is_not_an_error(lab, run, monkeypatch):
     """Samba answers ACCESS_DENIED for a delete that matches nothing; the module must
     re-list and call it vanished. Reproduced in-process with a real server."""
-    import sys
-    import pathlib
-    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / 'output' / 'collections'))
     from ansible_collections.lanman.smb.plugins.module_utils import smb_session_ops as ops
     from ansible_collections.lanman.smb.plugins.module_utils.smb_sessions import CloseSelection, plan_close
     from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcClient

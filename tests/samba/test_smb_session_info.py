@@ -77,3 +77,19 @@ def test_wrong_port_and_stopped_server_are_clear(lab, run):
 def test_missing_server_is_a_clear_error(lab, run):
     result = run('smb_session_info', auth=False)
     assert result['failed'] and 'server' in result['msg']
+
+
+def test_smb3_encryption_can_be_required(lab, run):
+    lab.open_session('alice')
+    result = run('smb_session_info', require_encryption=True)
+    assert not result.get('failed'), result.get('msg')
+    assert 'alice' in [s['username'] for s in result['sessions']]
+
+
+def test_require_encryption_really_encrypts_the_session(lab):
+    from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcClient
+    for wanted in (True, False):
+        with SrvsvcClient('127.0.0.1', lab.port, lab.admin_user, lab.admin_password, auth_protocol='ntlm',
+                          require_encryption=wanted) as client:
+            assert client._session.encrypt_data is wanted
+            assert client.enum_sessions(1)
