@@ -18,7 +18,7 @@ mkdir -p "$HOME_FOR_SANITY/.ansible/test/cache" "$HOME_FOR_SANITY/.config/pip"
   [ -n "$cert" ] && echo "cert = $cert"
   "$ROOT/.venv/bin/python" -m pip config list 2>/dev/null | sed -n "s/^global\.\(extra-index-url\|index-url\|find-links\)='\(.*\)'$/\1 = \2/p"
 } > "$HOME_FOR_SANITY/.config/pip/pip.conf"
-COLL="$("$ROOT/scripts/gates/sanity_copy.sh" "$WORK")"
+COLL="$("$ROOT/scripts/gates/snapshot.sh" "$WORK")"
 
 run_sanity() {
   local venv="$1"

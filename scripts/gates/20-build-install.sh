@@ -1,19 +1,12 @@
 #!/usr/bin/env bash
 # Gate: ansible-galaxy builds the collection, installs it from the tarball into a fresh
 # path, and every module is found by FQCN and rendered by ansible-doc from there.
-set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-export PATH="$ROOT/.venv/bin:$PATH"
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-COLL="$("$ROOT/scripts/gates/sanity_copy.sh" "$WORK/src")"
-ansible-galaxy collection build "$COLL" --output-path "$WORK/dist" >/dev/null
-TARBALL="$(ls "$WORK"/dist/lanman-smb-*.tar.gz)"
+source "$(dirname "$0")/common.sh"
+build_and_install
 echo "built $(basename "$TARBALL") ($(du -k "$TARBALL" | cut -f1) KiB)"
 if tar -tzf "$TARBALL" | grep -E '(^|/)(\.venv|\.cache|tests/output)/' ; then
   echo "FAIL: the tarball contains local build or venv files"; exit 1
 fi
-ansible-galaxy collection install "$TARBALL" -p "$WORK/installed" >/dev/null 2>&1
 export ANSIBLE_COLLECTIONS_PATH="$WORK/installed"
 expected="lanman.smb.smb_session lanman.smb.smb_session_info lanman.smb.win_smb_session lanman.smb.win_smb_session_info"
 found="$(ansible-doc -l lanman.smb 2>/dev/null | awk '{print $1}' | sort | xargs)"

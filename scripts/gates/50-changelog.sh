@@ -1,13 +1,9 @@
 #!/usr/bin/env bash
 # Gate: changelog config and fragments are valid (antsibull-changelog lint), and CHANGELOG.rst
 # is what antsibull-changelog generates from changelogs/ (regenerated in a temp copy).
-set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-export PATH="$ROOT/.venv/bin:$PATH"
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
+source "$(dirname "$0")/common.sh"
 (cd "$ROOT" && antsibull-changelog lint)
-COLL="$("$ROOT/scripts/gates/sanity_copy.sh" "$WORK")"
+COLL="$(snapshot "$WORK")"
 (cd "$COLL" && ANSIBLE_COLLECTIONS_PATH="$WORK" antsibull-changelog generate >/dev/null 2>&1)
 diff -u "$ROOT/CHANGELOG.rst" "$COLL/CHANGELOG.rst" || { echo "FAIL: CHANGELOG.rst is stale: run antsibull-changelog generate"; exit 1; }
 grep -q "lanman.smb.win_smb_session_info" "$ROOT/CHANGELOG.rst" || { echo "FAIL: modules not announced"; exit 1; }

@@ -2,15 +2,8 @@
 # Gate: meta/execution-environment.yml is found and read by ansible-builder's introspection
 # (the Python and system dependencies it names reach the image), and `ansible-builder create`
 # makes a build context for an EE that installs this collection. No image is built.
-set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-export PATH="$ROOT/.venv/bin:$PATH"
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-COLL="$("$ROOT/scripts/gates/sanity_copy.sh" "$WORK/src")"
-ansible-galaxy collection build "$COLL" --output-path "$WORK/dist" >/dev/null
-TARBALL="$(ls "$WORK"/dist/lanman-smb-*.tar.gz)"
-ansible-galaxy collection install "$TARBALL" -p "$WORK/installed" >/dev/null 2>&1
+source "$(dirname "$0")/common.sh"
+build_and_install
 
 ansible-builder introspect "$WORK/installed" > "$WORK/introspect.txt"
 for want in smbprotocol pyspnego 'libkrb5-3 \[platform:dpkg\]'; do
