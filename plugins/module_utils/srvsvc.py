@@ -84,18 +84,30 @@ class SrvsvcProtocolError(SrvsvcConnectionError):
 
 
 class _Pipe:
-    """The \\PIPE\\srvsvc named pipe as a DCE/RPC message transport."""
+    """The \\PIPE\\srvsvc named pipe as a DCE/RPC message transport.
 
-    def __init__(self, smb_open, read_size):
+    smbprotocol's Open.read/write wait for the answer without a time limit; a server that
+    stops answering must not hang the module, so each exchange waits at most ``timeout``.
+    """
+
+    def __init__(self, smb_open, read_size, timeout):
         self._open = smb_open
         self._read_size = read_size
+        self._timeout = timeout
+
+    def _exchange(self, message, unpack):
+        tree = self._open.tree_connect
+        request = self._open.connection.send(message, tree.session.session_id, tree.tree_connect_id)
+        if not request.response_event.wait(timeout=self._timeout):
+            raise SrvsvcConnectionError('the server did not answer within %s seconds' % self._timeout)
+        return unpack(request)
 
     def transceive(self, pdu):
-        self._open.write(pdu, 0)
+        self._exchange(*self._open.write(pdu, 0, send=False))
         return self.read_fragment()
 
     def read_fragment(self):
-        return self._open.read(0, self._read_size)
+        return self._exchange(*self._open.read(0, self._read_size, send=False))
 
 
 class SrvsvcClient:
@@ -172,7 +184,7 @@ class SrvsvcClient:
             raise SrvsvcConnectionError('Cannot open the srvsvc pipe on %s: %s'
                                         % (self._where(), _clean(e, self._password)))
         read_size = min(self._connection.max_read_size, 65536)
-        self._pipe = _Pipe(self._open, read_size)
+        self._pipe = _Pipe(self._open, read_size, self._timeout)
         self.dialect = self._connection.dialect
         sock = getattr(self._connection.transport, '_sock', None)
         if sock is not None:
@@ -183,7 +195,7 @@ class SrvsvcClient:
         except dcerpc.RpcProtocolError as e:
             self.close()
             raise SrvsvcProtocolError('srvsvc bind on %s failed: %s' % (self._where(), e))
-        except (SMBException, OSError) as e:
+        except (SMBException, OSError, SrvsvcConnectionError) as e:
             self.close()
             raise SrvsvcConnectionError('srvsvc bind on %s failed: %s' % (self._where(), _clean(e, self._password)))
 
@@ -209,7 +221,7 @@ class SrvsvcClient:
             return dcerpc.transact(self._pipe, opnum, stub, self._next_call_id())
         except dcerpc.RpcProtocolError as e:
             raise SrvsvcProtocolError('%s on %s: %s' % (operation, self._where(), e))
-        except (SMBException, OSError) as e:
+        except (SMBException, OSError, SrvsvcConnectionError) as e:
             raise SrvsvcConnectionError('%s on %s failed: %s' % (operation, self._where(), _clean(e, self._password)))
 
     # ------------------------------------------------------------ calls

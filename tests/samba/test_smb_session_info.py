@@ -93,3 +93,37 @@ def test_require_encryption_really_encrypts_the_session(lab):
                           require_encryption=wanted) as client:
             assert client._session.encrypt_data is wanted
             assert client.enum_sessions(1)
+
+
+def test_a_server_that_stops_answering_does_not_hang_the_client(lab):
+    """SIGSTOP the smbd child serving our connection: the call must fail within the timeout."""
+    import os
+    import signal
+    import subprocess
+    import time
+    from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcClient, SrvsvcConnectionError
+    smbd = lab.pids()['smbd']
+
+    def children():
+        out = subprocess.run(['pgrep', '-P', str(smbd)], check=False, capture_output=True, text=True).stdout
+        return set(int(p) for p in out.split())
+    before = children()
+    client = SrvsvcClient('127.0.0.1', lab.port, lab.admin_user, lab.admin_password, auth_protocol='ntlm', timeout=3)
+    client.connect()
+    ours = children() - before
+    assert len(ours) == 1, ours
+    pid = ours.pop()
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        start = time.monotonic()
+        try:
+            client.enum_sessions(1)
+            raised = None
+        except SrvsvcConnectionError as e:
+            raised = e
+        elapsed = time.monotonic() - start
+    finally:
+        os.kill(pid, signal.SIGCONT)
+        client.close()
+    assert raised is not None and 'did not answer within 3 seconds' in str(raised)
+    assert elapsed < 10
