@@ -51,7 +51,8 @@ options:
     default: false
   timeout:
     description:
-      - Seconds to wait for the TCP connection to the server.
+      - Seconds to wait for the connection to the server and for each of its answers to a session
+        call; a server that stops answering fails the task instead of hanging it.
     type: int
     default: 30
 requirements:
