@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the demo and the tests need on a fresh Debian/Ubuntu machine (as root).
-# Idempotent: a second run only checks. Nothing here touches /etc/passwd or starts the
+# Idempotent: a second run only checks. `--demo` skips what only the tests need. Nothing here touches /etc/passwd or starts the
 # system smbd (tests start their own Samba on loopback).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -59,7 +59,7 @@ fi
 # The oldest ansible-core meta/runtime.yml claims (2.16), for the sanity gate. 2.16 runs on
 # Python 3.10-3.12; prefer 3.11/3.12 from pyenv, else the system python3.
 OLDEST="$ROOT/.venv-oldest"
-if [ ! -x "$OLDEST/bin/ansible-test" ]; then
+if [ "${1:-}" != "--demo" ] && [ ! -x "$OLDEST/bin/ansible-test" ]; then
   OPY=""
   for v in 3.12 3.11 3.10; do
     for cand in "$HOME"/.pyenv/versions/"$v".*/bin/python "/usr/bin/python$v"; do
