@@ -53,6 +53,14 @@ class ClientSession:
         self.tree = TreeConnect(self.session, r'\\127.0.0.1\%s' % SHARE)
         self.tree.connect()
         self.local_port = self.connection.transport._sock.getsockname()[1]
+        # Hold a file open, like a user with a document open: the server counts it in num_opens.
+        from smbprotocol.open import (CreateDisposition, CreateOptions, FilePipePrinterAccessMask,
+                                      ImpersonationLevel, Open, ShareAccess)
+        self.file = Open(self.tree, '%s-%d.txt' % (user, self.local_port))
+        self.file.create(ImpersonationLevel.Impersonation,
+                         FilePipePrinterAccessMask.GENERIC_READ | FilePipePrinterAccessMask.GENERIC_WRITE,
+                         0x80, ShareAccess.FILE_SHARE_READ | ShareAccess.FILE_SHARE_WRITE,
+                         CreateDisposition.FILE_OVERWRITE_IF, CreateOptions.FILE_NON_DIRECTORY_FILE)
 
     def alive(self):
         """Ask the server for something: a killed session fails here, not just locally."""
