@@ -87,3 +87,46 @@ def read_spec(source, variable='$spec'):
     if assignment is None:
         raise ValueError('no %s assignment' % variable)
     return value(assignment.named_children[-1])
+
+
+AUTOMATIC = {'$_', '$args', '$true', '$false', '$null', '$psitem', '$input', '$error', '$matches', '$lastexitcode',
+             '$pscmdlet', '$psboundparameters', '$host', '$this'}
+
+
+def unassigned_variables(source):
+    """Variables read but never assigned: Set-StrictMode -Version 2.0 (what Ansible's
+    PowerShell modules run under) makes reading them a terminating error."""
+    source = source if isinstance(source, bytes) else source.encode('utf-8')
+    tree = parse(source)
+    assigned, used = set(), {}
+
+    def name(node):
+        text = _text(node).lower()
+        return None if ':' in text else text  # $env:X, $script:X ... are scoped, not ours
+
+    def walk(node):
+        if node.type == 'assignment_expression':
+            target = node.named_children[0]
+            for var in _variables(target):
+                assigned.add(name(var))
+        elif node.type in ('foreach_statement', 'parameter', 'script_parameter'):
+            for child in node.named_children:
+                for var in ([child] if child.type == 'variable' else []):
+                    assigned.add(name(var))
+        escaped = node.start_byte > 0 and source[node.start_byte - 1:node.start_byte] == b'`'
+        if node.type == 'variable' and not escaped:  # `$x in a string is literal text
+            used.setdefault(name(node), node.start_point[0] + 1)
+        for child in node.children:
+            walk(child)
+    walk(tree.root_node)
+    return sorted((line, var) for var, line in used.items()
+                  if var and var not in assigned and var not in AUTOMATIC)
+
+
+def _variables(node):
+    if node.type == 'variable':
+        return [node]
+    found = []
+    for child in node.named_children:
+        found.extend(_variables(child))
+    return found

@@ -9,7 +9,7 @@ import sys
 import pytest
 import yaml
 
-from ps1_tree import read_spec, syntax_errors
+from ps1_tree import read_spec, syntax_errors, unassigned_variables
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PS1_FILES = sorted(p for p in ROOT.glob('plugins/**/*.ps1')) + sorted(ROOT.glob('tests/integration/targets/*/library/*.ps1'))
@@ -24,6 +24,18 @@ def test_there_are_powershell_modules_to_check():
 @pytest.mark.parametrize('path', PS1_FILES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_ps1_parses(path):
     assert syntax_errors(path.read_bytes()) == []
+
+
+@pytest.mark.parametrize('path', PS1_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_variable_is_read_without_being_assigned(path):
+    """Set-StrictMode 2.0 turns such a read (usually a typo) into a terminating error."""
+    assert unassigned_variables(path.read_bytes()) == []
+
+
+def test_unassigned_variable_check_catches_typos():
+    sample = "$module = 1\nif ($modlue) { $x = $y }\nforeach ($i in @(1)) { $i }\n" \
+             "function F { param ([string]$Name) $Name }\n$s = @\"\n`$literal\n\"@\n"
+    assert unassigned_variables(sample) == [(2, '$modlue'), (2, '$y')]
 
 
 @pytest.mark.parametrize('broken', [
