@@ -1,5 +1,7 @@
 """Read PowerShell modules without PowerShell: parse with tree-sitter-powershell and turn the
 `$spec = @{ ... }` hashtable into Python data (literals only: what module specs use)."""
+import re
+
 import tree_sitter_powershell
 from tree_sitter import Language, Parser
 
@@ -107,8 +109,10 @@ def unassigned_variables(source):
     def walk(node):
         if node.type == 'assignment_expression':
             target = node.named_children[0]
-            for var in _variables(target):
-                assigned.add(name(var))
+            # only `$x = ...` or `[type]$x = ...` assigns; `$x.Prop = ...` reads $x
+            if re.match(r'^(\[[^\]]+\]\s*)*\$[\w:]+$', _text(target).strip()):
+                for var in _variables(target):
+                    assigned.add(name(var))
         elif node.type in ('foreach_statement', 'parameter', 'script_parameter'):
             for child in node.named_children:
                 for var in ([child] if child.type == 'variable' else []):

@@ -34,8 +34,8 @@ def test_no_variable_is_read_without_being_assigned(path):
 
 def test_unassigned_variable_check_catches_typos():
     sample = "$module = 1\nif ($modlue) { $x = $y }\nforeach ($i in @(1)) { $i }\n" \
-             "function F { param ([string]$Name) $Name }\n$s = @\"\n`$literal\n\"@\n"
-    assert unassigned_variables(sample) == [(2, '$modlue'), (2, '$y')]
+             "function F { param ([string]$Name) $Name }\n$s = @\"\n`$literal\n\"@\n$obj.Prop = 1\n[int]$n = 2\n"
+    assert unassigned_variables(sample) == [(2, '$modlue'), (2, '$y'), (8, '$obj')]
 
 
 @pytest.mark.parametrize('broken', [
