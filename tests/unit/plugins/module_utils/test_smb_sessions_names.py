@@ -17,6 +17,9 @@ from ansible_collections.lanman.smb.plugins.module_utils.smb_sessions import (
     ('\\\\FILESRV1', 'FILESRV1'),
     ('\\\\filesrv1.corp.example.', 'filesrv1.corp.example.'),
     ('  \\\\10.0.0.5 ', '10.0.0.5'),
+    ('10.0.0.256', '10.0.0.256'),
+    ('1.2.3.4.5', '1.2.3.4.5'),
+    ('\\\\0.0.0.0', '0.0.0.0'),
 ])
 def test_normalise_client(raw, expected):
     assert normalise_client(raw) == expected
