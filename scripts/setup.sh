@@ -11,7 +11,7 @@ APT_PACKAGES=(
   mono-mcs mono-runtime mono-devel                # compile/run NetSession.cs as C# 5 against .NET 4.5
   samba smbclient samba-common-bin libnss-wrapper # a real SMB server on loopback for tests and demo
   python3 python3-venv                            # fallback interpreter on a machine without pyenv
-  git
+  git procps                                     # snapshots for the gates; pgrep in the Samba tests
 )
 
 missing=()
