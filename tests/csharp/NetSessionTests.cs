@@ -52,8 +52,13 @@ internal class TestFailure : Exception
     public TestFailure(string message) : base(message) { }
 }
 
-internal static class Program
+internal static partial class Program
 {
+    // Test groups that live in their own files (tests/csharp/*Tests.cs); each file implements one.
+    static partial void PlannerRuleTests();
+    static partial void NativeCallTests();
+    static partial void ModuleGlueTests();
+
     private static int passed, failed;
 
     private static void Check(bool condition, string what)
@@ -547,6 +552,9 @@ internal static class Program
         FilterAndBestLevelTests();
         CloseTests();
         NameTests();
+        PlannerRuleTests();
+        NativeCallTests();
+        ModuleGlueTests();
         if (args.Length > 0)
             VectorTests(args[0]);
         Console.WriteLine(String.Format("{0} passed, {1} failed", passed, failed));

@@ -56,8 +56,10 @@ def build(tmp_path_factory):
     _run(['gcc', '-shared', '-fPIC', '-O2', '-Wall', '-Wextra', '-Werror', '-o', str(out / 'libnetapi32.so'),
           str(HERE / 'standin' / 'netapi32_standin.c')])
     _run(MCS + ['-target:library', '-out:%s' % (out / 'NetSession.dll'), str(UTIL)])
-    _run(MCS + ['-target:exe', '-r:%s' % (out / 'NetSession.dll'), '-out:%s' % (out / 'NetSessionTests.exe'),
-                str(HERE / 'NetSessionTests.cs')])
+    # NetSessionTests.cs holds Main and the helpers; every other *Tests.cs adds a group (partial class).
+    sources = sorted(str(p) for p in HERE.glob('*Tests.cs'))
+    _run(MCS + ['-target:exe', '-r:%s' % (out / 'NetSession.dll'), '-out:%s' % (out / 'NetSessionTests.exe')]
+         + sources)
     return out
 
 
