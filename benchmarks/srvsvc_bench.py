@@ -22,7 +22,10 @@ if not (ROOT / 'tests' / 'output' / 'collections' / 'ansible_collections' / 'lan
     link.parent.mkdir(parents=True, exist_ok=True)
     link.symlink_to(ROOT, target_is_directory=True)
 
-from impacket.dcerpc.v5 import srvs, transport  # noqa: E402
+try:
+    from impacket.dcerpc.v5 import srvs, transport  # noqa: E402
+except ImportError:
+    sys.exit('impacket is a benchmark-only peer: .venv/bin/python -m pip install -r benchmarks/requirements.txt')
 from smbprotocol.connection import Connection  # noqa: E402
 from smbprotocol.session import Session  # noqa: E402
 

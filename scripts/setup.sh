@@ -6,13 +6,22 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
-APT_PACKAGES=(
+# What the demo needs: a real SMB server on loopback with private users, and a Python.
+APT_DEMO=(
+  samba samba-common-bin libnss-wrapper            # a real SMB server on loopback for tests and demo
+  python3 python3-venv                            # fallback interpreter on a machine without pyenv
+  procps                                          # pgrep/ps to stop what the lab started
+)
+# What only the tests need on top.
+APT_TEST=(
   gcc libc6-dev                                   # stand-in netapi32 for the C# tests
   mono-mcs mono-runtime mono-devel                # compile/run NetSession.cs as C# 5 against .NET 4.5
-  samba smbclient samba-common-bin libnss-wrapper # a real SMB server on loopback for tests and demo
-  python3 python3-venv                            # fallback interpreter on a machine without pyenv
-  git procps                                     # snapshots for the gates; pgrep in the Samba tests
+  smbclient                                       # rpcclient, a peer in benchmarks/srvsvc_bench.py
+  git                                             # snapshots for the gates
 )
+MODE="${1:-}"
+APT_PACKAGES=("${APT_DEMO[@]}")
+[ "$MODE" = "--demo" ] || APT_PACKAGES+=("${APT_TEST[@]}")
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -49,17 +58,23 @@ if [ ! -x "$VENV/bin/python" ]; then
   echo "setup: creating $VENV with $PY"
   "$PY" -m venv "$VENV"
 fi
-stamp="$VENV/.requirements.sha"
-want="$(cat requirements.txt tests/requirements.txt | sha256sum | cut -d' ' -f1)"
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q -r tests/requirements.txt
-  echo "$want" > "$stamp"
-fi
+# pip_install NAME FILE: install FILE into the venv unless the same FILE content is installed.
+pip_install() {
+  local stamp="$VENV/.$1.sha" want
+  want="$(cat "$2" requirements.txt | sha256sum | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    echo "setup: pip install -r $2"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$2"
+    echo "$want" > "$stamp"
+  fi
+}
+# The demo needs ansible-core and the runtime requirements only; the tests add their tools.
+pip_install demo tests/requirements-demo.txt
+[ "$MODE" = "--demo" ] || pip_install test tests/requirements.txt
 # The oldest ansible-core meta/runtime.yml claims (2.16), for the sanity gate. 2.16 runs on
 # Python 3.10-3.12; prefer 3.11/3.12 from pyenv, else the system python3.
 OLDEST="$ROOT/.venv-oldest"
-if [ "${1:-}" != "--demo" ] && [ ! -x "$OLDEST/bin/ansible-test" ]; then
+if [ "$MODE" != "--demo" ] && [ ! -x "$OLDEST/bin/ansible-test" ]; then
   OPY=""
   for v in 3.12 3.11 3.10; do
     for cand in "$HOME"/.pyenv/versions/"$v".*/bin/python "/usr/bin/python$v"; do
@@ -72,4 +87,5 @@ if [ "${1:-}" != "--demo" ] && [ ! -x "$OLDEST/bin/ansible-test" ]; then
   "$OLDEST/bin/python" -m pip install -q 'ansible-core>=2.16,<2.17' -r requirements.txt
 fi
 
-echo "setup: ready ($("$VENV/bin/python" -V), $("$VENV/bin/ansible" --version | head -1))"
+# sed reads all of its input: `head -1` would close the pipe early and ansible would print a BrokenPipe traceback.
+echo "setup: ready ($("$VENV/bin/python" -V), $("$VENV/bin/ansible" --version | sed -n 1p))"
