@@ -3,11 +3,7 @@
 # (.venv) and on the oldest one meta/runtime.yml claims (.venv-oldest, ansible-core 2.16).
 # ansible-test's pip bootstrap is downloaded from a host CI cannot reach: a local stand-in
 # (tests/sanity/get_pip_standin.py) is put where ansible-test caches it.
-set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-export PATH="$ROOT/.venv/bin:$PATH"
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
+source "$(dirname "$0")/common.sh"
 export HOME_FOR_SANITY="$ROOT/.cache/sanity-home"
 mkdir -p "$HOME_FOR_SANITY/.ansible/test/cache" "$HOME_FOR_SANITY/.config/pip"
 # ansible-test 2.16 runs pip without our environment (PIP_CERT etc.): give its HOME a pip
@@ -18,7 +14,7 @@ mkdir -p "$HOME_FOR_SANITY/.ansible/test/cache" "$HOME_FOR_SANITY/.config/pip"
   [ -n "$cert" ] && echo "cert = $cert"
   "$ROOT/.venv/bin/python" -m pip config list 2>/dev/null | sed -n "s/^global\.\(extra-index-url\|index-url\|find-links\)='\(.*\)'$/\1 = \2/p"
 } > "$HOME_FOR_SANITY/.config/pip/pip.conf"
-COLL="$("$ROOT/scripts/gates/snapshot.sh" "$WORK")"
+COLL="$(snapshot "$WORK")"
 
 run_sanity() {
   local venv="$1"

@@ -2,9 +2,7 @@
 # Gate: ansible-lint, production profile, over every playbook, role and integration target
 # in the repository (.ansible-lint). Runs with a private HOME: ansible-lint installs the
 # collection under test into ~/.ansible, which must not be the real home.
-set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-export PATH="$ROOT/.venv/bin:$PATH"
+source "$(dirname "$0")/common.sh"
 export HOME="$ROOT/.cache/lint-home"
 mkdir -p "$HOME/collections/ansible_collections/lanman"
 ln -sfn "$ROOT" "$HOME/collections/ansible_collections/lanman/smb"
@@ -15,7 +13,7 @@ echo "ansible-lint (production profile): playbooks, roles and targets clean"
 
 # The EXAMPLES of every module, each wrapped in a play, must pass the same profile.
 EXAMPLES_DIR="$ROOT/playbooks/.examples-lint"
-trap 'rm -rf "$EXAMPLES_DIR"' EXIT
+at_exit 'rm -rf "$EXAMPLES_DIR"'
 rm -rf "$EXAMPLES_DIR" && mkdir -p "$EXAMPLES_DIR"
 python - "$EXAMPLES_DIR" <<'PY'
 import json, pathlib, subprocess, sys, yaml
@@ -28,7 +26,8 @@ class Indented(yaml.SafeDumper):  # yamllint wants indented sequences
 
 
 
-names = ['smb_session', 'smb_session_info', 'win_smb_session', 'win_smb_session_info']
+# every module of the collection, so a new module's EXAMPLES are linted without editing this list
+names = sorted(n.split('.')[-1] for n in json.loads(subprocess.check_output(['ansible-doc', '-l', '--json', 'lanman.smb'])))
 docs = json.loads(subprocess.check_output(['ansible-doc', '--json'] + ['lanman.smb.' + n for n in names]))
 for name in names:
     tasks = yaml.safe_load(docs['lanman.smb.' + name]['examples'])

@@ -1,10 +1,14 @@
-# Sourced by the gate scripts: the venv on PATH, a temp WORK dir removed on exit, and
+# Sourced by every gate script: the venv on PATH, a temp WORK dir removed on exit, exit hooks, and
 # helpers to snapshot the working tree and build/install the collection from it.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export PATH="$ROOT/.venv/bin:$PATH"
 WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
+# at_exit CMD: run CMD when the gate ends (last added runs first), then remove $WORK.
+EXIT_HOOKS=()
+at_exit() { EXIT_HOOKS=("$1" "${EXIT_HOOKS[@]}"); }
+run_exit_hooks() { local h; for h in "${EXIT_HOOKS[@]}"; do eval "$h" || true; done; rm -rf "$WORK"; }
+trap run_exit_hooks EXIT
 
 # snapshot DIR: the working tree as DIR/ansible_collections/lanman/smb (a git repo); prints its path
 snapshot() { "$ROOT/scripts/gates/snapshot.sh" "$1"; }
