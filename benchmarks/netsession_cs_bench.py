@@ -1,17 +1,19 @@
 """Benchmark: enumerate 100,000 sessions through NetSession.cs (Mono) and through a plain C
-loop over the same stand-in netapi32. Prints median times, the ratio and peak RSS.
+loop over the same stand-in netapi32, interleaved. Prints median times, the median and
+min-max of the per-pair ratio, and peak RSS.
 A script, not a test: figures depend on the machine. Usage: python benchmarks/netsession_cs_bench.py [N]
 """
 import os
 import pathlib
-import statistics
 import subprocess
 import sys
 import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / 'benchmarks'))
+from interleave import paired, ratio_text  # noqa: E402
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100000
-RUNS = 5
+RUNS = 9
 
 CS = r'''
 using System; using System.Diagnostics; using System.Runtime.InteropServices;
@@ -73,18 +75,26 @@ def main():
                                      str(ROOT / 'plugins' / 'module_utils' / 'NetSession.cs')])
         subprocess.check_call(mcs + ['-r:%s' % (d / 'NetSession.dll'), '-out:%s' % (d / 'B.exe'), str(d / 'B.cs')])
         env = dict(os.environ, LD_LIBRARY_PATH=str(d))
-        print('Enumerating %d sessions at level 502 (median of %d runs; time inside the process, RSS of the whole process)' % (N, RUNS))
-        print('%-28s %12s %12s %10s %12s' % ('prefmaxlen', 'C loop ms', 'C# util ms', 'ratio', 'peak RSS MB'))
+        print('Enumerating %d sessions at level 502 through the stand-in netapi32; C loop and C# util run '
+              'interleaved, %d pairs; time measured inside each process (no start-up), peak RSS of the whole '
+              'process' % (N, RUNS))
+        print('%-18s %10s %12s %26s %16s' % ('prefmaxlen', 'C loop ms', 'C# util ms', 'C#/C median (min-max)',
+                                             'peak RSS C / C#'))
         for label, pref in (('MAX (one buffer)', '4294967295'), ('64 KiB pages', '65536')):
-            c = [run([str(d / 'loop'), str(N), pref], env) for dummy in range(RUNS)]
-            cs = [run(['mono', str(d / 'B.exe'), str(N), str(int(pref) if pref != '4294967295' else -1)], env)
-                  for dummy in range(RUNS)]
-            c_ms = statistics.median(x[0] for x in c)
-            cs_ms = statistics.median(x[0] for x in cs)
-            rss = (max(x[1] for x in c), max(x[1] for x in cs))
-            print('%-28s %12.1f %12.1f %9.1fx %5.0f / %4.0f' % (label, c_ms, cs_ms, cs_ms / c_ms, rss[0], rss[1]))
-        print('(peak RSS: C loop / C# util under Mono)')
+            rss = {'c': 0.0, 'cs': 0.0}
 
+            def c_loop():
+                ms, peak = run([str(d / 'loop'), str(N), pref], env)
+                rss['c'] = max(rss['c'], peak)
+                return ms
+
+            def cs_util():
+                ms, peak = run(['mono', str(d / 'B.exe'), str(N), str(int(pref) if pref != '4294967295' else -1)], env)
+                rss['cs'] = max(rss['cs'], peak)
+                return ms
+            r = paired(c_loop, cs_util, RUNS, self_timed=True)
+            print('%-18s %10.1f %12.1f %26s %9.0f / %3.0f MB' % (label, r['a_ms'], r['b_ms'], ratio_text(r),
+                                                              rss['c'], rss['cs']))
 
 if __name__ == '__main__':
     main()

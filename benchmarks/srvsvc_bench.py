@@ -1,17 +1,15 @@
 """Benchmark: MS-SRVS session enumeration and close against a real Samba on loopback.
 
 Our client (plugins/module_utils/srvsvc.py) vs impacket (a benchmark-only peer) vs the
-`rpcclient` command, with 0, 200 and 1,000 sessions. Medians of RUNS runs. Prints a table
+`rpcclient` command, with 0, 200 and 1,000 sessions, peers interleaved. Prints a table
 and, with --write, replaces the "Agentless enumeration (MS-SRVS)" section of docs/benchmarks.md.
 A script, not a test: figures depend on the machine.
 
-    .venv/bin/python benchmarks/srvsvc_bench.py [--write]
+    .venv/bin/python benchmarks/srvsvc_bench.py [--write] [--sizes 0,200,1000] [--per-connection N]
 """
 import pathlib
-import statistics
 import subprocess
 import sys
-import time
 import uuid
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -31,27 +29,27 @@ from smbprotocol.session import Session  # noqa: E402
 
 from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcClient  # noqa: E402
 from samba_lab.server import SambaLab  # noqa: E402
+from interleave import paired, ratio_text  # noqa: E402
 
-RUNS = 7
-SIZES = (0, 200, 1000)
-
-
-def median_ms(fn, runs=RUNS):
-    times = []
-    for dummy in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+RUNS = 9
+SIZES = tuple(int(x) for x in sys.argv[sys.argv.index('--sizes') + 1].split(',')) if '--sizes' in sys.argv else (0, 200, 1000)
+# How the load is made: by default every session has its own TCP connection (its own smbd
+# child), as real clients do; --per-connection N multiplexes N sessions on one connection,
+# which is faster to open but lets Samba answer from fewer processes.
+PER_CONNECTION = int(sys.argv[sys.argv.index('--per-connection') + 1]) if '--per-connection' in sys.argv else 1
 
 
 def open_sessions(lab, user, count):
-    """``count`` SMB sessions of ``user`` multiplexed on one TCP connection (fast to open)."""
-    conn = Connection(uuid.uuid4(), '127.0.0.1', lab.port, require_signing=True)
-    conn.connect(timeout=10)
-    for dummy in range(count):
-        Session(conn, user, lab.users[user], require_encryption=False, auth_protocol='ntlm').connect()
-    return conn
+    """``count`` SMB sessions of ``user``, PER_CONNECTION of them per TCP connection."""
+    conns = []
+    while count > 0:
+        conn = Connection(uuid.uuid4(), '127.0.0.1', lab.port, require_signing=True)
+        conn.connect(timeout=10)
+        for dummy in range(min(count, PER_CONNECTION)):
+            Session(conn, user, lab.users[user], require_encryption=False, auth_protocol='ntlm').connect()
+            count -= 1
+        conns.append(conn)
+    return conns
 
 
 def impacket_dce(lab):
@@ -70,6 +68,7 @@ def rpcclient(lab, command):
 
 
 def measure():
+    """Rows of (operation, ours vs impacket, ours vs rpcclient or None), each interleaved."""
     rows = []
     with SambaLab(users={'bench': 'Bench-Pw-1', 'victim': 'Victim-Pw-1'}) as lab:
         holders = []
@@ -78,16 +77,15 @@ def measure():
         ours.connect()
         dce = impacket_dce(lab)
         for size in SIZES:
-            holders.append(open_sessions(lab, 'bench', size - opened))
+            holders.extend(open_sessions(lab, 'bench', size - opened))
             opened = size
             count = len(ours.enum_sessions(1))
             assert count == size + 2, count  # + our own and impacket's sessions
             imp_count = len(srvs.hNetrSessionEnum(dce, srvs.NULL, srvs.NULL, 1)['InfoStruct']['SessionInfo']['Level1']['Buffer'])
             assert imp_count == count, (imp_count, count)
             rows.append(('enumerate %d sessions (open connection)' % size,
-                         median_ms(lambda: ours.enum_sessions(1)),
-                         median_ms(lambda: srvs.hNetrSessionEnum(dce, srvs.NULL, srvs.NULL, 1)),
-                         None))
+                         paired(lambda: ours.enum_sessions(1),
+                                lambda: srvs.hNetrSessionEnum(dce, srvs.NULL, srvs.NULL, 1), RUNS), None))
 
             def ours_cold():
                 with SrvsvcClient('127.0.0.1', lab.port, lab.admin_user, lab.admin_password, auth_protocol='ntlm') as c:
@@ -97,22 +95,21 @@ def measure():
                 d = impacket_dce(lab)
                 srvs.hNetrSessionEnum(d, srvs.NULL, srvs.NULL, 1)
                 d.disconnect()
-            rows.append(('connect + enumerate %d + disconnect' % size, median_ms(ours_cold), median_ms(impacket_cold),
-                         median_ms(lambda: rpcclient(lab, 'netsessenum'))))
+            rows.append(('connect + enumerate %d + disconnect' % size,
+                         paired(ours_cold, impacket_cold, RUNS),
+                         paired(ours_cold, lambda: rpcclient(lab, 'netsessenum'), RUNS)))
 
-        def close_with(fn):
-            times = []
-            for dummy in range(5):
-                victim = lab.open_session('victim')
-                start = time.perf_counter()
-                fn()
-                times.append((time.perf_counter() - start) * 1000)
-                lab.close_session(victim)
-            return statistics.median(times)
+        victims = []
+
+        def new_victim():
+            victims.append(lab.open_session('victim'))
         rows.append(('close one (client, user) pair',
-                     close_with(lambda: ours.delete_session('127.0.0.1', 'victim')),
-                     close_with(lambda: srvs.hNetrSessionDel(dce, '127.0.0.1\x00', 'victim\x00')),
-                     close_with(lambda: rpcclient(lab, 'netsessdel 127.0.0.1 victim'))))
+                     paired(lambda: ours.delete_session('127.0.0.1', 'victim'),
+                            lambda: srvs.hNetrSessionDel(dce, '127.0.0.1\x00', 'victim\x00'), RUNS, setup=new_victim),
+                     paired(lambda: ours.delete_session('127.0.0.1', 'victim'),
+                            lambda: rpcclient(lab, 'netsessdel 127.0.0.1 victim'), RUNS, setup=new_victim)))
+        for victim in victims:
+            lab.close_session(victim)
         ours.close()
         dce.disconnect()
         for conn in holders:
@@ -121,11 +118,12 @@ def measure():
 
 
 def table(rows):
-    lines = ['| operation | lanman.smb srvsvc | impacket | rpcclient (process) | impacket / ours |',
-             '|---|---|---|---|---|']
-    for name, ours, imp, rpc in rows:
-        lines.append('| %s | %.1f ms | %.1f ms | %s | %.1fx |' % (
-            name, ours, imp, '%.1f ms' % rpc if rpc is not None else '-', imp / ours))
+    lines = ['| operation | lanman.smb | impacket | impacket / ours: median (min-max) | rpcclient process | rpcclient / ours |',
+             '|---|---|---|---|---|---|']
+    for name, imp, rpc in rows:
+        lines.append('| %s | %.1f ms | %.1f ms | %s | %s | %s |' % (
+            name, imp['a_ms'], imp['b_ms'], ratio_text(imp),
+            '%.1f ms' % rpc['b_ms'] if rpc else '-', ratio_text(rpc) if rpc else '-'))
     return '\n'.join(lines)
 
 
@@ -133,9 +131,12 @@ def write_section(text):
     path = ROOT / 'docs' / 'benchmarks.md'
     doc = path.read_text()
     head = '## Agentless enumeration (MS-SRVS)'
-    section = (head + '\n\n`python benchmarks/srvsvc_bench.py --write` against a private Samba 4.17 on loopback '
-               '(tests/samba_lab), level 1, median of %d runs. Sessions are opened as many SMB sessions on one TCP '
-               'connection; each listing also holds the two benchmark clients\' own sessions.\n\n' % RUNS + text + '\n')
+    how = ('one TCP connection (one smbd child) per session' if PER_CONNECTION == 1
+           else '%d SMB sessions per TCP connection' % PER_CONNECTION)
+    section = (head + '\n\n`python benchmarks/srvsvc_bench.py --write` against a private Samba on loopback '
+               '(tests/samba_lab), level 1. Load: %s, opened before timing; each listing also holds the two '
+               'benchmark clients\' own sessions. Peers run interleaved (A, B, A, B, ...), %d pairs per row; '
+               'times are medians, ratios the median (min-max) of the per-pair ratios.\n\n' % (how, RUNS) + text + '\n')
     if head in doc:
         before, rest = doc.split(head, 1)
         after = rest.split('\n## ', 1)
