@@ -12,7 +12,8 @@ import yaml
 from ps1_tree import read_spec, syntax_errors, unassigned_variables
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-PS1_FILES = sorted(p for p in ROOT.glob('plugins/**/*.ps1')) + sorted(ROOT.glob('tests/integration/targets/*/library/*.ps1'))
+PS1_FILES = (sorted(ROOT.glob('plugins/**/*.ps1')) + sorted(ROOT.glob('tests/integration/targets/*/library/*.ps1'))
+             + sorted(ROOT.glob('tests/integration/targets/*/files/*.ps1')))
 MODULES = sorted(p.stem for p in ROOT.glob('plugins/modules/*.ps1'))
 ANSIBLE_DOC = str(pathlib.Path(sys.executable).with_name('ansible-doc'))
 
