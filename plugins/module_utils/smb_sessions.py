@@ -493,20 +493,21 @@ def plan_close(sessions, selection):
     # are exactly the sessions it ends (a later client-wide call ends what is left).
     targets = []
     target_by_key = {}
-    ordered = ([s for s in selected if not is_null_session(s.username) and _user_key(s) in user_wide]
-               + [s for s in selected if is_null_session(s.username) or _user_key(s) not in user_wide])
+    def in_user_wide(session):
+        return not is_null_session(session.username) and _user_key(session) in user_wide
+
+    ordered = [s for s in selected if in_user_wide(s)] + [s for s in selected if not in_user_wide(s)]
     for session in ordered:
         client_key, user_key = session.pair_key()
-        if not is_null_session(session.username) and user_key in user_wide:
-            key, client, raw_client, username = (None, user_key), None, None, session.username
+        if in_user_wide(session):
+            key, target = (None, user_key), CloseTarget(None, None, session.username, [])
         elif client_key in client_wide:
-            key, client, raw_client, username = (client_key, None), session.client, session.raw_client, None
+            key, target = (client_key, None), CloseTarget(session.client, session.raw_client, None, [])
         else:
-            key, client, raw_client, username = (client_key, user_key), session.client, session.raw_client, \
-                session.username
-        target = target_by_key.get(key)
-        if target is None:
-            target = CloseTarget(client, raw_client, username, [])
+            key, target = (client_key, user_key), CloseTarget(session.client, session.raw_client, session.username, [])
+        if key in target_by_key:
+            target = target_by_key[key]
+        else:
             target_by_key[key] = target
             targets.append(target)
         target.sessions.append(session)
