@@ -46,8 +46,11 @@ notes:
   - The server closes sessions by (client, user) pair, every session of the pair at once. A pair is
     closed only when every one of its sessions is selected; otherwise its sessions are returned in
     RV(skipped_sessions) with reason C(pair_has_unselected_session).
-  - Null (anonymous) sessions can only be closed with every other session of their client (a
-    client-wide close); machine accounts (C(NAME$)) are closed only when named in O(username).
+  - Null (anonymous, also C(ANONYMOUS LOGON)) sessions can only be closed with every other session of
+    their client (a client-wide close); machine accounts (C(NAME$)) are closed only when named in O(username).
+  - A session the server reports without a client name can only be closed with every session of its
+    user, from every client (a user-wide close); when one of them is not selected it stays open with
+    reason C(no_client_name).
   - The module never closes its own session and never closes every session of its own address.
   - Closing a session can lose a client's unsaved writes to open files; run in check mode first.
 '''

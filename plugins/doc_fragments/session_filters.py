@@ -19,7 +19,10 @@ options:
         address, or a host name - a host name matches every address it resolves to on the host
         that runs the module, and the name itself.
       - A leading C(\\) and brackets around IPv6 addresses are accepted and ignored; matching is
-        case-insensitive.
+        case-insensitive. An IPv6 link-local address given without C(%zone) matches it on any interface.
+      - A network in CIDR form (C(10.1.0.0/16), C(fd00::/8)) matches every client address in it,
+        IPv4-mapped IPv6 addresses included. It is never resolved by DNS; a malformed one (C(10.1.0.0/33))
+        fails the module.
     type: list
     elements: str
   username:

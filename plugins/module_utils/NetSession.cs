@@ -258,7 +258,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
         public string DiffEntry()
         {
             string user = AccountName.IsNullSession(UserName) ? "(anonymous)" : UserName;
-            return user + "@" + Client;
+            return user + "@" + (String.IsNullOrEmpty(Client) ? "(no client)" : Client);
         }
 
         internal string ClientKey()
@@ -266,17 +266,19 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
             return ClientName.Key(Client);
         }
 
+        internal string UserKey()
+        {
+            return AccountName.IsNullSession(UserName) ? "" : AccountName.AccountPart(UserName).ToLowerInvariant();
+        }
+
         internal string PairKey()
         {
-            string user = AccountName.IsNullSession(UserName) ? "" : AccountName.AccountPart(UserName).ToLowerInvariant();
-            return ClientKey() + "\n" + user;
+            return ClientKey() + "\n" + UserKey();
         }
     }
 
     public static class ClientName
     {
-        private static readonly Regex Ipv4 = new Regex(@"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$");
-
         /// <summary>\\10.0.0.5 -> 10.0.0.5; \\[FE80::0:1%3] -> fe80::1%3; ::ffff:10.0.0.5 -> 10.0.0.5.</summary>
         public static string Normalize(string name)
         {
@@ -285,33 +287,26 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
             string text = name.Trim().TrimStart('\\');
             if (text.Length > 1 && text.StartsWith("[") && text.EndsWith("]"))
                 text = text.Substring(1, text.Length - 2);
-            // Most clients are plain IPv4 already in canonical form: skip parsing (measured:
-            // parsing was ~60% of the time to read 100,000 sessions, benchmarks/netsession_cs_bench.py).
+            // Most clients are plain IPv4 already in canonical form: skip parsing (see docs/benchmarks.md).
             if (IsCanonicalIpv4(text))
                 return text;
             string address = text;
-            string zone = null;
+            string zone = "";
             int percent = text.IndexOf('%');
             if (percent >= 0)
             {
                 address = text.Substring(0, percent);
                 zone = text.Substring(percent);
             }
-            // IPAddress.TryParse also takes "10.5" or "1": only real IP literals count.
-            bool looksLikeIp = address.Contains(":") || Ipv4.IsMatch(address);
-            IPAddress ip;
-            if (!looksLikeIp || !IPAddress.TryParse(address, out ip))
+            byte[] bytes = ParseAddress(address);
+            if (bytes == null)
                 return text;
-            if (ip.AddressFamily == AddressFamily.InterNetworkV6 && ip.IsIPv4MappedToIPv6)
-                return ip.MapToIPv4().ToString();
-            string canonical = ip.ToString();
-            int scope = canonical.IndexOf('%');
-            if (scope >= 0)
-                canonical = canonical.Substring(0, scope);
-            return canonical + (zone ?? "");
+            if (bytes.Length == 16 && IsIpv4Mapped(bytes))
+                return FormatIpv4(bytes, 12);
+            return (bytes.Length == 4 ? FormatIpv4(bytes, 0) : FormatIpv6(bytes)) + zone;
         }
 
-        private static bool IsCanonicalIpv4(string text)
+        internal static bool IsCanonicalIpv4(string text)
         {
             int parts = 0, digits = 0, value = 0;
             for (int i = 0; i <= text.Length; i++)
@@ -336,6 +331,79 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
             return parts == 4;
         }
 
+        /// <summary>The bytes of an IP literal without zone, or null. Only the forms Python's
+        /// ipaddress takes (IPAddress.TryParse also takes "10.5", "1" and octal "010.0.0.1").</summary>
+        internal static byte[] ParseAddress(string address)
+        {
+            if (IsCanonicalIpv4(address))
+            {
+                string[] octets = address.Split('.');
+                byte[] v4 = new byte[4];
+                for (int i = 0; i < 4; i++)
+                    v4[i] = Byte.Parse(octets[i], CultureInfo.InvariantCulture);
+                return v4;
+            }
+            if (!address.Contains(":") || address.Contains("%") || address.Contains("["))
+                return null;
+            int lastColon = address.LastIndexOf(':');
+            if (address.IndexOf('.') > lastColon && !IsCanonicalIpv4(address.Substring(lastColon + 1)))
+                return null;
+            IPAddress ip;
+            if (!IPAddress.TryParse(address, out ip) || ip.AddressFamily != AddressFamily.InterNetworkV6)
+                return null;
+            return ip.GetAddressBytes();
+        }
+
+        private static bool IsIpv4Mapped(byte[] b)
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                if (b[i] != 0)
+                    return false;
+            }
+            return b[10] == 0xFF && b[11] == 0xFF;
+        }
+
+        private static string FormatIpv4(byte[] b, int offset)
+        {
+            return String.Format(CultureInfo.InvariantCulture, "{0}.{1}.{2}.{3}", b[offset], b[offset + 1], b[offset + 2], b[offset + 3]);
+        }
+
+        // RFC 5952, as Python's ipaddress writes it (IPAddress.ToString writes ::10.1.2.3 for ::a01:203).
+        private static string FormatIpv6(byte[] b)
+        {
+            int[] words = new int[8];
+            for (int i = 0; i < 8; i++)
+                words[i] = (b[2 * i] << 8) | b[2 * i + 1];
+            int bestStart = -1, bestLength = 0;
+            for (int i = 0; i < 8; )
+            {
+                int j = i;
+                while (j < 8 && words[j] == 0)
+                    j++;
+                if (j - i > bestLength && j - i > 1)
+                {
+                    bestStart = i;
+                    bestLength = j - i;
+                }
+                i = j == i ? i + 1 : j;
+            }
+            List<string> parts = new List<string>();
+            for (int i = 0; i < 8; i++)
+            {
+                if (i == bestStart)
+                {
+                    parts.Add(i == 0 ? ":" : "");
+                    if (i + bestLength == 8)
+                        parts.Add("");
+                    i += bestLength - 1;
+                    continue;
+                }
+                parts.Add(words[i].ToString("x", CultureInfo.InvariantCulture));
+            }
+            return String.Join(":", parts.ToArray());
+        }
+
         /// <summary>The form the API wants for a client filter: one leading \\, IPv6 in brackets.</summary>
         public static string ToApiFilter(string name)
         {
@@ -355,11 +423,51 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
             return text == null ? null : text.TrimEnd('.').ToLowerInvariant();
         }
 
-        public static bool Matches(string a, string b)
+        /// <summary>Key without the IPv6 %zone: groups the spellings Matches may call one client.</summary>
+        internal static string ZonelessKey(string name)
         {
-            if (a == null || b == null)
+            string key = Key(name);
+            if (key == null)
+                return null;
+            int percent = key.IndexOf('%');
+            return percent >= 0 ? key.Substring(0, percent) : key;
+        }
+
+        /// <summary>False for a session the server reports without a client name (NULL or empty).</summary>
+        public static bool HasName(string name)
+        {
+            return !String.IsNullOrEmpty(Normalize(name));
+        }
+
+        /// <summary>True when client (a session's client) is what selector names: case-insensitive on
+        /// the normalised form, a trailing dot and a missing IPv6 %zone on either side ignored; a
+        /// selector in CIDR form matches every address in its network. A NULL or empty name matches
+        /// nothing. Throws ArgumentException for a malformed CIDR selector.</summary>
+        public static bool Matches(string client, string selector)
+        {
+            if (client == null || selector == null)
                 return false;
-            return Key(a) == Key(b);
+            ClientNetwork network = ParseNetwork(selector);
+            if (network != null)
+                return network.Contains(client);
+            string a = Key(client), b = Key(selector);
+            if (String.IsNullOrEmpty(a) || String.IsNullOrEmpty(b))
+                return false;
+            return a == b || SameAddressIgnoringZone(a, b);
+        }
+
+        // fe80::1%3 and fe80::1 are one client; fe80::1%3 and fe80::1%4 are not.
+        private static bool SameAddressIgnoringZone(string a, string b)
+        {
+            int pa = a.IndexOf('%'), pb = b.IndexOf('%');
+            if ((pa >= 0) == (pb >= 0))
+                return false;
+            string addressA = pa >= 0 ? a.Substring(0, pa) : a;
+            string addressB = pb >= 0 ? b.Substring(0, pb) : b;
+            if (addressA != addressB)
+                return false;
+            byte[] bytes = ParseAddress(addressA);
+            return bytes != null && bytes.Length == 16;
         }
 
         public static bool IsIpLiteral(string name)
@@ -368,9 +476,147 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
             if (text == null)
                 return false;
             int percent = text.IndexOf('%');
-            string address = percent >= 0 ? text.Substring(0, percent) : text;
-            IPAddress ip;
-            return (address.Contains(":") || Ipv4.IsMatch(address)) && IPAddress.TryParse(address, out ip);
+            return ParseAddress(percent >= 0 ? text.Substring(0, percent) : text) != null;
+        }
+
+        /// <summary>True when the selector is in CIDR form (it contains "/"); say so before DNS.</summary>
+        public static bool IsNetwork(string selector)
+        {
+            return selector != null && selector.Contains("/");
+        }
+
+        private sealed class CachedNetwork
+        {
+            public string Selector;
+            public ClientNetwork Network;
+        }
+
+        // Matches parses the same selector for every session: keep the last one (one reference, so
+        // a reader never sees half of an update).
+        private static CachedNetwork lastNetwork;
+
+        /// <summary>The network of a selector in CIDR form, or null when it is not one. Host bits are
+        /// ignored (10.1.2.3/16 is 10.1.0.0/16). Throws ArgumentException with a message naming the
+        /// selector and the right form when it is malformed.</summary>
+        public static ClientNetwork ParseNetwork(string selector)
+        {
+            if (!IsNetwork(selector))
+                return null;
+            CachedNetwork cached = lastNetwork;
+            if (cached != null && cached.Selector == selector)
+                return cached.Network;
+            string text = selector.Trim().TrimStart('\\');
+            if (text.Length > 1 && text.StartsWith("[") && text.EndsWith("]"))
+                text = text.Substring(1, text.Length - 2);
+            int slash = text.IndexOf('/');
+            string address = text.Substring(0, slash);
+            string prefix = text.Substring(slash + 1);
+            if (address.Length > 1 && address.StartsWith("[") && address.EndsWith("]"))
+                address = address.Substring(1, address.Length - 2);
+            string problem = null;
+            byte[] bytes = null;
+            if (prefix.Contains("/"))
+                problem = "it has more than one \"/\"";
+            else if (prefix.Length == 0 || prefix.Length > 3 || !IsAsciiDigits(prefix))
+                problem = "the prefix length '" + prefix + "' is not a number";
+            else if (address.Contains("%"))
+                problem = "a network has no %zone";
+            else
+            {
+                bytes = ParseAddress(address);
+                if (bytes == null)
+                    problem = "'" + address + "' is not an IP address (a network is never resolved by DNS)";
+            }
+            int length = problem == null ? Int32.Parse(prefix, CultureInfo.InvariantCulture) : 0;
+            if (problem == null && length > bytes.Length * 8)
+                problem = String.Format(CultureInfo.InvariantCulture, "the prefix length {0} is more than {1}", prefix, bytes.Length * 8);
+            if (problem != null)
+                throw new ArgumentException("'" + selector + "' is not a valid network: " + problem + "; write a network " +
+                    "as address/prefix length, for example 10.1.0.0/16 or fd00::/8 (prefix length 0-32 for IPv4, 0-128 for IPv6).");
+            CachedNetwork parsed = new CachedNetwork();
+            parsed.Selector = selector;
+            parsed.Network = new ClientNetwork(bytes, length);
+            lastNetwork = parsed;
+            return parsed.Network;
+        }
+
+        private static bool IsAsciiDigits(string text)
+        {
+            foreach (char c in text)
+            {
+                if (c < '0' || c > '9')
+                    return false;
+            }
+            return true;
+        }
+
+        /// <summary>Throws ArgumentException naming the option when a selector in CIDR form is malformed.</summary>
+        public static void ValidateSelectors(string option, string[] selectors)
+        {
+            if (selectors == null)
+                return;
+            foreach (string selector in selectors)
+            {
+                try
+                {
+                    ParseNetwork(selector);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new ArgumentException(option + " " + e.Message);
+                }
+            }
+        }
+
+        internal static string FormatAddress(byte[] bytes)
+        {
+            return bytes.Length == 4 ? FormatIpv4(bytes, 0) : FormatIpv6(bytes);
+        }
+    }
+
+    /// <summary>A client selector in CIDR form (10.1.0.0/16, fd00::/8).</summary>
+    public sealed class ClientNetwork
+    {
+        private readonly byte[] _network;
+        private readonly int _prefixLength;
+
+        internal ClientNetwork(byte[] address, int prefixLength)
+        {
+            _network = (byte[])address.Clone();
+            _prefixLength = prefixLength;
+            for (int bit = prefixLength; bit < _network.Length * 8; bit++)
+                _network[bit / 8] &= (byte)~(0x80 >> (bit % 8));
+        }
+
+        public int PrefixLength { get { return _prefixLength; } }
+
+        public override string ToString()
+        {
+            return ClientName.FormatAddress(_network) + "/" + _prefixLength.ToString(CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>True when the client is an address in this network (a %zone is ignored; an IPv4
+        /// client is also looked up as ::ffff:a.b.c.d). A host name is never in a network.</summary>
+        public bool Contains(string client)
+        {
+            string text = ClientName.Normalize(client);
+            if (String.IsNullOrEmpty(text))
+                return false;
+            int percent = text.IndexOf('%');
+            byte[] bytes = ClientName.ParseAddress(percent >= 0 ? text.Substring(0, percent) : text);
+            if (bytes == null)
+                return false;
+            if (bytes.Length == 4 && _network.Length == 16)
+                bytes = new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, bytes[0], bytes[1], bytes[2], bytes[3] };
+            if (bytes.Length != _network.Length)
+                return false;
+            for (int bit = 0; bit < _prefixLength; bit++)
+            {
+                int mask = 0x80 >> (bit % 8);
+                if ((bytes[bit / 8] & mask) != (_network[bit / 8] & mask))
+                    return false;
+            }
+            return true;
         }
     }
 
@@ -391,16 +637,27 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
             return text;
         }
 
+        /// <summary>Case-insensitive on the account part. A selector that names ANONYMOUS LOGON names
+        /// every null session (so exclude_username can protect them); an empty selector names nobody.</summary>
         public static bool Matches(string sessionUser, string selector)
         {
-            if (sessionUser == null || selector == null)
+            if (sessionUser == null || selector == null || selector.Trim().Length == 0)
+                return false;
+            if (IsNullSession(selector))
+                return IsNullSession(sessionUser);
+            if (IsNullSession(sessionUser))
                 return false;
             return String.Equals(AccountPart(sessionUser), AccountPart(selector), StringComparison.OrdinalIgnoreCase);
         }
 
+        /// <summary>"", NULL and ANONYMOUS LOGON (any case, with or without NT AUTHORITY\).</summary>
         public static bool IsNullSession(string name)
         {
-            return String.IsNullOrEmpty(name);
+            if (name == null)
+                return true;
+            string text = name.Trim();
+            return text.Length == 0 || text.Equals("ANONYMOUS LOGON", StringComparison.OrdinalIgnoreCase) ||
+                text.Equals("NT AUTHORITY\\ANONYMOUS LOGON", StringComparison.OrdinalIgnoreCase);
         }
 
         public static bool IsMachineAccount(string name)
@@ -913,6 +1170,9 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
 
         private static string IndividualReason(SessionInfo s, CloseSelection sel)
         {
+            // Neither name: the only call that could reach it, NetSessionDel(NULL, NULL), ends everything.
+            if (!ClientName.HasName(s.Client) && AccountName.IsNullSession(s.UserName))
+                return "no_client_name";
             // Unknown own user (e.g. Kerberos without a name): every session from our address may be ours.
             if (AnyClient(s, sel.OwnClients) &&
                 (sel.OwnUsername == null || AccountName.Matches(s.UserName, sel.OwnUsername)))
@@ -933,6 +1193,43 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
             return null;
         }
 
+        private static Dictionary<string, List<SessionInfo>> Group(IEnumerable<SessionInfo> sessions,
+            Converter<SessionInfo, string> key)
+        {
+            Dictionary<string, List<SessionInfo>> groups = new Dictionary<string, List<SessionInfo>>();
+            foreach (SessionInfo s in sessions)
+            {
+                string k = key(s);
+                List<SessionInfo> list;
+                if (!groups.TryGetValue(k, out list))
+                {
+                    list = new List<SessionInfo>();
+                    groups[k] = list;
+                }
+                list.Add(s);
+            }
+            return groups;
+        }
+
+        // Every session of the group that is the same client as s (fe80::1 and fe80::1%3 are).
+        private static bool AllSelected(IEnumerable<SessionInfo> group, SessionInfo sameClientAs,
+            Dictionary<SessionInfo, bool> selected)
+        {
+            foreach (SessionInfo other in group)
+            {
+                if (sameClientAs != null && !ClientName.Matches(other.Client, sameClientAs.Client))
+                    continue;
+                if (!selected.ContainsKey(other))
+                    return false;
+            }
+            return true;
+        }
+
+        private static string ZonelessPairKey(SessionInfo s)
+        {
+            return ClientName.ZonelessKey(s.Client) + "\n" + s.UserKey();
+        }
+
         public static ClosePlan Plan(IList<SessionInfo> sessions, CloseSelection selection)
         {
             CloseSelection sel = selection;
@@ -940,6 +1237,15 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
                 throw new CloseSelectionException("no_selector",
                     "No sessions selected: give client and/or username, or set all=true to close every session " +
                     "(optionally limited by min_idle_seconds and the exclude options).");
+            try
+            {
+                ClientName.ValidateSelectors("client", sel.Clients);
+                ClientName.ValidateSelectors("exclude_client", sel.ExcludeClients);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CloseSelectionException("bad_client_selector", e.Message);
+            }
 
             ClosePlan plan = new ClosePlan();
             Dictionary<SessionInfo, string> reasons = new Dictionary<SessionInfo, string>();
@@ -955,76 +1261,83 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
                 else
                     selected.Add(s);
             }
+            Predicate<SessionInfo> notSkipped = delegate(SessionInfo s) { return !reasons.ContainsKey(s); };
+            List<SessionInfo> named = new List<SessionInfo>(sessions).FindAll(
+                delegate(SessionInfo s) { return ClientName.HasName(s.Client); });
 
             // A pair closes all of its sessions: close it only when every one of them is selected.
+            // Spellings of one client (fe80::1 and fe80::1%3) count as one, whatever the server does.
             Dictionary<SessionInfo, bool> selectedSet = ToSet(selected);
-            Dictionary<string, List<SessionInfo>> byPair = new Dictionary<string, List<SessionInfo>>();
-            foreach (SessionInfo s in sessions)
-            {
-                List<SessionInfo> list;
-                if (!byPair.TryGetValue(s.PairKey(), out list))
-                {
-                    list = new List<SessionInfo>();
-                    byPair[s.PairKey()] = list;
-                }
-                list.Add(s);
-            }
+            Dictionary<string, List<SessionInfo>> byPair = Group(
+                named.FindAll(delegate(SessionInfo s) { return !AccountName.IsNullSession(s.UserName); }), ZonelessPairKey);
             foreach (SessionInfo s in selected)
             {
-                if (AccountName.IsNullSession(s.UserName))
+                if (AccountName.IsNullSession(s.UserName) || !ClientName.HasName(s.Client))
                     continue;
-                foreach (SessionInfo sibling in byPair[s.PairKey()])
-                {
-                    if (!selectedSet.ContainsKey(sibling))
-                    {
-                        reasons[s] = "pair_has_unselected_session";
-                        break;
-                    }
-                }
+                if (!AllSelected(byPair[ZonelessPairKey(s)], s, selectedSet))
+                    reasons[s] = "pair_has_unselected_session";
             }
-            selected = selected.FindAll(delegate(SessionInfo s) { return !reasons.ContainsKey(s); });
+            selected = selected.FindAll(notSkipped);
+            selectedSet = ToSet(selected);
+
+            // No client name: only NetSessionDel(NULL, user) reaches it, and that ends every session
+            // of the user from every client: allowed only when all of them are selected.
+            Dictionary<string, List<SessionInfo>> byUser = Group(
+                new List<SessionInfo>(sessions).FindAll(delegate(SessionInfo s) { return !AccountName.IsNullSession(s.UserName); }),
+                delegate(SessionInfo s) { return s.UserKey(); });
+            Dictionary<string, bool> userWide = new Dictionary<string, bool>();
+            foreach (SessionInfo s in selected)
+            {
+                if (ClientName.HasName(s.Client))
+                    continue;
+                if (AllSelected(byUser[s.UserKey()], null, selectedSet))
+                    userWide[s.UserKey()] = true;
+                else
+                    reasons[s] = "no_client_name";
+            }
+            selected = selected.FindAll(notSkipped);
             selectedSet = ToSet(selected);
 
             // A null session can only go with a client-wide close, which takes every session of
             // that client: allowed only when all of them are selected and the client is not us.
+            Dictionary<string, List<SessionInfo>> byClient = Group(named,
+                delegate(SessionInfo s) { return ClientName.ZonelessKey(s.Client); });
             Dictionary<string, bool> clientWide = new Dictionary<string, bool>();
             foreach (SessionInfo s in selected)
             {
                 if (!AccountName.IsNullSession(s.UserName))
                     continue;
                 if (AnyClient(s, sel.OwnClients))
-                {
                     reasons[s] = "own_client";
-                    continue;
-                }
-                bool wholeClient = true;
-                foreach (SessionInfo other in sessions)
-                {
-                    if (other.ClientKey() == s.ClientKey() && !selectedSet.ContainsKey(other))
-                    {
-                        wholeClient = false;
-                        break;
-                    }
-                }
-                if (wholeClient)
+                else if (AllSelected(byClient[ClientName.ZonelessKey(s.Client)], s, selectedSet))
                     clientWide[s.ClientKey()] = true;
                 else
                     reasons[s] = "null_session_shares_client";
             }
-            selected = selected.FindAll(delegate(SessionInfo s) { return !reasons.ContainsKey(s); });
+            selected = selected.FindAll(notSkipped);
 
-            Dictionary<string, CloseTarget> byKey = new Dictionary<string, CloseTarget>();
-            foreach (SessionInfo s in selected)
+            // User-wide calls go first and take every session of their user, so each call's sessions
+            // are exactly the sessions it ends (a later client-wide call ends what is left).
+            Predicate<SessionInfo> inUserWide = delegate(SessionInfo s)
             {
-                bool wide = clientWide.ContainsKey(s.ClientKey());
-                string key = wide ? s.ClientKey() + "\n*" : s.PairKey();
+                return !AccountName.IsNullSession(s.UserName) && userWide.ContainsKey(s.UserKey());
+            };
+            List<SessionInfo> ordered = selected.FindAll(inUserWide);
+            ordered.AddRange(selected.FindAll(delegate(SessionInfo s) { return !inUserWide(s); }));
+            Dictionary<string, CloseTarget> byKey = new Dictionary<string, CloseTarget>();
+            foreach (SessionInfo s in ordered)
+            {
+                bool byUserName = inUserWide(s);
+                bool wholeClient = !byUserName && clientWide.ContainsKey(s.ClientKey());
+                // \0 is in no client or user name: the three kinds of call never share a key.
+                string key = byUserName ? "\0\n" + s.UserKey() : wholeClient ? s.ClientKey() + "\n\0" : s.PairKey();
                 CloseTarget target;
                 if (!byKey.TryGetValue(key, out target))
                 {
                     target = new CloseTarget();
-                    target.Client = s.Client;
-                    target.RawClient = s.RawClient;
-                    target.UserName = wide ? null : s.UserName;
+                    target.Client = byUserName ? null : s.Client;
+                    target.RawClient = byUserName ? null : s.RawClient;
+                    target.UserName = wholeClient ? null : s.UserName;
                     byKey[key] = target;
                     plan.Targets.Add(target);
                 }

@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+from functools import lru_cache
 
 SESS_GUEST = 0x1
 SESS_NOENCRYPTION = 0x2
@@ -28,8 +29,11 @@ RESULT_KEYS = (
 SKIP_REASONS = (
     'own_session', 'excluded_client', 'excluded_username', 'machine_account',
     'idle_unknown', 'idle_below_threshold', 'pair_has_unselected_session',
-    'own_client', 'null_session_shares_client',
+    'own_client', 'null_session_shares_client', 'no_client_name',
 )
+
+# Windows reports some null sessions under this name instead of "" (contract: a null session).
+ANONYMOUS_NAMES = ('anonymous logon', 'nt authority\\anonymous logon')
 
 
 # ---------------------------------------------------------------- names
@@ -64,11 +68,108 @@ def _client_key(name):
     return text.rstrip('.').lower()
 
 
-def clients_match(a, b):
-    """True when two client names denote the same client (case-insensitive, normalised)."""
-    if a is None or b is None:
+def has_client_name(name):
+    """False for a session the server reports without a client name (NULL or empty)."""
+    return bool(normalise_client(name))
+
+
+def _same_address_ignoring_zone(key_a, key_b):
+    """``fe80::1%3`` and ``fe80::1`` are one client; ``fe80::1%3`` and ``fe80::1%4`` are not."""
+    address_a, zoned_a, _ = key_a.partition('%')
+    address_b, zoned_b, _ = key_b.partition('%')
+    if bool(zoned_a) == bool(zoned_b) or address_a != address_b:
         return False
-    return _client_key(a) == _client_key(b)
+    try:
+        ipaddress.IPv6Address(address_a)
+    except ValueError:
+        return False
+    return True
+
+
+def _zoneless_key(name):
+    """Groups the spellings of one client that clients_match may call the same."""
+    key = _client_key(name)
+    return None if key is None else key.partition('%')[0]
+
+
+_CIDR_HELP = ('write a network as address/prefix length, for example 10.1.0.0/16 or fd00::/8 '
+              '(prefix length 0-32 for IPv4, 0-128 for IPv6)')
+
+
+@lru_cache(maxsize=256)
+def parse_client_network(selector):
+    """The network of a client selector in CIDR form, or None when it is not one.
+
+    A selector is in CIDR form when it contains ``/`` (no host or IP literal does). Host bits
+    are ignored (``10.1.2.3/16`` is ``10.1.0.0/16``). Raises ValueError, with a message that
+    names the selector and the right form, when it is malformed.
+    """
+    if selector is None:
+        return None
+    text = selector.strip().lstrip('\\')
+    if '/' not in text:
+        return None
+    if text.startswith('[') and text.endswith(']'):
+        text = text[1:-1]
+    address, _, prefix = text.partition('/')
+    if address.startswith('[') and address.endswith(']'):
+        address = address[1:-1]
+    problem = None
+    ip = None
+    if '/' in prefix:
+        problem = 'it has more than one "/"'
+    elif not prefix or not all('0' <= c <= '9' for c in prefix) or len(prefix) > 3:
+        problem = 'the prefix length %r is not a number' % prefix
+    elif '%' in address:
+        problem = 'a network has no %zone'
+    else:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            problem = '%r is not an IP address (a network is never resolved by DNS)' % address
+    if problem is None and int(prefix) > ip.max_prefixlen:
+        problem = 'the prefix length %s is more than %d' % (prefix, ip.max_prefixlen)
+    if problem:
+        raise ValueError('%r is not a valid network: %s; %s.' % (selector, problem, _CIDR_HELP))
+    return ipaddress.ip_network('%s/%s' % (ip, int(prefix)), strict=False)
+
+
+def validate_client_selectors(option, selectors):
+    """Raise ValueError naming ``option`` when a selector in CIDR form is malformed."""
+    for selector in selectors or []:
+        try:
+            parse_client_network(selector)
+        except ValueError as e:
+            raise ValueError('%s %s' % (option, e))
+
+
+def _in_network(client, network):
+    address = (normalise_client(client) or '').partition('%')[0]
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False  # a host name is never in a network: a CIDR is not resolved
+    if ip.version == 4 and network.version == 6:
+        ip = ipaddress.IPv6Address('::ffff:' + str(ip))  # ::ffff:10.1.0.0/112 and the like
+    return ip.version == network.version and ip in network
+
+
+def clients_match(client, selector):
+    """True when ``client`` (a session's client) is what ``selector`` names.
+
+    Case-insensitive on the normalised form; a trailing dot and a missing IPv6 ``%zone`` on
+    either side are ignored; a selector in CIDR form matches every address in its network.
+    A NULL or empty name matches nothing. Raises ValueError for a malformed CIDR selector.
+    """
+    if client is None or selector is None:
+        return False
+    network = parse_client_network(selector)
+    if network is not None:
+        return _in_network(client, network)
+    key_a, key_b = _client_key(client), _client_key(selector)
+    if not key_a or not key_b:
+        return False
+    return key_a == key_b or _same_address_ignoring_zone(key_a, key_b)
 
 
 def client_api_filter(name):
@@ -92,13 +193,23 @@ def account_part(name):
 
 
 def usernames_match(session_user, selector):
-    if session_user is None or selector is None:
+    """Case-insensitive on the account part. A selector that names ANONYMOUS LOGON names every
+    null session (so exclude_username can protect them); an empty selector names nobody."""
+    if session_user is None or selector is None or not selector.strip():
+        return False
+    if is_null_session(selector):
+        return is_null_session(session_user)
+    if is_null_session(session_user):
         return False
     return account_part(session_user).lower() == account_part(selector).lower()
 
 
 def is_null_session(username):
-    return username is None or username == ''
+    """``""``, NULL and ``ANONYMOUS LOGON`` (any case, with or without ``NT AUTHORITY\\``)."""
+    if username is None:
+        return True
+    text = username.strip()
+    return text == '' or text.lower() in ANONYMOUS_NAMES
 
 
 def is_machine_account(username):
@@ -175,14 +286,18 @@ class Session:
 
     def diff_entry(self):
         user = '(anonymous)' if is_null_session(self.username) else self.username
-        return '%s@%s' % (user, self.client)
+        return '%s@%s' % (user, self.client or '(no client)')
 
     def __repr__(self):
         return 'Session(%r, %r, idle=%r)' % (self.raw_client, self.username, self.idle_seconds)
 
 
 def filter_sessions(sessions, clients=None, usernames=None):
-    """Apply client/username filters locally (Samba ignores the wire filters)."""
+    """Apply client/username filters locally (Samba ignores the wire filters).
+
+    Raises ValueError for a malformed CIDR client filter, even when there is no session.
+    """
+    validate_client_selectors('client', clients)
     return [s for s in sessions if _matches_selectors(s, clients, usernames)]
 
 
@@ -265,6 +380,9 @@ def _any_user(session, names):
 
 def _individual_reason(session, sel):
     """First reason that keeps a candidate session open, or None when it is selected."""
+    # Neither name: the only call that could reach it, NetSessionDel(NULL, NULL), ends everything.
+    if not has_client_name(session.client) and is_null_session(session.username):
+        return 'no_client_name'
     # Unknown own user (e.g. Kerberos without a name): every session from our address may be ours.
     if _any_client(session, sel.own_client) and (
             sel.own_username is None or usernames_match(session.username, sel.own_username)):
@@ -283,6 +401,21 @@ def _individual_reason(session, sel):
     return None
 
 
+def _user_key(session):
+    return account_part(session.username).lower()
+
+
+def _group(sessions, key):
+    groups = {}
+    for session in sessions:
+        groups.setdefault(key(session), []).append(session)
+    return groups
+
+
+def _all_selected(sessions, selected_ids):
+    return all(id(s) in selected_ids for s in sessions)
+
+
 def plan_close(sessions, selection):
     """Decide which NetSessionDel calls to make; see docs/developer/contract.md."""
     sel = selection
@@ -291,6 +424,11 @@ def plan_close(sessions, selection):
             'no_selector',
             'No sessions selected: give client and/or username, or set all=true to close '
             'every session (optionally limited by min_idle_seconds and the exclude options).')
+    try:
+        validate_client_selectors('client', sel.client)
+        validate_client_selectors('exclude_client', sel.exclude_client)
+    except ValueError as e:
+        raise SelectionError('bad_client_selector', str(e))
 
     reasons = {}   # id(session) -> reason, for skipped candidates
     selected = []  # candidate sessions still to close, input order
@@ -303,47 +441,73 @@ def plan_close(sessions, selection):
         else:
             selected.append(session)
 
+    def still_selected():
+        kept = [s for s in selected if id(s) not in reasons]
+        return kept, set(id(s) for s in kept)
+
+    named = [s for s in sessions if has_client_name(s.client)]
     # A pair closes all of its sessions: close it only when every one of them is selected.
+    # Spellings of one client (fe80::1 and fe80::1%3) count as one, whatever the server does.
     selected_ids = set(id(s) for s in selected)
-    by_pair = {}
-    for session in sessions:
-        by_pair.setdefault(session.pair_key(), []).append(session)
-    for session in list(selected):
-        if is_null_session(session.username):
+    by_pair = _group([s for s in named if not is_null_session(s.username)],
+                     lambda s: (_zoneless_key(s.client), _user_key(s)))
+    for session in selected:
+        if is_null_session(session.username) or not has_client_name(session.client):
             continue
-        if not all(id(s) in selected_ids for s in by_pair[session.pair_key()]):
+        siblings = [o for o in by_pair[(_zoneless_key(session.client), _user_key(session))]
+                    if clients_match(o.client, session.client)]
+        if not _all_selected(siblings, selected_ids):
             reasons[id(session)] = 'pair_has_unselected_session'
-    selected = [s for s in selected if id(s) not in reasons]
-    selected_ids = set(id(s) for s in selected)
+    selected, selected_ids = still_selected()
+
+    # No client name: only NetSessionDel(NULL, user) reaches it, and that ends every session of
+    # the user from every client: allowed only when all of them are selected.
+    by_user = _group([s for s in sessions if not is_null_session(s.username)], _user_key)
+    user_wide = set()
+    for session in selected:
+        if has_client_name(session.client):
+            continue
+        if _all_selected(by_user[_user_key(session)], selected_ids):
+            user_wide.add(_user_key(session))
+        else:
+            reasons[id(session)] = 'no_client_name'
+    selected, selected_ids = still_selected()
 
     # A null session can only go with a client-wide close, which takes every session of
     # that client: allowed only when all of them are selected and the client is not us.
+    by_client = _group(named, lambda s: _zoneless_key(s.client))
     client_wide = set()
     for session in selected:
         if not is_null_session(session.username):
             continue
-        key = session.pair_key()[0]
         if _any_client(session, sel.own_client):
             reasons[id(session)] = 'own_client'
-        elif all(id(s) in selected_ids for s in sessions if s.pair_key()[0] == key):
-            client_wide.add(key)
+        elif _all_selected([o for o in by_client[_zoneless_key(session.client)]
+                            if clients_match(o.client, session.client)], selected_ids):
+            client_wide.add(_client_key(session.client))
         else:
             reasons[id(session)] = 'null_session_shares_client'
-    selected = [s for s in selected if id(s) not in reasons]
+    selected, selected_ids = still_selected()
 
+    # User-wide calls go first and take every session of their user, so each call's sessions
+    # are exactly the sessions it ends (a later client-wide call ends what is left).
     targets = []
     target_by_key = {}
-    for session in selected:
-        client_key = session.pair_key()[0]
-        if client_key in client_wide:
-            key = (client_key, None)
-            username = None
+    def in_user_wide(session):
+        return not is_null_session(session.username) and _user_key(session) in user_wide
+
+    ordered = [s for s in selected if in_user_wide(s)] + [s for s in selected if not in_user_wide(s)]
+    for session in ordered:
+        client_key, user_key = session.pair_key()
+        if in_user_wide(session):
+            key, target = (None, user_key), CloseTarget(None, None, session.username, [])
+        elif client_key in client_wide:
+            key, target = (client_key, None), CloseTarget(session.client, session.raw_client, None, [])
         else:
-            key = session.pair_key()
-            username = session.username
-        target = target_by_key.get(key)
-        if target is None:
-            target = CloseTarget(session.client, session.raw_client, username, [])
+            key, target = (client_key, user_key), CloseTarget(session.client, session.raw_client, session.username, [])
+        if key in target_by_key:
+            target = target_by_key[key]
+        else:
             target_by_key[key] = target
             targets.append(target)
         target.sessions.append(session)

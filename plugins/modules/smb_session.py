@@ -133,7 +133,9 @@ skipped_sessions:
       C(machine_account) a C(NAME$) account not named in O(username);
       C(idle_below_threshold) / C(idle_unknown) O(min_idle_seconds);
       C(pair_has_unselected_session) another session of the same client and user is not selected;
-      C(null_session_shares_client) a null session whose client has sessions that stay open.
+      C(null_session_shares_client) a null session whose client has sessions that stay open;
+      C(no_client_name) a session the server reports without a client name, which only a close of every
+      session of its user could end, while another session of that user stays open (or it has no user name either).
   returned: always
   type: list
   elements: dict

@@ -497,13 +497,13 @@ internal static partial class Program
     {
         List<SessionInfo> sessions = new List<SessionInfo>();
         CloseSelection sel = new CloseSelection();
-        string error = null;
+        string error = null, errorText = null;
         List<string> expected = new List<string>();
         foreach (string line in block)
         {
             string[] p = line.Split('\t');
             if (p[0] == "SESSION")
-                sessions.Add(new SessionInfo(p[1], Cell(p[2]), p[3] == "<null>" ? (long?)null : Int64.Parse(p[3])));
+                sessions.Add(new SessionInfo(Cell(p[1]), Cell(p[2]), p[3] == "<null>" ? (long?)null : Int64.Parse(p[3])));
             else if (p[0] == "SEL")
             {
                 switch (p[1])
@@ -519,7 +519,10 @@ internal static partial class Program
                 }
             }
             else if (p[0] == "ERROR")
+            {
                 error = p[1];
+                errorText = p[2];
+            }
             else
                 expected.Add(line);
         }
@@ -531,15 +534,20 @@ internal static partial class Program
         catch (CloseSelectionException e)
         {
             Equal(error, e.Code, "error code");
-            Check(e.Message.Contains("all=true"), "message says how");
+            Check(e.Message.Contains(errorText), "message names '" + errorText + "': " + e.Message);
             return;
         }
         Equal(error, null, "expected an error");
         List<string> actual = new List<string>();
         foreach (CloseTarget t in plan.Targets)
-            actual.Add(String.Join("\t", new string[] { "CLOSE", t.Client, t.RawClient, t.UserName ?? "<null>", t.Sessions.Count.ToString() }));
+        {
+            // Which sessions each call ends, by their index in the vector.
+            List<string> ended = t.Sessions.ConvertAll(delegate(SessionInfo s) { return sessions.IndexOf(s).ToString(); });
+            actual.Add(String.Join("\t", new string[] { "CLOSE", t.Client ?? "<null>", t.RawClient ?? "<null>",
+                t.UserName ?? "<null>", t.Sessions.Count.ToString(), String.Join(",", ended.ToArray()) }));
+        }
         foreach (SkippedSession k in plan.Skipped)
-            actual.Add(String.Join("\t", new string[] { "SKIP", k.Session.Client, k.Session.UserName ?? "<null>", k.Reason }));
+            actual.Add(String.Join("\t", new string[] { "SKIP", k.Session.Client ?? "<null>", k.Session.UserName ?? "<null>", k.Reason }));
         Equal(String.Join(" | ", expected.ToArray()), String.Join(" | ", actual.ToArray()), "plan");
     }
 

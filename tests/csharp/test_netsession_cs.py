@@ -25,24 +25,29 @@ def _run(cmd, **kw):
 
 
 def write_vectors(path):
-    """tests/fixtures/close_planning_cases.json as tab-separated lines the C# test reads."""
+    """tests/fixtures/close_planning_cases.json as tab-separated lines the C# test reads.
+
+    CLOSE lines end with the indices of the sessions the call ends, so both twins are held to
+    the same sessions per call, not only to the same count."""
     def cell(value):
         return '<null>' if value is None else str(value).lower() if isinstance(value, bool) else str(value)
     out = []
     for case in json.loads((ROOT / 'tests' / 'fixtures' / 'close_planning_cases.json').read_text(encoding='utf-8')):
         out.append('CASE ' + case['name'])
         for s in case['sessions']:
-            out.append('\t'.join(['SESSION', s['client'], cell(s['username']), cell(s['idle_seconds'])]))
+            out.append('\t'.join(['SESSION', cell(s['client']), cell(s['username']), cell(s['idle_seconds'])]))
         for key, value in case['selection'].items():
             values = value if isinstance(value, list) else [value]
             out.append('\t'.join(['SEL', key] + [cell(v) for v in values]))
         expect = case['expect']
         if expect['error']:
-            out.append('ERROR\t' + expect['error'])
+            out.append('\t'.join(['ERROR', expect['error'], expect['error_text']]))
         for c in expect['close']:
-            out.append('\t'.join(['CLOSE', c['client'], c['raw_client'], cell(c['username']), str(c['count'])]))
+            assert c['count'] == len(c['sessions']), case['name']
+            out.append('\t'.join(['CLOSE', cell(c['client']), cell(c['raw_client']), cell(c['username']),
+                                  str(c['count']), ','.join(str(i) for i in c['sessions'])]))
         for k in expect['skipped']:
-            out.append('\t'.join(['SKIP', k['client'], cell(k['username']), k['reason']]))
+            out.append('\t'.join(['SKIP', cell(k['client']), cell(k['username']), k['reason']]))
         out.append('END')
     path.write_text('\n'.join(out) + '\n', encoding='utf-8')
     return len([line for line in out if line.startswith('CASE ')])
