@@ -48,7 +48,7 @@ def fleet():
     """Five servers: clean, violating (with hostile names), Samba, level 0, unreachable."""
     return [
         {'server': 'a-clean', 'level': 502, 'error': None,
-         'sessions': [session('10.0.0.5', 'alice'), session('fd00::5', 'carol', idle=3600)]},
+         'sessions': [session('10.0.0.5', 'alice', idle=900), session('fd00::5', 'carol', idle=3600)]},
         {'server': 'm-bad', 'level': 502, 'error': None, 'sessions': [
             session('192.0.2.66', XSS),                      # client not allowed
             session('10.0.0.7', 'bob', num_opens=51),        # forbidden, too many opens
@@ -330,7 +330,7 @@ def test_html_clicking_a_header_sorts(report, browser):
     assert _column(browser, 'servers', 0) == ['a-clean', 'down', 'm-bad', 'old0', 'samba1', 'z-worse']
     assert headers['Violations'].get_attribute('aria-sort') is None
 
-    headers['Sessions'].click()  # numeric, not text order ("13" < "2" as text); error row blank
+    headers['Sessions'].click()  # the unaudited server's blank count stays last
     assert _column(browser, 'servers', 4) == ['1', '1', '2', '5', '6', '\u2013']
 
     headers['Status'].click()  # by severity, not alphabetically
@@ -338,6 +338,9 @@ def test_html_clicking_a_header_sorts(report, browser):
 
     idle = browser.find_elements('css selector', '#sessions thead th')[5]
     assert idle.text == 'Idle s'
+    idle.click()  # numbers sort as numbers ("900" > "7200" as text); blanks last
+    values = _column(browser, 'sessions', 5)
+    assert values[-1] == '\u2013' and values[-5:-1] == ['0', '900', '3600', '7200']
     idle.click()
-    idle.click()
-    assert _column(browser, 'sessions', 5)[0] == '7200'
+    values = _column(browser, 'sessions', 5)
+    assert values[:3] == ['7200', '3600', '900'] and values[-1] == '\u2013'
