@@ -1,0 +1,578 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, lanman.smb contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""SMB session compliance policies: validation and evaluation (docs/policy.md).
+
+A policy is plain data (a dict read from YAML). ``load_policy`` validates it completely
+before any server is contacted; ``evaluate`` judges one server's listing against it;
+``summarize`` turns every server's evaluation into one CI verdict.
+
+A rule the server's answer cannot judge (no user name at level 0, no open count at level
+10, Samba's idle time) is ``not_evaluable``, never ``pass``: a compliance report must not
+claim what it did not see.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import difflib
+import ipaddress
+import re
+import socket
+
+from ansible_collections.lanman.smb.plugins.module_utils.smb_sessions import normalise_client
+
+RULES = (
+    'allowed_clients', 'forbidden_users', 'allowed_users', 'deny_guest',
+    'deny_cleartext_password', 'max_idle_seconds', 'max_sessions_per_user',
+    'max_sessions_per_server', 'max_open_files_per_session',
+)
+KNOWN_KEYS = ('name', 'description') + RULES
+
+_LIST_RULES = ('allowed_clients', 'forbidden_users', 'allowed_users')
+_BOOL_RULES = ('deny_guest', 'deny_cleartext_password')
+_INT_RULES = ('max_idle_seconds', 'max_sessions_per_user', 'max_sessions_per_server',
+              'max_open_files_per_session')
+
+# The session key each rule reads; None = the rule counts sessions of the whole server.
+RULE_FIELD = {
+    'allowed_clients': 'client',
+    'forbidden_users': 'username',
+    'allowed_users': 'username',
+    'deny_guest': 'is_guest',
+    'deny_cleartext_password': 'cleartext_password',
+    'max_idle_seconds': 'idle_seconds',
+    'max_sessions_per_user': 'username',
+    'max_sessions_per_server': None,
+    'max_open_files_per_session': 'num_opens',
+}
+
+# What each NetSessionEnum level reports (docs/developer/contract.md).
+_L1 = frozenset(('client', 'username', 'num_opens', 'active_seconds', 'idle_seconds',
+                 'user_flags', 'is_guest', 'cleartext_password'))
+LEVEL_FIELDS = {
+    0: frozenset(('client',)),
+    1: _L1,
+    2: _L1 | {'client_type'},
+    10: frozenset(('client', 'username', 'active_seconds', 'idle_seconds')),
+    502: _L1 | {'client_type', 'transport'},
+}
+
+_FIELD_WORDS = {
+    'client': 'the client name',
+    'username': 'the user name',
+    'is_guest': 'the guest flag (user_flags)',
+    'cleartext_password': 'the cleartext-password flag (user_flags)',
+    'idle_seconds': 'the idle time',
+    'num_opens': 'the open file count (num_opens)',
+}
+_LEVELS_WITH = {
+    'username': '1, 2, 10 or 502',
+    'is_guest': '1, 2 or 502',
+    'cleartext_password': '1, 2 or 502',
+    'idle_seconds': '1, 2, 10 or 502',
+    'num_opens': '1, 2 or 502',
+}
+
+ANONYMOUS = '(anonymous)'
+_ANONYMOUS_NAMES = ('', 'anonymous logon', 'nt authority\\anonymous logon')
+_HOST_NAME = re.compile(r'^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_.])?$')
+_MAPPED_V4 = ipaddress.ip_network('::ffff:0:0/96')
+_TRUE_WORDS = ('true', 'yes', 'on')
+_FALSE_WORDS = ('false', 'no', 'off')
+
+
+class PolicyError(ValueError):
+    """The policy data is invalid; the message names the key, the value and what is expected."""
+
+
+# ---------------------------------------------------------------- names
+
+def is_anonymous(username):
+    """A null session: "" or ANONYMOUS LOGON (any case, with or without NT AUTHORITY\\)."""
+    return username is not None and username.strip().lower() in _ANONYMOUS_NAMES
+
+
+def display_user(username):
+    if username is None:
+        return '(unknown)'
+    return ANONYMOUS if is_anonymous(username) else username
+
+
+def _split_account(name):
+    r"""``DOMAIN\user`` -> (DOMAIN, user); ``user@domain`` -> (domain, user); ``user`` -> (None, user)."""
+    if '\\' in name:
+        domain, account = name.rsplit('\\', 1)
+        return domain, account
+    if '@' in name:
+        account, domain = name.split('@', 1)
+        return domain, account
+    return None, name
+
+
+def _wildcard(pattern):
+    # Only * and ? are wildcards ([...] is literal: account names may contain brackets).
+    parts = ['.*' if c == '*' else '.' if c == '?' else re.escape(c) for c in pattern]
+    return re.compile(''.join(parts), re.IGNORECASE | re.DOTALL)
+
+
+def _domain_matches(regex, pattern_domain, session_domain):
+    if regex.fullmatch(session_domain):
+        return True
+    # CORP (NetBIOS) and corp.example.com (DNS) name the same domain in the two spellings.
+    if '.' not in pattern_domain and '.' in session_domain:
+        return bool(regex.fullmatch(session_domain.split('.', 1)[0]))
+    if '.' in pattern_domain and '.' not in session_domain:
+        return bool(_wildcard(pattern_domain.split('.', 1)[0]).fullmatch(session_domain))
+    return False
+
+
+class UserPattern:
+    """One entry of forbidden_users / allowed_users."""
+
+    def __init__(self, text):
+        self.text = text
+        self.anonymous = is_anonymous(text)
+        domain, account = _split_account(text)
+        self.domain = domain
+        self._account = _wildcard(account)
+        self._domain = None if domain is None else _wildcard(domain)
+
+    def matches(self, username):
+        """True when the session user matches; ``username`` is a user name or "" (anonymous)."""
+        if is_anonymous(username) or self.anonymous:
+            # Only an explicit '' / ANONYMOUS LOGON entry names the null session: '*' means
+            # "any named account", so an anonymous session never slips through a wildcard.
+            return is_anonymous(username) and self.anonymous
+        domain, account = _split_account(username.strip())
+        if not self._account.fullmatch(account):
+            return False
+        # The API reports names without a domain: then only the account part can be compared.
+        if self._domain is None or domain is None:
+            return True
+        return _domain_matches(self._domain, self.domain, domain)
+
+
+def _split_zone(text):
+    address, sep, zone = text.partition('%')
+    return address, (zone if sep else None)
+
+
+def _parse_ip(text):
+    """(ip_address, zone) for an IP literal (normalised first), else None."""
+    address, zone = _split_zone(text)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped, None
+    return ip, zone
+
+
+def _same_address(a, b):
+    # fe80::1%3 matches fe80::1 (one side lacks a zone) but not fe80::1%4.
+    return a[0] == b[0] and (a[1] is None or b[1] is None or a[1].lower() == b[1].lower())
+
+
+def _host_key(name):
+    return name.rstrip('.').lower()
+
+
+class ClientRule:
+    """allowed_clients: IP literals, CIDR networks and host names."""
+
+    def __init__(self, entries):
+        self.addresses = []
+        self.networks = []
+        self.hosts = []
+        for entry in entries:
+            self._add(entry)
+
+    def _add(self, entry):
+        text = normalise_client(entry)
+        if '/' in text:
+            self.networks.append(_parse_network(entry, text))
+            return
+        parsed = _parse_ip(text)
+        if parsed is not None:
+            self.addresses.append(parsed)
+            return
+        if re.fullmatch(r'[0-9.]+', text):
+            raise PolicyError("allowed_clients entry %r looks like an IPv4 address but is not one; "
+                              "fix the address" % entry)
+        if not _HOST_NAME.match(text):
+            raise PolicyError("allowed_clients entry %r is not an IP address, a CIDR network "
+                              "(10.1.0.0/16) or a host name (letters, digits, '-', '_', '.'); "
+                              "wildcards are not supported: use a CIDR network" % entry)
+        self.hosts.append(text)
+
+    def allows(self, client, resolved):
+        """True when the session client is allowed; ``resolved`` maps host entry -> addresses."""
+        parsed = _parse_ip(client)
+        if parsed is None:
+            # A client reported by name is matched by name only (never resolved here: what it
+            # resolves to now need not be the address the session came from).
+            return any(_host_key(client) == _host_key(h) for h in self.hosts)
+        if any(_same_address(parsed, a) for a in self.addresses):
+            return True
+        if any(parsed[0] in n for n in self.networks if n.version == parsed[0].version):
+            return True
+        return any(_same_address(parsed, a) for h in self.hosts for a in resolved.get(h, ()))
+
+
+def _parse_network(entry, text):
+    try:
+        net = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        raise PolicyError("allowed_clients entry %r is not a valid CIDR network; expected the "
+                          "form 10.1.0.0/16 or fd00::/8" % entry)
+    try:
+        ipaddress.ip_network(text, strict=True)
+    except ValueError:
+        raise PolicyError("allowed_clients entry %r has host bits set; did you mean '%s'?"
+                          % (entry, net))
+    if net.version == 6 and net.subnet_of(_MAPPED_V4) and net.prefixlen >= 96:
+        # Sessions report IPv4-mapped clients as plain IPv4 (contract), so match them so.
+        net = ipaddress.ip_network('%s/%d' % (net.network_address.ipv4_mapped, net.prefixlen - 96))
+    return net
+
+
+# ---------------------------------------------------------------- loading
+
+class Policy:
+    """A validated policy: ``rules`` maps each set rule (in RULES order) to its value."""
+
+    def __init__(self, name, description, rules):
+        self.name = name
+        self.description = description
+        self.rules = rules
+        self.clients = ClientRule(rules['allowed_clients']) if 'allowed_clients' in rules else None
+        self.forbidden = [UserPattern(p) for p in rules.get('forbidden_users', ())]
+        self.allowed = [UserPattern(p) for p in rules.get('allowed_users', ())]
+
+    def to_dict(self):
+        data = {}
+        if self.name is not None:
+            data['name'] = self.name
+        if self.description is not None:
+            data['description'] = self.description
+        for rule, value in self.rules.items():
+            data[rule] = list(value) if isinstance(value, list) else value
+        return data
+
+    def __repr__(self):
+        return 'Policy(%r, rules=%r)' % (self.name, sorted(self.rules))
+
+
+def _shown(value):
+    return repr(value)
+
+
+def _check_int(key, value):
+    if isinstance(value, str) and re.fullmatch(r'\s*[0-9]+\s*', value):
+        return int(value)  # a templated value arrives as a string
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise PolicyError('%s must be an integer >= 0, got %s' % (key, _shown(value)))
+
+
+def _check_bool(key, value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE_WORDS + _FALSE_WORDS:
+        return value.strip().lower() in _TRUE_WORDS
+    raise PolicyError('%s must be true or false, got %s' % (key, _shown(value)))
+
+
+def _check_user_pattern(key, text):
+    if is_anonymous(text):
+        return text.strip()
+    text = text.strip()
+    if ('\\' in text and '@' in text) or text.count('\\') > 1:
+        raise PolicyError("%s entry %r is not USER, DOMAIN\\USER or USER@DOMAIN" % (key, text))
+    domain, account = _split_account(text)
+    if not account or domain == '':
+        raise PolicyError("%s entry %r has an empty %s part; expected USER, DOMAIN\\USER or "
+                          "USER@DOMAIN" % (key, text, 'domain' if account else 'account'))
+    return text
+
+
+def _check_list(key, value):
+    if not isinstance(value, (list, tuple)):
+        raise PolicyError('%s must be a list of strings, got %s (write one entry as a '
+                          'one-item YAML list)' % (key, _shown(value)))
+    items = []
+    for item in value:
+        if not isinstance(item, str):
+            raise PolicyError('%s entries must be strings, got %s' % (key, _shown(item)))
+        if key == 'allowed_clients':
+            if not item.strip():
+                raise PolicyError('allowed_clients entries must not be empty')
+            items.append(item.strip())
+        else:
+            items.append(_check_user_pattern(key, item))
+    if not items and key in ('allowed_clients', 'allowed_users'):
+        raise PolicyError('%s is an empty list, which would allow nothing: list at least one '
+                          'entry, or leave the key out to allow any' % key)
+    return items
+
+
+def load_policy(data):
+    """Validate policy data and return a Policy; PolicyError says what is wrong and how to fix it."""
+    if not isinstance(data, dict):
+        raise PolicyError('a policy must be a mapping of keys to values, got %s'
+                          % type(data).__name__)
+    for key in data:
+        if key not in KNOWN_KEYS:
+            close = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1)
+            hint = " (did you mean '%s'?)" % close[0] if close else ''
+            raise PolicyError("policy key %r is unknown%s; known keys: %s"
+                              % (key, hint, ', '.join(KNOWN_KEYS)))
+    meta = {}
+    for key in ('name', 'description'):
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            raise PolicyError('%s must be a string, got %s' % (key, _shown(value)))
+        meta[key] = value
+    rules = {}
+    for key in RULES:
+        value = data.get(key)
+        if value is None:
+            continue  # an empty YAML value leaves the rule unset
+        if key in _LIST_RULES:
+            value = _check_list(key, value)
+            if value:
+                rules[key] = value
+        elif key in _BOOL_RULES:
+            if _check_bool(key, value):
+                rules[key] = True
+        else:
+            rules[key] = _check_int(key, value)
+    if not rules:
+        raise PolicyError('the policy sets no rule, so every server would pass; set at least one '
+                          'of: %s' % ', '.join(RULES))
+    return Policy(meta['name'], meta['description'], rules)
+
+
+# ---------------------------------------------------------------- evaluation
+
+def system_resolver(name):
+    """Addresses a host name resolves to (the controller's resolver); [] when it does not resolve."""
+    try:
+        infos = socket.getaddrinfo(name, None, 0, socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return []
+    return sorted({info[4][0] for info in infos})
+
+
+def _resolve_hosts(policy, resolver):
+    resolved = {}
+    if resolver is None or policy.clients is None:
+        return resolved
+    for host in policy.clients.hosts:
+        try:
+            answers = resolver(host) or ()
+        except (OSError, ValueError):
+            answers = ()  # an unresolvable name still matches clients reported by that name
+        parsed = [_parse_ip(normalise_client(str(a))) for a in answers]
+        resolved[host] = [p for p in parsed if p is not None]
+    return resolved
+
+
+def _field_known(level, field):
+    """True/False when the level decides whether ``field`` is reported; None when unknown."""
+    if level in LEVEL_FIELDS:
+        return field in LEVEL_FIELDS[level]
+    return None
+
+
+def _level_reason(level, field):
+    return ('level %s does not report %s; list at level %s to judge this rule'
+            % (level, _FIELD_WORDS[field], _LEVELS_WITH[field]))
+
+
+def _username(session, level):
+    user = session.get('username')
+    if user is None and level in LEVEL_FIELDS and level != 0:
+        return ''  # a null user name at a level that has names is a null session (contract)
+    return user
+
+
+def _session_ref(session):
+    return {'client': session.get('client'), 'username': session.get('username')}
+
+
+def _who(session, level):
+    return "%s from '%s'" % (display_user(_username(session, level)), session.get('client'))
+
+
+class _Rule:
+    """Collects one rule's verdict for one server."""
+
+    def __init__(self, server, rule, limit):
+        self.server = server
+        self.rule = rule
+        self.limit = limit
+        self.findings = []
+        self.session_indexes = []
+        self.unjudged = 0
+
+    def violate(self, session_ref, observed, message, limit=None, indexes=()):
+        self.findings.append({
+            'server': self.server, 'rule': self.rule, 'session': session_ref,
+            'observed': observed, 'limit': self.limit if limit is None else limit,
+            'message': '%s: %s' % (self.server, message),
+        })
+        self.session_indexes.append(list(indexes))
+
+    def result(self, total, field):
+        reason = None
+        if self.unjudged:
+            reason = ('%d of %d sessions do not report %s'
+                      % (self.unjudged, total, _FIELD_WORDS.get(field, field)))
+        if self.findings:
+            status = 'violation'
+        elif self.unjudged:
+            status = 'not_evaluable'
+        else:
+            status = 'pass'
+        return {'rule': self.rule, 'status': status, 'limit': self.limit, 'reason': reason,
+                'findings': self.findings}
+
+
+def _judge_session_rule(policy, rule, sessions, level, resolved, acc):
+    field = RULE_FIELD[rule]
+    for index, session in enumerate(sessions):
+        value = _username(session, level) if field == 'username' else session.get(field)
+        if value is None or (field == 'client' and value == ''):
+            acc.unjudged += 1
+            continue
+        who = _who(session, level)
+        ref = _session_ref(session)
+        if rule == 'allowed_clients':
+            if not policy.clients.allows(value, resolved):
+                acc.violate(ref, value, "%s: client '%s' is not in allowed_clients" % (who, value),
+                            indexes=[index])
+        elif rule == 'forbidden_users':
+            hit = next((p for p in policy.forbidden if p.matches(value)), None)
+            if hit is not None:
+                acc.violate(ref, value, "%s: user matches forbidden_users entry '%s'"
+                            % (who, hit.text), limit=hit.text, indexes=[index])
+        elif rule == 'allowed_users':
+            if not any(p.matches(value) for p in policy.allowed):
+                acc.violate(ref, value, '%s: user matches no allowed_users entry' % who,
+                            indexes=[index])
+        elif rule in _BOOL_RULES:
+            if value:
+                what = ('is logged on as guest' if rule == 'deny_guest' else
+                        'logged on with a cleartext password (no password encryption)')
+                acc.violate(ref, True, '%s %s' % (who, what), indexes=[index])
+        elif value > acc.limit:
+            what = ('has been idle %d s' if rule == 'max_idle_seconds' else
+                    'has %d open files, devices and pipes') % value
+            acc.violate(ref, value, '%s %s; the limit is %d' % (who, what, acc.limit),
+                        indexes=[index])
+
+
+def _judge_per_user(sessions, level, acc):
+    groups = {}
+    for index, session in enumerate(sessions):
+        user = _username(session, level)
+        if user is None:
+            acc.unjudged += 1
+            continue
+        key = '' if is_anonymous(user) else _split_account(user.strip())[1].lower()
+        groups.setdefault(key, (user, []))[1].append(index)
+    for user, indexes in groups.values():
+        if len(indexes) > acc.limit:
+            shown = '' if is_anonymous(user) else user
+            acc.violate({'client': None, 'username': shown}, len(indexes),
+                        '%s has %d sessions; the limit is %d'
+                        % (display_user(user), len(indexes), acc.limit), indexes=indexes)
+
+
+def _not_evaluable_reason(rule, level, idle_time_reliable):
+    field = RULE_FIELD[rule]
+    if field is None or field == 'client':
+        return None
+    if _field_known(level, field) is False:
+        return _level_reason(level, field)
+    if field == 'idle_seconds' and not idle_time_reliable:
+        return ('this server does not report idle time reliably (Samba reports 0 for every '
+                'session), so idle sessions cannot be judged')
+    return None
+
+
+def evaluate(policy, server_result, resolver=None):
+    """Judge one server's listing against the policy (see docs/policy.md for the result keys).
+
+    ``resolver(name) -> [address, ...]`` resolves allowed_clients host names; without it they
+    match only clients reported by that name.
+    """
+    server = server_result.get('server')
+    level = server_result.get('level')
+    error = server_result.get('error')
+    reliable = server_result.get('idle_time_reliable', True) is not False
+    sessions = list(server_result.get('sessions') or [])
+    evaluation = {
+        'server': server, 'level': level, 'error': error, 'idle_time_reliable': reliable,
+        'session_count': None if error else len(sessions), 'rules': [], 'findings': [],
+        'sessions': [],
+    }
+    if error:
+        evaluation['rules'] = [
+            {'rule': rule, 'status': 'error', 'limit': limit, 'reason': error, 'findings': []}
+            for rule, limit in policy.rules.items()]
+        return evaluation
+
+    resolved = _resolve_hosts(policy, resolver)
+    marks = [set() for _ in sessions]
+    for rule, limit in policy.rules.items():
+        reason = _not_evaluable_reason(rule, level, reliable)
+        if reason is not None:
+            evaluation['rules'].append({'rule': rule, 'status': 'not_evaluable', 'limit': limit,
+                                        'reason': reason, 'findings': []})
+            continue
+        acc = _Rule(server, rule, limit)
+        if rule == 'max_sessions_per_server':
+            if len(sessions) > limit:
+                acc.violate(None, len(sessions), 'the server has %d sessions; the limit is %d'
+                            % (len(sessions), limit))
+        elif rule == 'max_sessions_per_user':
+            _judge_per_user(sessions, level, acc)
+        else:
+            _judge_session_rule(policy, rule, sessions, level, resolved, acc)
+        for indexes in acc.session_indexes:
+            for index in indexes:
+                marks[index].add(rule)
+        evaluation['rules'].append(acc.result(len(sessions), RULE_FIELD[rule]))
+        evaluation['findings'].extend(acc.findings)
+
+    for session, rules in zip(sessions, marks):
+        entry = dict(session)
+        entry['violations'] = [r for r in RULES if r in rules]
+        evaluation['sessions'].append(entry)
+    return evaluation
+
+
+def summarize(evaluations):
+    """One verdict for a run: 'fail' on any violation, else 'error' if a server failed, else 'pass'.
+
+    not_evaluable rules are counted, never turned into a pass or a fail: a CI job that must
+    judge every rule can fail on ``not_evaluable > 0`` itself.
+    """
+    evaluations = list(evaluations)
+    violations = sum(len(e['findings']) for e in evaluations)
+    errors = sum(1 for e in evaluations if e.get('error'))
+    summary = {
+        'servers': len(evaluations),
+        'servers_with_violations': sum(1 for e in evaluations if e['findings']),
+        'violations': violations,
+        'not_evaluable': sum(1 for e in evaluations for r in e['rules']
+                             if r['status'] == 'not_evaluable'),
+        'errors': errors,
+    }
+    summary['verdict'] = 'fail' if violations else 'error' if errors else 'pass'
+    return summary
