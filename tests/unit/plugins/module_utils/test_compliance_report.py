@@ -1,4 +1,4 @@
-"""Compliance reports: JSON, CSV, JUnit (validated against the Jenkins JUnit XSD) and the HTML
+"""Compliance reports: JSON, CSV, JUnit (validated against tests/fixtures/junit-report.xsd) and the HTML
 page as a person sees it in headless Chromium."""
 import collections
 import csv
@@ -20,7 +20,7 @@ from ansible_collections.lanman.smb.plugins.module_utils.session_policy import (
 )
 
 REPO = pathlib.Path(__file__).resolve().parents[4]
-XSD = REPO / 'tests' / 'fixtures' / 'junit-10.xsd'
+XSD = REPO / 'tests' / 'fixtures' / 'junit-report.xsd'
 SCREENSHOT = REPO / 'tests' / 'output' / 'screenshots' / 'compliance_report.png'
 XSS = '<script>window.__pwned=1</script>'
 XSS_IMG = '"><img src=x onerror="window.__pwned=2">'
@@ -131,7 +131,7 @@ def test_findings_csv(report):
 
 # ---------------------------------------------------------------- JUnit
 
-def test_junit_validates_against_the_jenkins_schema(report):
+def test_junit_validates_against_the_junit_schema(report):
     xmlschema = pytest.importorskip('xmlschema')
     paths, _, _ = report
     xmlschema.XMLSchema(str(XSD)).validate(paths['junit'])
