@@ -461,6 +461,18 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
         {
             return String.Format("client '{0}' does not resolve; matching it only as a name the server might report", name);
         }
+
+        /// <summary>What the close module fails with when these are its exclude_client entries.</summary>
+        public List<string> ExclusionErrors()
+        {
+            return Unresolved.ConvertAll(delegate(string name) { return UnresolvedExcludeMessage(name); });
+        }
+
+        /// <summary>What a module warns when these are its client entries.</summary>
+        public List<string> SelectorWarnings()
+        {
+            return Unresolved.ConvertAll(delegate(string name) { return UnresolvedClientWarning(name); });
+        }
     }
 
     public static class NetSessionApi
@@ -474,6 +486,16 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
         public static bool IsSupportedLevel(int level)
         {
             return Array.IndexOf(Levels, level) >= 0;
+        }
+
+        /// <summary>The text of an exception a module caught: PowerShell wraps an exception thrown by a
+        /// .NET method in MethodInvocationException; the innermost one says what went wrong.</summary>
+        public static string ErrorText(Exception error)
+        {
+            Exception inner = error;
+            while (inner.InnerException != null)
+                inner = inner.InnerException;
+            return inner.Message;
         }
 
         /// <summary>The server name netapi32 gets: NULL for the host itself (no network path, no double hop).</summary>

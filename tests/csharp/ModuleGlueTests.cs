@@ -49,6 +49,20 @@ internal static partial class Program
                 "or give its IP address.", ClientResolution.UnresolvedExcludeMessage("backup01"), "exclude");
             Equal("client 'x' does not resolve; matching it only as a name the server might report",
                 ClientResolution.UnresolvedClientWarning("x"), "client");
+            ClientResolution r = NetSessionApi.ResolveClients(new string[] { "a.example.invalid", "10.0.0.5", "b.example.invalid" });
+            Equal(ClientResolution.UnresolvedExcludeMessage("a.example.invalid") + "|" + ClientResolution.UnresolvedExcludeMessage("b.example.invalid"),
+                String.Join("|", r.ExclusionErrors().ToArray()), "one error per unresolved exclusion");
+            Equal(ClientResolution.UnresolvedClientWarning("a.example.invalid") + "|" + ClientResolution.UnresolvedClientWarning("b.example.invalid"),
+                String.Join("|", r.SelectorWarnings().ToArray()), "one warning per unresolved client");
+            Equal(0, NetSessionApi.ResolveClients(new string[] { "10.0.0.5", "10.1.0.0/16" }).ExclusionErrors().Count, "none");
+        });
+        Run("ErrorText: the innermost message of what PowerShell wraps", delegate
+        {
+            NetSessionException inner = new NetSessionException(5, "NetSessionEnum", null, false);
+            Exception wrapped = new InvalidOperationException("Exception calling \"ListSessions\" with \"5\" argument(s)",
+                new InvalidOperationException("middle", inner));
+            Equal(inner.Message, NetSessionApi.ErrorText(wrapped), "unwrapped");
+            Equal("plain", NetSessionApi.ErrorText(new ArgumentException("plain")), "not wrapped");
         });
     }
 }
