@@ -14,8 +14,8 @@ using System.Collections.Generic;
 using System.ComponentModel;
 using System.Globalization;
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using System.Runtime.ConstrainedExecution;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
@@ -114,7 +114,8 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
     {
         public SafeNetApiBuffer() : base(true) { }
 
-        [ReliabilityContract(Consistency.WillNotCorruptState, Cer.MayFail)]
+        // No [ReliabilityContract]: it is obsolete on .NET 5+ (SYSLIB0004) and PowerShell 7
+        // compiles utils with warnings as errors (tests/csharp/dotnet_obsolete_check.py).
         protected override bool ReleaseHandle()
         {
             return NativeMethods.NetApiBufferFree(handle) == 0;
@@ -129,8 +130,9 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
         public const int InvalidParameter = 87;
         public const int InvalidLevel = 124;
         public const int MoreData = 234;
-        public const int LogonFailure = 1326;
         public const int NotAuthenticated = 1244;
+        public const int NoSuchLogonSession = 1312;
+        public const int LogonFailure = 1326;
         public const int UserNotFound = 2221;
         public const int ClientNameNotFound = 2312;
         public const int InvalidComputer = 2351;
@@ -142,17 +144,25 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
     {
         private readonly string _operation;
         private readonly string _server;
+        private readonly bool _remoteServer;
 
-        public NetSessionException(int status, string operation, string server)
-            : base(status, BuildMessage(status, operation, server))
+        /// <summary>remoteServer: the call went to another machine (the caller knows; no lookup here).</summary>
+        public NetSessionException(int status, string operation, string server, bool remoteServer)
+            : this(status, operation, server, remoteServer, null) { }
+
+        /// <summary>advice: a sentence appended to the message that says what to do instead.</summary>
+        public NetSessionException(int status, string operation, string server, bool remoteServer, string advice)
+            : base(status, BuildMessage(status, operation, server, remoteServer, advice))
         {
             _operation = operation;
             _server = server;
+            _remoteServer = remoteServer;
         }
 
         public int Status { get { return NativeErrorCode; } }
         public string Operation { get { return _operation; } }
         public string Server { get { return _server; } }
+        public bool RemoteServer { get { return _remoteServer; } }
 
         public static string Describe(int status)
         {
@@ -172,6 +182,9 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
                 case NetApiStatus.MoreData: return "More data is available.";
                 case NetApiStatus.LogonFailure: return "The user name or password is incorrect.";
                 case NetApiStatus.NotAuthenticated: return "The operation requires an authenticated user.";
+                case NetApiStatus.NoSuchLogonSession:
+                    return "A specified logon session does not exist: the logon that runs the module has no " +
+                        "credentials it can present to the server.";
                 case NetApiStatus.UserNotFound: return "The user name was not found among the sessions.";
                 case NetApiStatus.ClientNameNotFound: return "The client name was not found among the sessions.";
                 case NetApiStatus.InvalidComputer: return "The server name is not valid.";
@@ -179,19 +192,27 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
             }
         }
 
-        private static string BuildMessage(int status, string operation, string server)
+        internal static bool IsAuthProblem(int status)
         {
-            string where = String.IsNullOrEmpty(server) ? "the local computer" : server;
+            return status == NetApiStatus.AccessDenied || status == NetApiStatus.LogonFailure ||
+                status == NetApiStatus.NotAuthenticated || status == NetApiStatus.NoSuchLogonSession;
+        }
+
+        public const string DoubleHopHint =
+            " The server is not the target itself: over WinRM with NTLM, Basic, or Kerberos without delegation your " +
+            "credentials do not reach a second machine (the double hop). Use become with become_password (become " +
+            "without a password logs on with S4U, which has no network credentials) or with " +
+            "become_flags: logon_type=new_credentials, or CredSSP or Kerberos delegation, or run the module on that server.";
+
+        private static string BuildMessage(int status, string operation, string server, bool remoteServer, string advice)
+        {
+            string where = remoteServer && !String.IsNullOrEmpty(server) ? server : "the local computer";
             string message = String.Format(CultureInfo.InvariantCulture, "{0} on {1} failed: {2} (status {3}, 0x{3:X8})",
                 operation, where, Describe(status), status);
-            bool authProblem = status == NetApiStatus.AccessDenied || status == NetApiStatus.LogonFailure ||
-                status == NetApiStatus.NotAuthenticated;
-            if (authProblem && !NetSessionApi.IsLocalServer(server))
-            {
-                message += " The server is not the target itself: over WinRM with NTLM or Basic authentication " +
-                    "your credentials do not reach a second machine (the double hop). Use become, CredSSP or " +
-                    "Kerberos delegation, or run the module on that server.";
-            }
+            if (IsAuthProblem(status) && remoteServer)
+                message += DoubleHopHint;
+            if (!String.IsNullOrEmpty(advice))
+                message += " " + advice;
             return message;
         }
     }
@@ -672,14 +693,77 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
         NotFound,
     }
 
+    /// <summary>What a listing returned: the sessions, the level used and warnings for the user.</summary>
+    public class SessionListing
+    {
+        public List<SessionInfo> Sessions = new List<SessionInfo>();
+        public int Level;
+        public List<string> Warnings = new List<string>();
+    }
+
+    /// <summary>Client selectors turned into what servers report (addresses), plus the names that
+    /// resolved to nothing (the module warns, or fails for an exclusion).</summary>
+    public class ClientResolution
+    {
+        public List<string> Selectors = new List<string>();
+        public List<string> Unresolved = new List<string>();
+
+        public static string UnresolvedExcludeMessage(string name)
+        {
+            return String.Format("exclude_client '{0}' does not resolve to any address, so it would protect nothing; " +
+                "fix the name or give its IP address.", name);
+        }
+
+        public static string UnresolvedClientWarning(string name)
+        {
+            return String.Format("client '{0}' does not resolve; matching it only as a name the server might report", name);
+        }
+
+        /// <summary>What the close module fails with when these are its exclude_client entries.</summary>
+        public List<string> ExclusionErrors()
+        {
+            return Unresolved.ConvertAll(delegate(string name) { return UnresolvedExcludeMessage(name); });
+        }
+
+        /// <summary>What a module warns when these are its client entries.</summary>
+        public List<string> SelectorWarnings()
+        {
+            return Unresolved.ConvertAll(delegate(string name) { return UnresolvedClientWarning(name); });
+        }
+    }
+
     public static class NetSessionApi
     {
         private static readonly int[] Levels = new int[] { 0, 1, 2, 10, 502 };
         private static readonly int[] LevelPreference = new int[] { 502, 2, 1 };
 
+        public const string Level10Warning = "Access to level 502 was denied; listed at level 10 (user-info right only): " +
+            "num_opens, user_flags, client_type and transport are null.";
+
         public static bool IsSupportedLevel(int level)
         {
             return Array.IndexOf(Levels, level) >= 0;
+        }
+
+        /// <summary>The text of an exception a module caught: PowerShell wraps an exception thrown by a
+        /// .NET method in MethodInvocationException; the innermost one says what went wrong.</summary>
+        public static string ErrorText(Exception error)
+        {
+            Exception inner = error;
+            while (inner.InnerException != null)
+                inner = inner.InnerException;
+            return inner.Message;
+        }
+
+        /// <summary>The server name netapi32 gets: NULL for the host itself (no network path, no double hop).</summary>
+        internal static string ApiServer(string server)
+        {
+            return IsLocalServer(server) ? null : server.Trim();
+        }
+
+        private static NetSessionException Error(int status, string operation, string apiServer)
+        {
+            return new NetSessionException(status, operation, apiServer, apiServer != null);
         }
 
         public static List<SessionInfo> Enumerate(string server, string client, string user, int level)
@@ -690,14 +774,22 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
         /// <summary>Every session, following ERROR_MORE_DATA; filters are also applied locally.</summary>
         public static List<SessionInfo> Enumerate(string server, string client, string user, int level, int prefMaxLen)
         {
+            string apiServer = ApiServer(server);
             if (!IsSupportedLevel(level))
-                throw new NetSessionException(NetApiStatus.InvalidLevel, "NetSessionEnum", server);
+                throw Error(NetApiStatus.InvalidLevel, "NetSessionEnum", apiServer);
+            if (level == 0 && !String.IsNullOrEmpty(user))
+                return ProjectToLevel0(EnumerateWithUserNames(apiServer, client, user, prefMaxLen));
+            return EnumerateAt(apiServer, client, user, level, prefMaxLen);
+        }
+
+        private static List<SessionInfo> EnumerateAt(string apiServer, string client, string user, int level, int prefMaxLen)
+        {
             string apiClient = String.IsNullOrEmpty(client) ? null : ClientName.ToApiFilter(client);
             string apiUser = String.IsNullOrEmpty(user) ? null : AccountName.AccountPart(user);
             List<SessionInfo> sessions;
             try
             {
-                sessions = EnumeratePages(server, apiClient, apiUser, level, unchecked((uint)prefMaxLen));
+                sessions = EnumeratePages(apiServer, apiClient, apiUser, level, unchecked((uint)prefMaxLen));
             }
             catch (NetSessionException e)
             {
@@ -708,6 +800,45 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
                 throw;
             }
             return Filter(sessions, apiClient, apiUser);
+        }
+
+        /// <summary>Level 0 has no user name to filter on: list at level 10 (the same user-info right as
+        /// level 0), or level 1 where 10 is not served (Samba), and filter there.</summary>
+        private static List<SessionInfo> EnumerateWithUserNames(string apiServer, string client, string user, int prefMaxLen)
+        {
+            try
+            {
+                return EnumerateAt(apiServer, client, user, 10, prefMaxLen);
+            }
+            catch (NetSessionException e)
+            {
+                if (e.Status != NetApiStatus.InvalidLevel)
+                    throw;
+            }
+            try
+            {
+                return EnumerateAt(apiServer, client, user, 1, prefMaxLen);
+            }
+            catch (NetSessionException e)
+            {
+                if (e.Status != NetApiStatus.InvalidLevel)
+                    throw;
+                throw new NetSessionException(e.Status, "NetSessionEnum at levels 10 and 1", apiServer, apiServer != null,
+                    "Level 0 carries no user name, so a username filter needs level 10 or 1 and the server serves " +
+                    "neither: use level 1 or drop the username filter.");
+            }
+        }
+
+        private static List<SessionInfo> ProjectToLevel0(List<SessionInfo> sessions)
+        {
+            return sessions.ConvertAll(delegate(SessionInfo s)
+            {
+                SessionInfo p = new SessionInfo();
+                p.RawClient = s.RawClient;
+                p.Client = s.Client;
+                p.Level = 0;
+                return p;
+            });
         }
 
         private static List<SessionInfo> Filter(List<SessionInfo> sessions, string client, string user)
@@ -768,7 +899,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
                 {
                     if (status != NetApiStatus.Success && status != NetApiStatus.MoreData)
                     {
-                        NetSessionException error = new NetSessionException((int)status, "NetSessionEnum", server);
+                        NetSessionException error = Error((int)status, "NetSessionEnum", server);
                         if (page > 0)
                             throw new PartialEnumerationException(error);
                         throw error;
@@ -785,7 +916,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
                     // largest buffer brings nothing (a server that would loop forever).
                     emptyPages++;
                     if (bufferSize == NetApiStatus.MaxPreferredLength || emptyPages > 40)
-                        throw new NetSessionException(NetApiStatus.MoreData, "NetSessionEnum (no progress)", server);
+                        throw Error(NetApiStatus.MoreData, "NetSessionEnum (no progress)", server);
                     bufferSize = bufferSize >= 0x7FFFFFFF ? NetApiStatus.MaxPreferredLength : bufferSize * 2;
                     continue;
                 }
@@ -872,7 +1003,8 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
             return s;
         }
 
-        /// <summary>The richest level the server serves (502, 2, then 1), falling back only on 124.</summary>
+        /// <summary>The richest level the server serves (502, 2, then 1), falling back only on 124;
+        /// when 502 is denied (5), level 10, which needs only the user-info right.</summary>
         public static List<SessionInfo> EnumerateBest(string server, string client, string user, int minimumLevel,
             out int levelUsed)
         {
@@ -887,6 +1019,20 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
                 }
                 catch (NetSessionException e)
                 {
+                    if (level == 502 && e.Status == NetApiStatus.AccessDenied)
+                    {
+                        List<SessionInfo> result;
+                        try
+                        {
+                            result = Enumerate(server, client, user, 10);
+                        }
+                        catch (NetSessionException)
+                        {
+                            throw e;   // the 502 denial is what the user must fix
+                        }
+                        levelUsed = 10;
+                        return result;
+                    }
                     bool last = i == LevelPreference.Length - 1;
                     if (e.Status != NetApiStatus.InvalidLevel || (last && minimumLevel > 0))
                         throw;
@@ -899,9 +1045,10 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
         /// <summary>What the modules call: sessions matching any of the clients and any of the
         /// users (empty = all). A filter goes to the API only when it is one IPv4 client or one
         /// user; everything is filtered again here (Samba ignores filters). level -1 = the
-        /// richest level the server serves, never below minimumLevel.</summary>
-        public static List<SessionInfo> List(string server, string[] clients, string[] usernames, int level,
-            int minimumLevel, out int levelUsed)
+        /// richest level the server serves, never below minimumLevel. Level 0 with a user filter
+        /// is listed at level 10 (or 1) and projected to level 0.</summary>
+        public static SessionListing ListSessions(string server, string[] clients, string[] usernames, int level,
+            int minimumLevel)
         {
             string apiClient = null, apiUser = null;
             if (clients != null && clients.Length == 1 && ClientName.IsIpLiteral(clients[0]) &&
@@ -909,21 +1056,42 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
                 apiClient = clients[0];
             if (usernames != null && usernames.Length == 1)
                 apiUser = usernames[0];
+            bool byUser = usernames != null && usernames.Length > 0;
+            SessionListing listing = new SessionListing();
             List<SessionInfo> found;
             if (level < 0)
-                found = EnumerateBest(server, apiClient, apiUser, minimumLevel, out levelUsed);
+            {
+                found = EnumerateBest(server, apiClient, apiUser, minimumLevel, out listing.Level);
+                if (listing.Level == 10)
+                    listing.Warnings.Add(Level10Warning);
+            }
+            else if (level == 0 && byUser)
+            {
+                string apiServer = ApiServer(server);
+                found = EnumerateWithUserNames(apiServer, apiClient, apiUser, unchecked((int)NetApiStatus.MaxPreferredLength));
+                listing.Level = 0;
+            }
             else
             {
                 found = Enumerate(server, apiClient, apiUser, level);
-                levelUsed = level;
+                listing.Level = level;
             }
-            List<SessionInfo> result = new List<SessionInfo>();
             foreach (SessionInfo s in found)
             {
                 if (MatchesAny(s, clients, usernames))
-                    result.Add(s);
+                    listing.Sessions.Add(s);
             }
-            return result;
+            if (listing.Level == 0 && byUser)
+                listing.Sessions = ProjectToLevel0(listing.Sessions);
+            return listing;
+        }
+
+        public static List<SessionInfo> List(string server, string[] clients, string[] usernames, int level,
+            int minimumLevel, out int levelUsed)
+        {
+            SessionListing listing = ListSessions(server, clients, usernames, level, minimumLevel);
+            levelUsed = listing.Level;
+            return listing.Sessions;
         }
 
         private static bool MatchesAny(SessionInfo s, string[] clients, string[] usernames)
@@ -955,17 +1123,18 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
                 List<SessionInfo> found = Enumerate(server, client, user, 502);
                 return found.Count > 0 ? found[0] : null;
             }
+            string apiServer = ApiServer(server);
             if (!IsSupportedLevel(level))
-                throw new NetSessionException(NetApiStatus.InvalidLevel, "NetSessionGetInfo", server);
+                throw Error(NetApiStatus.InvalidLevel, "NetSessionGetInfo", apiServer);
             SafeNetApiBuffer buffer;
-            UInt32 status = NativeMethods.NetSessionGetInfo(server, ClientName.ToApiFilter(client),
+            UInt32 status = NativeMethods.NetSessionGetInfo(apiServer, ClientName.ToApiFilter(client),
                 AccountName.AccountPart(user), (UInt32)level, out buffer);
             using (buffer)
             {
                 if (status == NetApiStatus.ClientNameNotFound || status == NetApiStatus.UserNotFound)
                     return null;
                 if (status != NetApiStatus.Success)
-                    throw new NetSessionException((int)status, "NetSessionGetInfo", server);
+                    throw Error((int)status, "NetSessionGetInfo", apiServer);
                 if (buffer.IsInvalid)
                     return null;
                 List<SessionInfo> one = new List<SessionInfo>();
@@ -974,7 +1143,9 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
             }
         }
 
-        /// <summary>Closes every session of (client, user); user null = every session of the client.</summary>
+        /// <summary>Closes every session of (client, user); user null = every session of the client,
+        /// client null = every session of the user. The user goes out as its account part, like
+        /// every other call (sessions carry no domain).</summary>
         public static CloseOutcome Close(string server, string rawClient, string user)
         {
             if (String.IsNullOrEmpty(rawClient) && String.IsNullOrEmpty(user))
@@ -982,53 +1153,122 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
             // The server's own spelling of the client, with the \\ the API requires.
             string client = String.IsNullOrEmpty(rawClient) ? null :
                 (rawClient.StartsWith("\\\\", StringComparison.Ordinal) ? rawClient : "\\\\" + rawClient);
-            UInt32 status = NativeMethods.NetSessionDel(server, client, String.IsNullOrEmpty(user) ? null : user);
+            string apiUser = String.IsNullOrEmpty(user) ? null : AccountName.AccountPart(user);
+            string apiServer = ApiServer(server);
+            UInt32 status = NativeMethods.NetSessionDel(apiServer, client, apiUser);
             if (status == NetApiStatus.Success)
                 return CloseOutcome.Closed;
             if (status == NetApiStatus.ClientNameNotFound || status == NetApiStatus.UserNotFound)
                 return CloseOutcome.NotFound;
-            throw new NetSessionException((int)status, "NetSessionDel", server);
+            throw Error((int)status, "NetSessionDel", apiServer);
         }
 
+        /// <summary>Whether server names this host: unset, "", ".", localhost(.), a loopback address,
+        /// the machine name, the host's FQDN (with or without the root dot) or one of its addresses.</summary>
         public static bool IsLocalServer(string server)
         {
-            if (String.IsNullOrEmpty(server))
+            if (server == null)
                 return true;
-            string name = server.Trim().TrimStart('\\').TrimEnd('.');
-            if (name == "." || name.Equals("localhost", StringComparison.OrdinalIgnoreCase) ||
-                name.Equals(Environment.MachineName, StringComparison.OrdinalIgnoreCase))
+            string name = server.Trim().TrimStart('\\');
+            if (name.Length == 0 || name == ".")
                 return true;
-            string normal = ClientName.Normalize(name);
-            if (normal == "127.0.0.1" || normal == "::1")
-                return true;
-            try
+            if (ClientName.IsIpLiteral(name))
             {
-                string fqdn = Dns.GetHostEntry("").HostName;
-                if (name.Equals(fqdn, StringComparison.OrdinalIgnoreCase))
+                IPAddress ip;
+                string address = ClientName.Normalize(name);
+                int percent = address.IndexOf('%');
+                if (IPAddress.TryParse(percent >= 0 ? address.Substring(0, percent) : address, out ip) && IPAddress.IsLoopback(ip))
                     return true;
+                foreach (string own in LocalAddresses())
+                {
+                    if (ClientName.Matches(own, address))
+                        return true;
+                }
+                return false;
             }
-            catch (SocketException) { }
-            foreach (string address in LocalAddresses())
+            // One root dot is the same name ("localhost.", "fs01.corp.example.").
+            if (name.EndsWith(".", StringComparison.Ordinal))
+                name = name.Substring(0, name.Length - 1);
+            foreach (string own in LocalNames())
             {
-                if (ClientName.Matches(address, normal))
+                if (name.Equals(own, StringComparison.OrdinalIgnoreCase))
                     return true;
             }
             return false;
         }
 
-        /// <summary>A client selector plus the addresses it resolves to (servers report addresses).</summary>
-        public static string[] ResolveClient(string nameOrAddress)
+        // Every call asks IsLocalServer: look the host's own names and addresses up once per process.
+        private static string[] localNames, localAddresses;
+
+        /// <summary>The names this host answers to: localhost, the NetBIOS/host name and the FQDN.</summary>
+        public static string[] LocalNames()
+        {
+            if (localNames == null)
+                localNames = FindLocalNames();
+            return (string[])localNames.Clone();
+        }
+
+        private static string[] FindLocalNames()
+        {
+            List<string> names = new List<string>();
+            names.Add("localhost");
+            names.Add(Environment.MachineName);
+            try
+            {
+                IPGlobalProperties props = IPGlobalProperties.GetIPGlobalProperties();
+                names.Add(props.HostName);
+                if (!String.IsNullOrEmpty(props.DomainName))
+                    names.Add(props.HostName + "." + props.DomainName.TrimEnd('.'));
+            }
+            catch (NetworkInformationException) { }
+            try
+            {
+                names.Add(Dns.GetHostName());
+                names.Add(Dns.GetHostEntry(Dns.GetHostName()).HostName.TrimEnd('.'));
+            }
+            catch (SocketException) { }
+            return names.FindAll(delegate(string n) { return !String.IsNullOrEmpty(n); }).ToArray();
+        }
+
+        private static bool IsNetwork(string text)
+        {
+            int slash = text.LastIndexOf('/');
+            if (slash <= 0 || slash == text.Length - 1)
+                return false;
+            int bits;
+            if (!Int32.TryParse(text.Substring(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out bits))
+                return false;
+            string address = text.Substring(0, slash);
+            IPAddress ip;
+            if (!ClientName.IsIpLiteral(address) || !IPAddress.TryParse(address, out ip))
+                return false;
+            return bits <= (ip.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32);
+        }
+
+        /// <summary>A client selector plus the addresses it resolves to (servers report addresses).
+        /// resolved is false when a host name resolves to no address: the caller decides whether
+        /// that is a warning (client) or a failure (exclude_client). An IP literal or a network in
+        /// CIDR form (10.1.0.0/16) is returned unchanged and never looked up.</summary>
+        public static string[] ResolveClient(string nameOrAddress, out bool resolved)
         {
             List<string> result = new List<string>();
-            if (String.IsNullOrEmpty(nameOrAddress))
+            resolved = true;
+            if (String.IsNullOrEmpty(nameOrAddress) || nameOrAddress.Trim().Length == 0)
                 return result.ToArray();
+            if (IsNetwork(nameOrAddress.Trim()))
+            {
+                result.Add(nameOrAddress.Trim());
+                return result.ToArray();
+            }
             result.Add(ClientName.Normalize(nameOrAddress));
             if (ClientName.IsIpLiteral(nameOrAddress))
                 return result.ToArray();
+            resolved = false;
             try
             {
                 foreach (IPAddress ip in Dns.GetHostAddresses(ClientName.Normalize(nameOrAddress).TrimEnd('.')))
                 {
+                    resolved = true;
                     string address = ClientName.Normalize(ip.ToString());
                     if (!result.Contains(address))
                         result.Add(address);
@@ -1039,10 +1279,50 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
             return result.ToArray();
         }
 
+        /// <summary>ResolveClient over a module's list option; empty entries are ignored.</summary>
+        public static ClientResolution ResolveClients(string[] names)
+        {
+            ClientResolution resolution = new ClientResolution();
+            if (names == null)
+                return resolution;
+            foreach (string name in names)
+            {
+                bool resolved;
+                foreach (string selector in ResolveClient(name, out resolved))
+                {
+                    if (!resolution.Selectors.Contains(selector))
+                        resolution.Selectors.Add(selector);
+                }
+                if (!resolved)
+                    resolution.Unresolved.Add(name);
+            }
+            return resolution;
+        }
+
         /// <summary>This computer's addresses: where its own session to a remote server comes from.</summary>
         public static string[] LocalAddresses()
         {
+            if (localAddresses == null)
+                localAddresses = FindLocalAddresses();
+            return (string[])localAddresses.Clone();
+        }
+
+        private static string[] FindLocalAddresses()
+        {
             List<string> result = new List<string>();
+            try
+            {
+                foreach (NetworkInterface nic in NetworkInterface.GetAllNetworkInterfaces())
+                {
+                    foreach (UnicastIPAddressInformation unicast in nic.GetIPProperties().UnicastAddresses)
+                    {
+                        string address = ClientName.Normalize(unicast.Address.ToString());
+                        if (!result.Contains(address))
+                            result.Add(address);
+                    }
+                }
+            }
+            catch (NetworkInformationException) { }
             try
             {
                 foreach (IPAddress ip in Dns.GetHostAddresses(Dns.GetHostName()))
@@ -1358,6 +1638,25 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
         }
     }
 
+    /// <summary>The call a close run stopped at, with the error the server gave.</summary>
+    public class FailedClose
+    {
+        public CloseTarget Call;
+        public int Status;
+        public string Message;
+
+        public Dictionary<string, object> ToResult()
+        {
+            Dictionary<string, object> result = new Dictionary<string, object>();
+            result.Add("client", Call.Client);
+            result.Add("username", Call.UserName);
+            result.Add("status", Status);
+            result.Add("message", Message);
+            result.Add("sessions", Call.Sessions.ConvertAll(delegate(SessionInfo s) { return s.ToResult(); }));
+            return result;
+        }
+    }
+
     public class CloseRun
     {
         public bool Changed;
@@ -1366,6 +1665,10 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
         public List<SkippedSession> Skipped = new List<SkippedSession>();
         public List<CloseTarget> Calls = new List<CloseTarget>();
         public List<SessionInfo> Candidates = new List<SessionInfo>();
+        /// <summary>null when every call succeeded (or vanished).</summary>
+        public FailedClose FailedCall;
+        /// <summary>Planned calls not attempted because an earlier one failed.</summary>
+        public List<CloseTarget> UntriedCalls = new List<CloseTarget>();
 
         private static List<Dictionary<string, object>> Results(List<SessionInfo> sessions)
         {
@@ -1381,7 +1684,35 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
             result.Add("skipped_sessions", Skipped.ConvertAll(delegate(SkippedSession k) { return k.ToResult(); }));
             result.Add("vanished_sessions", Results(Vanished));
             result.Add("close_calls", Calls.ConvertAll(delegate(CloseTarget t) { return t.ToResult(); }));
+            result.Add("failed_call", FailedCall == null ? null : FailedCall.ToResult());
+            result.Add("untried_calls", UntriedCalls.ConvertAll(delegate(CloseTarget t)
+            {
+                Dictionary<string, object> call = t.ToResult();
+                call["sessions"] = Results(t.Sessions);
+                return call;
+            }));
             return result;
+        }
+
+        /// <summary>The module's failure message (null when nothing failed): the call, the error and what
+        /// the result still holds.</summary>
+        public string FailureMessage()
+        {
+            if (FailedCall == null)
+                return null;
+            return String.Format(CultureInfo.InvariantCulture,
+                "Closing the sessions of {0} failed: {1} {2} session(s) were closed before it; {3} planned call(s) " +
+                "were not tried (see failed_call, closed_sessions and untried_calls).",
+                Describe(FailedCall.Call), FailedCall.Message, Closed.Count, UntriedCalls.Count);
+        }
+
+        private static string Describe(CloseTarget call)
+        {
+            if (call.UserName == null)
+                return "client '" + call.Client + "' (every user)";
+            if (String.IsNullOrEmpty(call.Client))
+                return "user '" + call.UserName + "' (every client)";
+            return "user '" + call.UserName + "' from client '" + call.Client + "'";
         }
 
         private static Dictionary<string, object> DiffOf(IEnumerable<SessionInfo> sessions)
@@ -1411,28 +1742,74 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
 
     public static class CloseExecutor
     {
-        /// <summary>Runs the plan. Check mode calls nothing that changes state.</summary>
+        /// <summary>Runs the plan and stops at the first call that fails; the run then carries
+        /// FailedCall and UntriedCalls. Check mode calls nothing that changes state.</summary>
         public static CloseRun Run(string server, ClosePlan plan, IList<SessionInfo> allSessions, bool checkMode)
         {
             CloseRun run = new CloseRun();
             run.Skipped.AddRange(plan.Skipped);
             run.Candidates.AddRange(plan.Candidates);
-            foreach (CloseTarget target in plan.Targets)
+            for (int i = 0; i < plan.Targets.Count; i++)
             {
+                CloseTarget target = plan.Targets[i];
                 run.Calls.Add(target);
                 if (checkMode)
                 {
                     run.Closed.AddRange(target.Sessions);
                     continue;
                 }
-                // A pair that vanished since the listing is not an error.
-                if (NetSessionApi.Close(server, target.RawClient, target.UserName) == CloseOutcome.Closed)
-                    run.Closed.AddRange(target.Sessions);
-                else
+                NetSessionException error = null;
+                try
+                {
+                    if (NetSessionApi.Close(server, target.RawClient, target.UserName) == CloseOutcome.Closed)
+                        run.Closed.AddRange(target.Sessions);
+                    else
+                        run.Vanished.AddRange(target.Sessions);   // gone since the listing: not an error
+                }
+                catch (NetSessionException e)
+                {
+                    error = e;
+                }
+                // Samba answers 5 when nothing matched: vanished only if no session of the target is left.
+                if (error != null && error.Status == NetApiStatus.AccessDenied && !TargetRemains(server, target))
+                {
                     run.Vanished.AddRange(target.Sessions);
+                    error = null;
+                }
+                if (error != null)
+                {
+                    run.FailedCall = new FailedClose();
+                    run.FailedCall.Call = target;
+                    run.FailedCall.Status = error.Status;
+                    run.FailedCall.Message = error.Message;
+                    run.UntriedCalls.AddRange(plan.Targets.GetRange(i + 1, plan.Targets.Count - i - 1));
+                    break;
+                }
             }
             run.Changed = run.Closed.Count > 0;
             return run;
+        }
+
+        /// <summary>A fresh listing still shows a session the call would end (or the listing fails:
+        /// then the 5 stays a denial).</summary>
+        private static bool TargetRemains(string server, CloseTarget target)
+        {
+            int level = target.Sessions.Count > 0 && target.Sessions[0].Level > 0 ? target.Sessions[0].Level : 1;
+            try
+            {
+                foreach (SessionInfo s in NetSessionApi.Enumerate(server, null, null, level))
+                {
+                    bool clientOk = String.IsNullOrEmpty(target.RawClient) || ClientName.Matches(s.Client, target.Client);
+                    bool userOk = String.IsNullOrEmpty(target.UserName) || AccountName.Matches(s.UserName, target.UserName);
+                    if (clientOk && userOk)
+                        return true;
+                }
+                return false;
+            }
+            catch (NetSessionException)
+            {
+                return true;
+            }
         }
     }
 }

@@ -118,9 +118,12 @@ closed_sessions:
       type: bool
       sample: false
     client_type:
-      description: Client type string reported by the server. C(null) below level 2 and at level 10.
+      description:
+        - Client type string reported by the server. C(null) below level 2 and at level 10.
+        - SMB2 and SMB3 sessions (every modern client) report an empty string C(""); only SMB1
+          clients report a name such as C(DOS LM 2.0).
       type: str
-      sample: Windows 10 Enterprise
+      sample: ""
     transport:
       description: Transport the session came in on. Level 502 only, else C(null).
       type: str
@@ -173,9 +176,12 @@ skipped_sessions:
       type: bool
       sample: false
     client_type:
-      description: Client type string reported by the server. C(null) below level 2 and at level 10.
+      description:
+        - Client type string reported by the server. C(null) below level 2 and at level 10.
+        - SMB2 and SMB3 sessions (every modern client) report an empty string C(""); only SMB1
+          clients report a name such as C(DOS LM 2.0).
       type: str
-      sample: Windows 10 Enterprise
+      sample: ""
     transport:
       description: Transport the session came in on. Level 502 only, else C(null).
       type: str
@@ -185,7 +191,11 @@ skipped_sessions:
       type: str
       sample: pair_has_unselected_session
 vanished_sessions:
-  description: Sessions that ended by themselves between listing and closing (not an error).
+  description:
+    - Sessions that ended by themselves between listing and closing (not an error).
+    - A close answered "not found" (2312, 2221) is vanished. A close answered access denied (5; Samba
+      says so when nothing matched) is vanished only when a fresh listing shows no session of that
+      call any more; otherwise it is a failure (RV(failed_call)).
   returned: always
   type: list
   elements: dict
@@ -223,9 +233,12 @@ vanished_sessions:
       type: bool
       sample: false
     client_type:
-      description: Client type string reported by the server. C(null) below level 2 and at level 10.
+      description:
+        - Client type string reported by the server. C(null) below level 2 and at level 10.
+        - SMB2 and SMB3 sessions (every modern client) report an empty string C(""); only SMB1
+          clients report a name such as C(DOS LM 2.0).
       type: str
-      sample: Windows 10 Enterprise
+      sample: ""
     transport:
       description: Transport the session came in on. Level 502 only, else C(null).
       type: str
@@ -244,6 +257,48 @@ close_calls:
       description: User of the call, or null for every session of the client.
       type: str
       sample: jdoe
+failed_call:
+  description:
+    - The close call that failed, when the module failed midway; C(null) when every call succeeded.
+    - The module stops at the first failed call. Calls before it stay done (see RV(closed_sessions),
+      RV(changed)); the calls after it are in RV(untried_calls).
+  returned: always
+  type: dict
+  sample: {"client": "10.0.0.6", "username": "bob", "status": 5, "message": "NetSessionDel on the local computer failed: Access is denied. ...", "sessions": []}
+  contains:
+    client:
+      description: Client of the call, or C(null) for a call that ends every session of the user.
+      type: str
+    username:
+      description: User of the call, or C(null) for a call that ends every session of the client.
+      type: str
+    status:
+      description: The error status the server returned (for example C(5), access denied).
+      type: int
+    message:
+      description: The error text.
+      type: str
+    sessions:
+      description: The sessions that call would have ended (session dicts as in RV(closed_sessions)).
+      type: list
+      elements: dict
+untried_calls:
+  description: Planned close calls not attempted because an earlier call failed; C([]) otherwise.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"client": "10.0.0.7", "username": "carol", "sessions": []}]
+  contains:
+    client:
+      description: Client of the call.
+      type: str
+    username:
+      description: User of the call, or C(null) for every session of the client.
+      type: str
+    sessions:
+      description: The sessions the call would end (session dicts as in RV(closed_sessions)).
+      type: list
+      elements: dict
 level:
   description: The information level used to list the sessions.
   returned: always

@@ -111,9 +111,12 @@ sessions:
       type: bool
       sample: false
     client_type:
-      description: Client type string reported by the server. C(null) below level 2 and at level 10.
+      description:
+        - Client type string reported by the server. C(null) below level 2 and at level 10.
+        - SMB2 and SMB3 sessions (every modern client) report an empty string C(""); only SMB1
+          clients report a name such as C(DOS LM 2.0).
       type: str
-      sample: Windows 10 Enterprise
+      sample: ""
     transport:
       description: Transport the session came in on. Level 502 only, else C(null).
       type: str

@@ -27,46 +27,57 @@ if ($null -ne $module.Params.min_idle_seconds -and $module.Params.min_idle_secon
     $module.FailJson("min_idle_seconds must be 0 or more, got $($module.Params.min_idle_seconds)")
 }
 
-function ConvertTo-Address {
-    # Servers report clients as addresses: a host name matches every address it resolves to.
-    param ([object[]]$Names)
-    [string[]]@(foreach ($name in $Names) { if ($name) { [LanmanNetSession]::ResolveClient($name) } })
+# Servers report clients as addresses: a host name matches every address it resolves to.
+# An exclusion that resolves to nothing would protect nothing: fail before anything is listed.
+$clients = [LanmanNetSession]::ResolveClients([string[]]@($module.Params.client))
+$excluded = [LanmanNetSession]::ResolveClients([string[]]@($module.Params.exclude_client))
+foreach ($message in $excluded.ExclusionErrors()) {
+    $module.FailJson($message)
+}
+foreach ($warning in $clients.SelectorWarnings()) {
+    $module.Warn($warning)
 }
 
 $selection = New-Object -TypeName 'ansible_collections.lanman.smb.plugins.module_utils.NetSession.CloseSelection'
-$selection.Clients = ConvertTo-Address -Names @($module.Params.client)
+$selection.Clients = $clients.Selectors.ToArray()
 $selection.Usernames = [string[]]@($module.Params.username | Where-Object { $_ })
-$selection.ExcludeClients = ConvertTo-Address -Names @($module.Params.exclude_client)
+$selection.ExcludeClients = $excluded.Selectors.ToArray()
 $selection.ExcludeUsernames = [string[]]@($module.Params.exclude_username | Where-Object { $_ })
 $selection.MinIdleSeconds = $module.Params.min_idle_seconds
 $selection.All = $module.Params.all
 if (-not [LanmanNetSession]::IsLocalServer($server)) {
-    # Our own calls to a remote server arrive there as a session of ours: never close it.
+    # Our own calls to a remote server arrive there as a session of ours. The user it runs as is
+    # not known here (become, delegation, CredSSP): OwnUsername null protects every session
+    # from this host's addresses.
     $selection.OwnClients = [LanmanNetSession]::LocalAddresses()
-    $selection.OwnUsername = [Environment]::UserName
+    $selection.OwnUsername = $null
 }
 
 try {
-    $levelUsed = 0
     # The whole list: a close is judged against every session it would end.
-    $sessions = [LanmanNetSession]::List($server, $null, $null, -1, 1, [ref]$levelUsed)
+    $listing = [LanmanNetSession]::ListSessions($server, $null, $null, -1, 1)
+    $sessions = $listing.Sessions
     $plan = [LanmanClosePlanner]::Plan($sessions, $selection)
-    # Run() makes no NetSessionDel call in check mode; it reports what would be closed.
+    # Run() makes no NetSessionDel call in check mode; it stops at the first call that fails.
     $run = [ansible_collections.lanman.smb.plugins.module_utils.NetSession.CloseExecutor]::Run(
         $server, $plan, $sessions, $module.CheckMode)
 }
 catch {
-    # .NET exceptions from a method call arrive wrapped in MethodInvocationException.
-    $err = $_.Exception
-    if ($err.InnerException) { $err = $err.InnerException }
-    $module.FailJson($err.Message, $_)
+    $module.FailJson([LanmanNetSession]::ErrorText($_.Exception), $_)
 }
 
+foreach ($warning in $listing.Warnings) {
+    $module.Warn($warning)
+}
 $result = $run.ToResult()
 foreach ($key in $result.Keys) {
     $module.Result.$key = $result[$key]
 }
-$module.Result.level = $levelUsed
+$module.Result.level = $listing.Level
 $module.Diff.before = $run.DiffBefore()
 $module.Diff.after = $run.DiffAfter()
+if ($null -ne $run.FailedCall) {
+    # FailJson keeps $module.Result: what was closed, the failed call and the untried ones.
+    $module.FailJson($run.FailureMessage())
+}
 $module.ExitJson()

@@ -25,10 +25,16 @@ options:
   server:
     description:
       - The server whose sessions are closed, as a name or address. Default - the target itself.
-      - Another server is reached from the target, and WinRM's double hop applies - with NTLM or
-        Basic authentication your credentials do not travel on to a second machine, and the call
-        fails with access denied. Use C(become) (for example C(become_method=runas) with a
-        domain account), CredSSP, or Kerberos with delegation; or target that server directly.
+      - Unset, C(""), C(.), C(localhost), a loopback address, the target's own name, its FQDN (with
+        or without a trailing dot) and any of its addresses all mean the target itself - the API is
+        called without a server name.
+      - Another server is reached from the target, and WinRM's double hop applies - with NTLM,
+        Basic, or Kerberos without delegation your credentials do not travel on to a second
+        machine, and the call fails with access denied (5) or "no such logon session" (1312).
+        C(become) helps only with C(become_password) (C(become_method=runas) with a domain account)
+        or with C(become_flags=logon_type=new_credentials) - become without a password logs on with
+        S4U, which has no network credentials. CredSSP or Kerberos delegation also work; or target
+        that server directly.
     type: str
 extends_documentation_fragment:
   - lanman.smb.session_filters
@@ -41,6 +47,18 @@ attributes:
     support: full
   platform:
     platforms: windows
+notes:
+  - With a remote O(server), this module's own calls reach that server as a session from the
+    target's addresses, under a user that cannot be known for sure (become, delegation, CredSSP).
+    Every session from the target's addresses is therefore kept (reason C(own_session)); close
+    those from the server itself or from another host.
+  - O(exclude_client) entries that are host names must resolve on the target; one that resolves to
+    no address fails the module before anything is listed or closed. An unresolvable O(client)
+    name only warns and is matched as a name.
+  - When level 502 is denied the sessions are listed at level 10 (user-info right only), with a
+    warning; RV(level) is then C(10).
+  - When a close call fails the module stops, fails, and still returns what was closed, the failed
+    call (RV(failed_call)) and the calls not tried (RV(untried_calls)).
 seealso:
   - module: lanman.smb.win_smb_session_info
   - module: lanman.smb.smb_session
@@ -115,9 +133,12 @@ closed_sessions:
       type: bool
       sample: false
     client_type:
-      description: Client type string reported by the server. C(null) below level 2 and at level 10.
+      description:
+        - Client type string reported by the server. C(null) below level 2 and at level 10.
+        - SMB2 and SMB3 sessions (every modern client) report an empty string C(""); only SMB1
+          clients report a name such as C(DOS LM 2.0).
       type: str
-      sample: Windows 10 Enterprise
+      sample: ""
     transport:
       description: Transport the session came in on. Level 502 only, else C(null).
       type: str
@@ -170,9 +191,12 @@ skipped_sessions:
       type: bool
       sample: false
     client_type:
-      description: Client type string reported by the server. C(null) below level 2 and at level 10.
+      description:
+        - Client type string reported by the server. C(null) below level 2 and at level 10.
+        - SMB2 and SMB3 sessions (every modern client) report an empty string C(""); only SMB1
+          clients report a name such as C(DOS LM 2.0).
       type: str
-      sample: Windows 10 Enterprise
+      sample: ""
     transport:
       description: Transport the session came in on. Level 502 only, else C(null).
       type: str
@@ -182,7 +206,11 @@ skipped_sessions:
       type: str
       sample: pair_has_unselected_session
 vanished_sessions:
-  description: Sessions that ended by themselves between listing and closing (not an error).
+  description:
+    - Sessions that ended by themselves between listing and closing (not an error).
+    - A close answered "not found" (2312, 2221) is vanished. A close answered access denied (5; Samba
+      says so when nothing matched) is vanished only when a fresh listing shows no session of that
+      call any more; otherwise it is a failure (RV(failed_call)).
   returned: always
   type: list
   elements: dict
@@ -220,9 +248,12 @@ vanished_sessions:
       type: bool
       sample: false
     client_type:
-      description: Client type string reported by the server. C(null) below level 2 and at level 10.
+      description:
+        - Client type string reported by the server. C(null) below level 2 and at level 10.
+        - SMB2 and SMB3 sessions (every modern client) report an empty string C(""); only SMB1
+          clients report a name such as C(DOS LM 2.0).
       type: str
-      sample: Windows 10 Enterprise
+      sample: ""
     transport:
       description: Transport the session came in on. Level 502 only, else C(null).
       type: str
@@ -241,8 +272,52 @@ close_calls:
       description: User of the call, or null for every session of the client.
       type: str
       sample: jdoe
+failed_call:
+  description:
+    - The close call that failed, when the module failed midway; C(null) when every call succeeded.
+    - The module stops at the first failed call. Calls before it stay done (see RV(closed_sessions),
+      RV(changed)); the calls after it are in RV(untried_calls).
+  returned: always
+  type: dict
+  sample: {"client": "10.0.0.6", "username": "bob", "status": 5, "message": "NetSessionDel on the local computer failed: Access is denied. ...", "sessions": []}
+  contains:
+    client:
+      description: Client of the call, or C(null) for a call that ends every session of the user.
+      type: str
+    username:
+      description: User of the call, or C(null) for a call that ends every session of the client.
+      type: str
+    status:
+      description: The error status the server returned (for example C(5), access denied).
+      type: int
+    message:
+      description: The error text.
+      type: str
+    sessions:
+      description: The sessions that call would have ended (session dicts as in RV(closed_sessions)).
+      type: list
+      elements: dict
+untried_calls:
+  description: Planned close calls not attempted because an earlier call failed; C([]) otherwise.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"client": "10.0.0.7", "username": "carol", "sessions": []}]
+  contains:
+    client:
+      description: Client of the call.
+      type: str
+    username:
+      description: User of the call, or C(null) for every session of the client.
+      type: str
+    sessions:
+      description: The sessions the call would end (session dicts as in RV(closed_sessions)).
+      type: list
+      elements: dict
 level:
-  description: The information level used to list the sessions.
+  description:
+    - The information level used to list the sessions.
+    - C(10) when level 502 was denied and the module fell back to level 10 (with a warning).
   returned: always
   type: int
   sample: 502

@@ -21,22 +21,22 @@ $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
 $server = $module.Params.server
 $level = if ($null -eq $module.Params.level) { -1 } else { $module.Params.level }
 # Servers report clients as addresses: a host name matches every address it resolves to.
-$clients = [string[]]@(foreach ($name in @($module.Params.client)) {
-        if ($name) { [LanmanNetSession]::ResolveClient($name) }
-    })
+$clients = [LanmanNetSession]::ResolveClients([string[]]@($module.Params.client))
+foreach ($warning in $clients.SelectorWarnings()) {
+    $module.Warn($warning)
+}
 $usernames = [string[]]@($module.Params.username | Where-Object { $_ })
 
 try {
-    $levelUsed = 0
-    $sessions = [LanmanNetSession]::List($server, $clients, $usernames, $level, 0, [ref]$levelUsed)
+    $listing = [LanmanNetSession]::ListSessions($server, $clients.Selectors.ToArray(), $usernames, $level, 0)
 }
 catch {
-    # .NET exceptions from a method call arrive wrapped in MethodInvocationException.
-    $err = $_.Exception
-    if ($err.InnerException) { $err = $err.InnerException }
-    $module.FailJson($err.Message, $_)
+    $module.FailJson([LanmanNetSession]::ErrorText($_.Exception), $_)
 }
 
-$module.Result.sessions = @(foreach ($session in $sessions) { $session.ToResult() })
-$module.Result.level = $levelUsed
+foreach ($warning in $listing.Warnings) {
+    $module.Warn($warning)
+}
+$module.Result.sessions = @(foreach ($session in $listing.Sessions) { $session.ToResult() })
+$module.Result.level = $listing.Level
 $module.ExitJson()

@@ -24,10 +24,16 @@ options:
   server:
     description:
       - The server whose sessions are listed, as a name or address. Default - the target itself.
-      - Another server is reached from the target, and WinRM's double hop applies - with NTLM or
-        Basic authentication your credentials do not travel on to a second machine, and the call
-        fails with access denied. Use C(become) (for example C(become_method=runas) with a
-        domain account), CredSSP, or Kerberos with delegation; or target that server directly.
+      - Unset, C(""), C(.), C(localhost), a loopback address, the target's own name, its FQDN (with
+        or without a trailing dot) and any of its addresses all mean the target itself - the API is
+        called without a server name.
+      - Another server is reached from the target, and WinRM's double hop applies - with NTLM,
+        Basic, or Kerberos without delegation your credentials do not travel on to a second
+        machine, and the call fails with access denied (5) or "no such logon session" (1312).
+        C(become) helps only with C(become_password) (C(become_method=runas) with a domain account)
+        or with C(become_flags=logon_type=new_credentials) - become without a password logs on with
+        S4U, which has no network credentials. CredSSP or Kerberos delegation also work; or target
+        that server directly.
     type: str
 extends_documentation_fragment:
   - lanman.smb.session_filters
@@ -41,7 +47,13 @@ attributes:
   platform:
     platforms: windows
 notes:
-  - Windows reports clients as IP addresses; O(client) host names are resolved on the target.
+  - Windows reports clients as IP addresses; O(client) host names are resolved on the target. A name
+    that resolves to nothing warns and is matched only as a name; a network in CIDR form
+    (C(10.1.0.0/16)) is never resolved.
+  - With O(level) unset, when level 502 is denied the sessions are listed at level 10 (user-info
+    right only) with a warning, and RV(level) is C(10).
+  - Level 0 carries no user name. O(level=0) with O(username) lists at level 10 (or level 1 where 10
+    is not served), filters there, and returns the sessions reduced to level 0.
   - Get-SmbSession lists the same sessions from PowerShell; this module returns data that
     works the same against Samba through the agentless twin.
 seealso:
@@ -114,15 +126,22 @@ sessions:
       type: bool
       sample: false
     client_type:
-      description: Client type string reported by the server. C(null) below level 2 and at level 10.
+      description:
+        - Client type string reported by the server. C(null) below level 2 and at level 10.
+        - SMB2 and SMB3 sessions (every modern client) report an empty string C(""); only SMB1
+          clients report a name such as C(DOS LM 2.0).
       type: str
-      sample: Windows 10 Enterprise
+      sample: ""
     transport:
       description: Transport the session came in on. Level 502 only, else C(null).
       type: str
       sample: \Device\NetbiosSmb
 level:
-  description: The information level used.
+  description:
+    - The information level used.
+    - C(10) when O(level) was unset, level 502 was denied and the module fell back to level 10
+      (with a warning).
+    - C(0) when O(level=0) with O(username) - listed at level 10 (or 1) and reduced to level 0.
   returned: always
   type: int
   sample: 502

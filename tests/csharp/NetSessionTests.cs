@@ -427,7 +427,7 @@ internal static partial class Program
             Equal("alice", real.Vanished[0].UserName, "vanished");
             Equal(0, Standin.standin_remaining_sessions(), "host state");
             Dictionary<string, object> r = real.ToResult();
-            Equal("changed,closed_sessions,skipped_sessions,vanished_sessions,close_calls",
+            Equal("changed,closed_sessions,skipped_sessions,vanished_sessions,close_calls,failed_call,untried_calls",
                 String.Join(",", new List<string>(r.Keys).ToArray()), "result keys");
             Equal(String.Join(",", ((List<string>)dry.DiffAfter()["sessions"]).ToArray()),
                 String.Join(",", ((List<string>)real.DiffAfter()["sessions"]).ToArray()), "check diff == real diff");

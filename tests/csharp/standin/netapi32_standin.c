@@ -8,7 +8,9 @@
  * DWORD is uint32_t, pointers are 8 bytes: the Win64 layouts.
  *
  * Test controls (standin_*) let the C# tests add sessions, inject errors, choose paging
- * behaviour, count calls and check every buffer was freed exactly once.
+ * behaviour, count calls and check every buffer was freed exactly once. Every call is logged
+ * with all of its arguments and its answer (standin_log_*): what reaches NetSessionDel is what
+ * a user loses, so the tests assert it exactly.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@ typedef uint16_t WCHAR;
 typedef uint32_t DWORD;
 
 #define NERR_Success 0
+#define ERROR_ACCESS_DENIED 5
 #define ERROR_INVALID_PARAMETER 87
 #define ERROR_INVALID_LEVEL 124
 #define ERROR_MORE_DATA 234
@@ -58,7 +61,16 @@ static int inject_from[FN_COUNT], inject_times[FN_COUNT];
 static int supported_levels_mask = -1;   /* bit per level index: 0,1,2,10,502 */
 static int paging_mode;                  /* 0 windows, 1 empty page if too small, 2 always empty 234 */
 static int both_null_deletes;
+static int denied_levels_mask;           /* bit per level index: NetSessionEnum answers 5 */
+static int samba_delete;                 /* NetSessionDel answers 5 (not 2312/2221) when nothing matched */
+static int ignore_enum_filters;          /* Samba: NetSessionEnum ignores the client and user filters */
 static WCHAR last_client[256], last_user[256];
+
+/* ---- call log: one line per native call, all arguments and the answer ---- */
+#define LOG_CAP 4096
+#define LOG_LINE 600
+static WCHAR call_log[LOG_CAP][LOG_LINE];
+static int n_log, log_dropped;
 
 static size_t wlen(const WCHAR *s) { size_t n = 0; if (!s) return 0; while (s[n]) n++; return n; }
 static WCHAR *wdup(const WCHAR *s) {
@@ -74,6 +86,34 @@ static void wcopy_capped(WCHAR *dst, const WCHAR *src, size_t cap) {
     if (src) memcpy(dst, src, n * sizeof(WCHAR));
     dst[n] = 0;
 }
+
+typedef struct { WCHAR *line; size_t n; } logline_t;
+static void log_ascii(logline_t *l, const char *s) { if (!l->line) return; while (*s && l->n < LOG_LINE - 1) l->line[l->n++] = (WCHAR)*s++; }
+/* a string argument: NULL, or the text in quotes (so "" and NULL differ) */
+static void log_wstr(logline_t *l, const WCHAR *s) {
+    if (!l->line) return;
+    if (!s) { log_ascii(l, "NULL"); return; }
+    log_ascii(l, "\"");
+    while (*s && l->n < LOG_LINE - 2) l->line[l->n++] = *s++;
+    log_ascii(l, "\"");
+}
+static void log_num(logline_t *l, const char *fmt, unsigned long v) { char b[32]; snprintf(b, sizeof b, fmt, v); log_ascii(l, b); }
+static logline_t log_begin(const char *fn, const WCHAR *server, const WCHAR *client, const WCHAR *user) {
+    logline_t l = { NULL, 0 };
+    if (n_log >= LOG_CAP) { log_dropped++; return l; }
+    l.line = call_log[n_log];
+    log_ascii(&l, fn); log_ascii(&l, "(server="); log_wstr(&l, server);
+    log_ascii(&l, ", client="); log_wstr(&l, client); log_ascii(&l, ", user="); log_wstr(&l, user);
+    return l;
+}
+static DWORD log_end(logline_t *l, DWORD status) {
+    if (!l->line) return status;
+    log_num(l, ") = %lu", status);
+    l->line[l->n] = 0;
+    n_log++;
+    return status;
+}
+
 static WCHAR lower(WCHAR c) { return (c >= 'A' && c <= 'Z') ? (WCHAR)(c + 32) : c; }
 /* Windows compares names case-insensitively; a client filter has a leading \\ */
 static const WCHAR *skip_slashes(const WCHAR *s) { while (s && *s == '\\') s++; return s; }
@@ -148,15 +188,30 @@ static void fill(void *entry, char **cursor, const session_t *s, DWORD level) {
     }
 }
 
+static DWORD enum_impl(const WCHAR *client, const WCHAR *user, DWORD level, uint8_t **bufptr,
+                       DWORD prefmaxlen, DWORD *entriesread, DWORD *totalentries, DWORD *resume);
+
 DWORD NetSessionEnum(const WCHAR *server, const WCHAR *client, const WCHAR *user, DWORD level, uint8_t **bufptr,
                      DWORD prefmaxlen, DWORD *entriesread, DWORD *totalentries, DWORD *resume) {
-    (void)server;
+    logline_t l = log_begin("NetSessionEnum", server, client, user);
+    log_num(&l, ", level=%lu", level);
+    log_num(&l, ", prefmaxlen=0x%lX", prefmaxlen);
+    if (resume) log_num(&l, ", resume=%lu", *resume); else log_ascii(&l, ", resume=NULL");
+    DWORD status = enum_impl(client, user, level, bufptr, prefmaxlen, entriesread, totalentries, resume);
+    log_num(&l, ", read=%lu", *entriesread);
+    return log_end(&l, status);
+}
+
+static DWORD enum_impl(const WCHAR *client, const WCHAR *user, DWORD level, uint8_t **bufptr,
+                       DWORD prefmaxlen, DWORD *entriesread, DWORD *totalentries, DWORD *resume) {
     *bufptr = NULL; *entriesread = 0; *totalentries = 0;
     wcopy_capped(last_client, client, 256);
     wcopy_capped(last_user, user, 256);
     if (injected(FN_ENUM)) return inject_status[FN_ENUM];
     int li = level_index(level);
     if (li < 0 || !(supported_levels_mask & (1 << li))) return ERROR_INVALID_LEVEL;
+    if (denied_levels_mask & (1 << li)) return ERROR_ACCESS_DENIED;
+    if (ignore_enum_filters) { client = NULL; user = NULL; }
     if (client && *client != '\\') return ERROR_INVALID_PARAMETER;   /* MS-SRVS: NULL or starts with \\ */
 
     size_t total = 0, any_client = 0;
@@ -202,8 +257,15 @@ DWORD NetSessionEnum(const WCHAR *server, const WCHAR *client, const WCHAR *user
     return more ? ERROR_MORE_DATA : NERR_Success;
 }
 
+static DWORD getinfo_impl(const WCHAR *client, const WCHAR *user, DWORD level, uint8_t **bufptr);
+
 DWORD NetSessionGetInfo(const WCHAR *server, const WCHAR *client, const WCHAR *user, DWORD level, uint8_t **bufptr) {
-    (void)server;
+    logline_t l = log_begin("NetSessionGetInfo", server, client, user);
+    log_num(&l, ", level=%lu", level);
+    return log_end(&l, getinfo_impl(client, user, level, bufptr));
+}
+
+static DWORD getinfo_impl(const WCHAR *client, const WCHAR *user, DWORD level, uint8_t **bufptr) {
     *bufptr = NULL;
     wcopy_capped(last_client, client, 256);
     wcopy_capped(last_user, user, 256);
@@ -225,8 +287,14 @@ DWORD NetSessionGetInfo(const WCHAR *server, const WCHAR *client, const WCHAR *u
     return any_client ? NERR_UserNotFound : NERR_ClientNameNotFound;
 }
 
+static DWORD del_impl(const WCHAR *client, const WCHAR *user);
+
 DWORD NetSessionDel(const WCHAR *server, const WCHAR *client, const WCHAR *user) {
-    (void)server;
+    logline_t l = log_begin("NetSessionDel", server, client, user);
+    return log_end(&l, del_impl(client, user));
+}
+
+static DWORD del_impl(const WCHAR *client, const WCHAR *user) {
     wcopy_capped(last_client, client, 256);
     wcopy_capped(last_user, user, 256);
     if (injected(FN_DEL)) return inject_status[FN_DEL];
@@ -237,6 +305,7 @@ DWORD NetSessionDel(const WCHAR *server, const WCHAR *client, const WCHAR *user)
         if (matches(&sessions[i], client, user)) { sessions[i].deleted = 1; hit = 1; }
     }
     if (hit) return NERR_Success;
+    if (samba_delete) return ERROR_ACCESS_DENIED;   /* Samba: nothing matched -> 5 */
     return (client && !any_client) ? NERR_ClientNameNotFound : NERR_UserNotFound;
 }
 
@@ -267,6 +336,10 @@ void standin_reset(void) {
     supported_levels_mask = -1;
     paging_mode = 0;
     both_null_deletes = 0;
+    denied_levels_mask = 0;
+    samba_delete = 0;
+    ignore_enum_filters = 0;
+    n_log = log_dropped = 0;
     double_frees = bad_frees = allocations = 0;
     for (size_t i = 0; i < n_live; i++) free(live[i]);   /* each test counts only its own leaks */
     n_live = 0;
@@ -302,6 +375,13 @@ void standin_inject(int fn, DWORD status, int from_call, int times) {
 }
 void standin_set_levels(int mask) { supported_levels_mask = mask; }
 void standin_set_paging_mode(int mode) { paging_mode = mode; }
+void standin_deny_levels(int mask) { denied_levels_mask = mask; }
+void standin_set_samba_delete(int on) { samba_delete = on; }
+void standin_ignore_enum_filters(int on) { ignore_enum_filters = on; }
+int standin_log_count(void) { return n_log; }
+int standin_log_dropped(void) { return log_dropped; }
+const WCHAR *standin_log_entry(int i) { static const WCHAR none[] = {0}; return (i >= 0 && i < n_log) ? call_log[i] : none; }
+void standin_log_clear(void) { n_log = log_dropped = 0; }
 int standin_calls(int fn) { return calls[fn]; }
 int standin_outstanding_buffers(void) { return (int)n_live; }
 int standin_double_frees(void) { return double_frees; }
