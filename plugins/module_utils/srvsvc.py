@@ -24,12 +24,14 @@ import uuid
 
 from ansible_collections.lanman.smb.plugins.module_utils import dcerpc
 from ansible_collections.lanman.smb.plugins.module_utils.ndr import NdrError
+from ansible_collections.lanman.smb.plugins.module_utils.spnego_import import import_spnego
 from ansible_collections.lanman.smb.plugins.module_utils.srvsvc_ndr import (
     MAX_SESSIONS, OPNUM_SESSION_DEL, OPNUM_SESSION_ENUM, TooManyEntriesError, decode_session_enum, decode_status,
     encode_session_del, encode_session_enum,
 )
 
 try:
+    import_spnego()   # before smbprotocol.session imports it, so CredSSP/TLS stay unloaded
     from smbprotocol.connection import Connection
     from smbprotocol.exceptions import SMBAuthenticationError, SMBException, SMBResponseException
     from smbprotocol.open import (
