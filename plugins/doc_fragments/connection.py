@@ -53,6 +53,8 @@ options:
     description:
       - Seconds to wait for the connection to the server and for each of its answers to a session
         call; a server that stops answering fails the task instead of hanging it.
+      - A whole session listing, all its rounds of answers together, must also finish within this
+        time; a server that answers every round slowly or keeps reporting more data fails the task.
     type: int
     default: 30
 requirements:

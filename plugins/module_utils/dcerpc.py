@@ -5,7 +5,9 @@
 
 Just bind and request/response without RPC-level auth: the SMB session underneath
 authenticates, signs and (optionally) encrypts. ``transact`` reassembles multi-fragment
-responses with hard caps on fragment count and total size.
+responses and refuses a server that breaks the fragment rules: the first fragment must carry
+PFC_FIRST_FRAG and no later one may, every fragment must answer our call, and both the
+fragment count and the total size are capped.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -30,6 +32,12 @@ MAX_FRAG = 4280
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
 _HEADER = struct.Struct('<BBBB4sHHI')
+_RESPONSE_HEADER_SIZE = _HEADER.size + 8      # common header + alloc_hint, context id, cancel count
+# C706 12.6.3.1: every implementation must accept fragments of 1432 bytes, so no honest server
+# needs smaller ones; MAX_RESPONSE_BYTES in fragments of that size is the most a reply can take.
+# Without this cap, empty non-final fragments would keep the client reading forever.
+MUST_RECV_FRAG_SIZE = 1432
+MAX_FRAGMENTS = -(-MAX_RESPONSE_BYTES // (MUST_RECV_FRAG_SIZE - _RESPONSE_HEADER_SIZE))
 _DREP_LE = b'\x10\x00\x00\x00'
 
 FAULT_NAMES = {
@@ -98,8 +106,12 @@ def check_bind_ack(data):
                                % (result, reason))
 
 
-def response_stub(fragment, call_id):
-    """Stub data of one response fragment, and whether it is the last one."""
+def response_stub(fragment, call_id, first=True):
+    """Stub data of one response fragment, and whether it is the last one.
+
+    ``first`` says whether this is the first fragment of the answer: only that one may (and
+    must) carry PFC_FIRST_FRAG.
+    """
     ptype, flags, got_call_id, auth_len = parse_header(fragment)
     if ptype == PTYPE_FAULT:
         status = struct.unpack_from('<I', fragment, _HEADER.size + 8)[0] if len(fragment) >= 28 else 0
@@ -109,10 +121,14 @@ def response_stub(fragment, call_id):
         raise RpcProtocolError('expected a response PDU, got type %d' % ptype)
     if got_call_id != call_id:
         raise RpcProtocolError('response for call %d while waiting for call %d' % (got_call_id, call_id))
+    if bool(flags & PFC_FIRST_FRAG) != first:
+        raise RpcProtocolError(
+            'the first response fragment lacks the first-fragment flag' if first else
+            'a response fragment after the first one carries the first-fragment flag')
     end = len(fragment) - (auth_len + 8 if auth_len else 0)
-    if end < _HEADER.size + 8:
+    if end < _RESPONSE_HEADER_SIZE:
         raise RpcProtocolError('truncated response PDU')
-    return fragment[_HEADER.size + 8:end], bool(flags & PFC_LAST_FRAG)
+    return fragment[_RESPONSE_HEADER_SIZE:end], bool(flags & PFC_LAST_FRAG)
 
 
 def transact(pipe, opnum, stub, call_id):
@@ -124,11 +140,14 @@ def transact(pipe, opnum, stub, call_id):
     size = 0
     fragment = pipe.transceive(pdu)
     while True:
-        data, last = response_stub(fragment, call_id)
+        data, last = response_stub(fragment, call_id, first=not parts)
         size += len(data)
         if size > MAX_RESPONSE_BYTES:
             raise RpcProtocolError('response larger than %d bytes: refusing it' % MAX_RESPONSE_BYTES)
         parts.append(data)
         if last:
             return b''.join(parts)
+        if len(parts) >= MAX_FRAGMENTS:
+            raise RpcProtocolError('the server sent %d response fragments without a last one (at most %d fit in '
+                                   'a %d-byte answer): refusing it' % (len(parts), MAX_FRAGMENTS, MAX_RESPONSE_BYTES))
         fragment = pipe.read_fragment()

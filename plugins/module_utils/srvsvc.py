@@ -5,10 +5,13 @@
 
 Transport, authentication (NTLM, Kerberos), signing and SMB3 encryption come from
 smbprotocol + pyspnego. The DCE/RPC bind and the NDR codec are ours (dcerpc.py, ndr.py,
-srvsvc_ndr.py), because the measured alternative, impacket, was about 7x slower per
-enumeration against Samba (188 ms vs 26 ms for 1,000 sessions; benchmarks/srvsvc_bench.py,
-docs/benchmarks.md) and adds ~64 MB of dependencies (flask, ldap3, pyOpenSSL, ...) to every
-execution environment.
+srvsvc_ndr.py), because the measured alternative, impacket, was several times slower per
+enumeration against Samba (benchmarks/srvsvc_bench.py, figures in docs/benchmarks.md) and adds
+tens of megabytes of dependencies (flask, ldap3, pyOpenSSL, ...) to every execution environment.
+
+A hostile or broken server cannot hang or exhaust the controller: every answer waits at most
+``timeout``, a whole listing (all its rounds) finishes within ``timeout``, an answer is capped
+in fragments and bytes (dcerpc.py) and a listing in sessions (srvsvc_ndr.MAX_SESSIONS).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,16 +19,19 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import socket
+import time
 import uuid
 
 from ansible_collections.lanman.smb.plugins.module_utils import dcerpc
 from ansible_collections.lanman.smb.plugins.module_utils.ndr import NdrError
+from ansible_collections.lanman.smb.plugins.module_utils.spnego_import import import_spnego
 from ansible_collections.lanman.smb.plugins.module_utils.srvsvc_ndr import (
-    OPNUM_SESSION_DEL, OPNUM_SESSION_ENUM, decode_session_enum, decode_status,
+    MAX_SESSIONS, OPNUM_SESSION_DEL, OPNUM_SESSION_ENUM, TooManyEntriesError, decode_session_enum, decode_status,
     encode_session_del, encode_session_enum,
 )
 
 try:
+    import_spnego()   # before smbprotocol.session imports it, so CredSSP/TLS stay unloaded
     from smbprotocol.connection import Connection
     from smbprotocol.exceptions import SMBAuthenticationError, SMBException, SMBResponseException
     from smbprotocol.open import (
@@ -43,6 +49,7 @@ SRVSVC_INTERFACE = (uuid.UUID('4b324fc8-1670-01d3-1278-5a47bf6ee188'), 3, 0)
 ERROR_MORE_DATA = 234
 MAX_PREFERRED_LENGTH = 0xFFFFFFFF
 # Each round must return at least one entry; this caps a server that keeps saying "more".
+# (MAX_SESSIONS and the listing's time budget usually stop such a server first.)
 MAX_ENUM_ROUNDS = 100000
 
 _ACCESS_DENIED_HINT = (
@@ -83,23 +90,35 @@ class SrvsvcProtocolError(SrvsvcConnectionError):
     """The server's answer was malformed, truncated or hostile."""
 
 
+class SrvsvcTimeoutError(SrvsvcConnectionError):
+    """The server did not answer, or a listing did not finish, within ``timeout``."""
+
+
 class _Pipe:
     """The \\PIPE\\srvsvc named pipe as a DCE/RPC message transport.
 
     smbprotocol's Open.read/write wait for the answer without a time limit; a server that
-    stops answering must not hang the module, so each exchange waits at most ``timeout``.
+    stops answering must not hang the module, so each exchange waits at most ``timeout``, and
+    never past ``deadline`` (a time.monotonic() value) when one is set: a server that answers
+    every fragment just in time must not stretch one call to fragments x timeout.
     """
 
     def __init__(self, smb_open, read_size, timeout):
         self._open = smb_open
         self._read_size = read_size
         self._timeout = timeout
+        self.deadline = None
 
     def _exchange(self, message, unpack):
+        wait = self._timeout
+        if self.deadline is not None:
+            wait = min(wait, self.deadline - time.monotonic())
+            if wait <= 0:
+                raise SrvsvcTimeoutError('the %s second timeout ran out while the server was still answering' % self._timeout)
         tree = self._open.tree_connect
         request = self._open.connection.send(message, tree.session.session_id, tree.tree_connect_id)
-        if not request.response_event.wait(timeout=self._timeout):
-            raise SrvsvcConnectionError('the server did not answer within %s seconds' % self._timeout)
+        if not request.response_event.wait(timeout=wait):
+            raise SrvsvcTimeoutError('the server did not answer within %s seconds' % self._timeout)
         return unpack(request)
 
     def transceive(self, pdu):
@@ -221,21 +240,50 @@ class SrvsvcClient:
             return dcerpc.transact(self._pipe, opnum, stub, self._next_call_id())
         except dcerpc.RpcProtocolError as e:
             raise SrvsvcProtocolError('%s on %s: %s' % (operation, self._where(), e))
+        except SrvsvcTimeoutError as e:
+            raise SrvsvcTimeoutError('%s on %s failed: %s' % (operation, self._where(), e))
         except (SMBException, OSError, SrvsvcConnectionError) as e:
             raise SrvsvcConnectionError('%s on %s failed: %s' % (operation, self._where(), _clean(e, self._password)))
 
     # ------------------------------------------------------------ calls
     def enum_sessions(self, level, client=None, user=None, prefmaxlen=MAX_PREFERRED_LENGTH):
-        """Every session at ``level``, following ERROR_MORE_DATA with the resume handle."""
+        """Every session at ``level``, following ERROR_MORE_DATA with the resume handle.
+
+        The whole listing, every round together, must finish within ``timeout`` and hold at
+        most MAX_SESSIONS sessions; past either bound it fails instead of growing.
+        """
+        deadline = time.monotonic() + self._timeout
+        pipe = getattr(self, '_pipe', None)
+        if pipe is not None:
+            pipe.deadline = deadline
+        try:
+            return self._enum_rounds(level, client, user, prefmaxlen, deadline)
+        finally:
+            if pipe is not None:
+                pipe.deadline = None
+
+    def _enum_rounds(self, level, client, user, prefmaxlen, deadline):
         server = '\\\\' + self.server
         entries = []
         resume = 0
         seen_handles = set()
-        for dummy in range(MAX_ENUM_ROUNDS):
+        for rounds in range(MAX_ENUM_ROUNDS):
+            if rounds and time.monotonic() >= deadline:
+                raise self._listing_too_slow(rounds, len(entries))
             stub = encode_session_enum(server, client, user, level, prefmaxlen, resume)
-            answer = self._call(OPNUM_SESSION_ENUM, stub, 'NetrSessionEnum')
             try:
-                batch, _total, next_resume, status = decode_session_enum(answer)
+                answer = self._call(OPNUM_SESSION_ENUM, stub, 'NetrSessionEnum')
+            except SrvsvcTimeoutError:
+                if rounds and time.monotonic() >= deadline:
+                    raise self._listing_too_slow(rounds, len(entries))
+                raise
+            try:
+                batch, _total, next_resume, status = decode_session_enum(answer, MAX_SESSIONS - len(entries))
+            except TooManyEntriesError as e:
+                raise SrvsvcProtocolError(
+                    'NetrSessionEnum on %s: refusing the answer: %s; at most %d sessions are accepted in one '
+                    'listing (more than any real server holds), so the server is broken or hostile'
+                    % (self._where(), e, MAX_SESSIONS))
             except NdrError as e:
                 raise SrvsvcProtocolError('NetrSessionEnum on %s: malformed answer: %s' % (self._where(), e))
             if status not in (0, ERROR_MORE_DATA):
@@ -250,6 +298,12 @@ class SrvsvcClient:
             seen_handles.add(next_resume)
             resume = next_resume
         raise SrvsvcProtocolError('NetrSessionEnum on %s: more than %d rounds' % (self._where(), MAX_ENUM_ROUNDS))
+
+    def _listing_too_slow(self, rounds, count):
+        return SrvsvcTimeoutError(
+            'NetrSessionEnum on %s: the listing did not finish within the %s second timeout (%d rounds, %d '
+            'sessions received so far); the server answers too slowly or keeps reporting more data. '
+            'Raise timeout if the server is merely busy.' % (self._where(), self._timeout, rounds, count))
 
     def delete_session(self, client, user):
         if client is None and user is None:

@@ -31,6 +31,18 @@ LEVEL_FIELDS = {
 }
 LEVELS = tuple(sorted(LEVEL_FIELDS))
 
+# The most sessions one listing may hold. Neither Windows Server (no licence cap on inbound SMB
+# sessions) nor Samba (`max smbd processes` = 0, unlimited, by default) documents a ceiling,
+# but every session is an authenticated SMB logon that the server keeps state for, and the
+# project's scale target is 100,000 (benchmarks/netsession_cs_bench.py). Ten times that is
+# beyond any real file server; without a cap, a hostile answer of NULL-pointer entries (4 wire
+# bytes each, a Python dict in memory) could make the controller build tens of millions of dicts.
+MAX_SESSIONS = 1000000
+
+
+class TooManyEntriesError(NdrError):
+    """An answer announces more entries than a listing may hold; nothing was allocated."""
+
 
 def encode_session_enum(server, client, user, level, prefmaxlen, resume_handle):
     if level not in LEVEL_FIELDS:
@@ -58,8 +70,12 @@ def encode_session_del(server, client, user):
     return w.getvalue()
 
 
-def decode_session_enum(stub):
-    """Return (entries, total_entries, resume_handle or None, status)."""
+def decode_session_enum(stub, max_entries=MAX_SESSIONS):
+    """Return (entries, total_entries, resume_handle or None, status).
+
+    An answer with more than ``max_entries`` entries raises TooManyEntriesError before any
+    entry is built.
+    """
     r = NdrReader(stub)
     level = r.u32()
     switch = r.u32()
@@ -69,6 +85,9 @@ def decode_session_enum(stub):
     entries = []
     if r.u32():                              # container pointer
         entries_read = r.u32()
+        if entries_read > max_entries:
+            raise TooManyEntriesError('the answer holds %d sessions, more than the %d this listing may still take'
+                                      % (entries_read, max_entries))
         if r.u32():                          # Buffer pointer
             entry_size = 4 * len(fields)
             count = r.count(entry_size, 'entry')

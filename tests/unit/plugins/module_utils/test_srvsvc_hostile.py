@@ -1,0 +1,300 @@
+"""A hostile or broken server must not hang or exhaust the controller.
+
+Fake pipes stand in for \\PIPE\\srvsvc (no network): each test plays one misbehaviour and
+expects a clear SrvsvcProtocolError / SrvsvcTimeoutError, fast and without building the
+entries a lying answer announces."""
+import itertools
+import struct
+import threading
+import time
+import tracemalloc
+
+import pytest
+
+from ansible_collections.lanman.smb.plugins.module_utils import dcerpc, srvsvc, srvsvc_ndr
+from ansible_collections.lanman.smb.plugins.module_utils.ndr import NdrWriter
+from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import (
+    SrvsvcClient, SrvsvcProtocolError, SrvsvcTimeoutError,
+)
+
+from test_srvsvc_codec import enum_response  # same directory (pytest rootdir-less import)
+
+FIRST, LAST = dcerpc.PFC_FIRST_FRAG, dcerpc.PFC_LAST_FRAG
+
+
+def fragment(stub, flags, call_id=2, ptype=dcerpc.PTYPE_RESPONSE):
+    body = struct.pack('<IHBB', len(stub), 0, 0, 0) + stub
+    return struct.pack('<BBBB4sHHI', 5, 0, ptype, flags, b'\x10\0\0\0', 16 + len(body), 0, call_id) + body
+
+
+class FragmentPipe:
+    """Answers every request with the fragments ``make(call_id)`` yields, one per read."""
+
+    def __init__(self, make, delay=0.0):
+        self.make = make
+        self.delay = delay
+        self.reads = 0
+        self._frags = iter(())
+
+    def transceive(self, pdu):
+        call_id = struct.unpack_from('<I', pdu, 12)[0]
+        self._frags = iter(self.make(call_id))
+        return self.read_fragment()
+
+    def read_fragment(self):
+        self.reads += 1
+        if self.delay:
+            time.sleep(self.delay)
+        return next(self._frags)
+
+
+def client_on(pipe, timeout=30):
+    """A SrvsvcClient whose connection is ``pipe``: the real _call, transact and resume loop."""
+    client = object.__new__(SrvsvcClient)
+    client.server = 'srv'
+    client.port = 445
+    client._password = None
+    client._timeout = timeout
+    client._call_id = 1
+    client._pipe = pipe
+    return client
+
+
+def split(stub, call_id, size=dcerpc.MAX_FRAG - 24):
+    """``stub`` as the fragments of one answer, as a server sends it."""
+    chunks = [stub[i:i + size] for i in range(0, len(stub), size)] or [b'']
+    return [fragment(c, (FIRST if i == 0 else 0) | (LAST if i == len(chunks) - 1 else 0), call_id)
+            for i, c in enumerate(chunks)]
+
+
+def one_fragment(stub):
+    return lambda call_id: split(stub, call_id)
+
+
+def _entry(i):
+    return {'cname': '10.0.%d.%d' % (i // 250, i % 250), 'username': 'u%d' % i, 'num_opens': 0, 'time': 1,
+            'idle_time': 2, 'user_flags': 0}
+
+
+# ---------------------------------------------------------------- fragments
+
+def test_endless_empty_non_final_fragments_fail_fast():
+    # far more empty fragments than the cap allows, then a last one: without the cap the client
+    # would read them all and fail later on the empty stub, with another message
+    pipe = FragmentPipe(lambda call_id: itertools.chain(
+        [fragment(b'', FIRST, call_id)], itertools.repeat(fragment(b'', 0, call_id), 3 * dcerpc.MAX_FRAGMENTS),
+        [fragment(b'', LAST, call_id)]))
+    start = time.monotonic()
+    with pytest.raises(SrvsvcProtocolError, match='without a last one'):
+        client_on(pipe).enum_sessions(1)
+    assert pipe.reads == dcerpc.MAX_FRAGMENTS
+    assert time.monotonic() - start < 5
+
+
+def test_fragment_cap_counts_fragments_not_bytes():
+    frags = [fragment(b'ab', FIRST, 4), fragment(b'cd', 0, 4), fragment(b'ef', LAST, 4)]
+    pipe = FragmentPipe(lambda call_id: list(frags))
+    old = dcerpc.MAX_FRAGMENTS
+    dcerpc.MAX_FRAGMENTS = 3
+    try:
+        assert dcerpc.transact(pipe, 12, b'', 4) == b'abcdef'    # exactly at the cap: accepted
+        dcerpc.MAX_FRAGMENTS = 2
+        with pytest.raises(dcerpc.RpcProtocolError, match='2 response fragments without a last one'):
+            dcerpc.transact(pipe, 12, b'', 4)
+    finally:
+        dcerpc.MAX_FRAGMENTS = old
+
+
+def test_fragment_cap_admits_a_full_size_answer_in_the_smallest_legal_fragments():
+    body = dcerpc.MUST_RECV_FRAG_SIZE - 24
+    assert dcerpc.MAX_FRAGMENTS * body >= dcerpc.MAX_RESPONSE_BYTES
+    assert (dcerpc.MAX_FRAGMENTS - 1) * body < dcerpc.MAX_RESPONSE_BYTES
+
+
+def test_first_fragment_without_the_first_flag_is_refused():
+    stub = enum_response(1, [_entry(1)])
+    for flags in (LAST, 0):
+        with pytest.raises(SrvsvcProtocolError, match='lacks the first-fragment flag'):
+            client_on(FragmentPipe(lambda call_id, f=flags: [fragment(stub, f, call_id)])).enum_sessions(1)
+
+
+def test_a_later_fragment_with_the_first_flag_is_refused():
+    stub = enum_response(1, [_entry(1)])
+    pipe = FragmentPipe(lambda call_id: [fragment(stub[:8], FIRST, call_id), fragment(stub[8:], FIRST | LAST, call_id)])
+    with pytest.raises(SrvsvcProtocolError, match='after the first one carries the first-fragment flag'):
+        client_on(pipe).enum_sessions(1)
+
+
+def test_every_fragment_is_checked_for_call_id_and_type():
+    stub = enum_response(1, [_entry(1)])
+    wrong_call = FragmentPipe(lambda call_id: [fragment(stub[:8], FIRST, call_id), fragment(stub[8:], LAST, call_id + 1)])
+    with pytest.raises(SrvsvcProtocolError, match='response for call 3 while waiting for call 2'):
+        client_on(wrong_call).enum_sessions(1)
+    wrong_type = FragmentPipe(lambda call_id: [fragment(stub[:8], FIRST, call_id),
+                                               fragment(stub[8:], LAST, call_id, ptype=dcerpc.PTYPE_REQUEST)])
+    with pytest.raises(SrvsvcProtocolError, match='expected a response PDU, got type 0'):
+        client_on(wrong_type).enum_sessions(1)
+
+
+def test_a_well_formed_multi_fragment_answer_still_decodes():
+    stub = enum_response(1, [_entry(i) for i in range(300)])
+    pipe = FragmentPipe(lambda call_id: split(stub, call_id, size=1000))
+    entries = client_on(pipe).enum_sessions(1)
+    assert pipe.reads > 5
+    assert [e['username'] for e in entries] == ['u%d' % i for i in range(300)]
+
+
+# ---------------------------------------------------------------- memory
+
+def null_entries_answer(count, resume=None, status=0):
+    """A level-0 answer of ``count`` entries whose name pointers are all NULL: 4 bytes each."""
+    w = NdrWriter()
+    for value in (0, 0, 0x20004, count, 0x20008, count):   # level, switch, ptr, EntriesRead, Buffer, count
+        w.u32(value)
+    tail = NdrWriter()
+    tail.u32(count)                                          # TotalEntries
+    if resume:
+        tail.referent()
+    tail.u32(resume or 0)                                    # NULL pointer when there is no handle
+    tail.u32(status)
+    return w.getvalue() + b'\0' * (4 * count) + tail.getvalue()
+
+
+def test_null_entries_answer_helper_decodes_below_the_cap():
+    entries, total, resume, status = srvsvc_ndr.decode_session_enum(null_entries_answer(5))
+    assert (len(entries), total, resume, status) == (5, 5, None, 0)
+    assert entries[0]['cname'] is None
+    assert srvsvc_ndr.decode_session_enum(null_entries_answer(2, resume=9, status=234))[1:] == (2, 9, 234)
+
+
+def test_an_answer_over_the_session_cap_is_refused_before_building_entries():
+    count = srvsvc_ndr.MAX_SESSIONS + 1
+    stub = null_entries_answer(count)
+    frags = split(stub, 2)                   # built before measuring: the first call id is 2
+    tracemalloc.start()
+    try:
+        with pytest.raises(SrvsvcProtocolError, match='holds %d sessions.*at most %d sessions'
+                           % (count, srvsvc_ndr.MAX_SESSIONS)):
+            client_on(FragmentPipe(lambda call_id: frags)).enum_sessions(0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # the stub itself is copied once by transact; a million dicts would be far above this
+    assert peak < 3 * len(stub)
+
+
+def test_an_answer_at_the_session_cap_is_accepted():
+    old = srvsvc_ndr.MAX_SESSIONS
+    srvsvc_ndr.MAX_SESSIONS = srvsvc.MAX_SESSIONS = 50
+    try:
+        assert len(client_on(FragmentPipe(one_fragment(null_entries_answer(50)))).enum_sessions(0)) == 50
+        with pytest.raises(SrvsvcProtocolError, match='holds 51 sessions'):
+            client_on(FragmentPipe(one_fragment(null_entries_answer(51)))).enum_sessions(0)
+    finally:
+        srvsvc_ndr.MAX_SESSIONS = srvsvc.MAX_SESSIONS = old
+
+
+def test_the_session_cap_spans_all_rounds_of_a_listing():
+    pages = iter(range(1, 1000))
+
+    def make(call_id):
+        page = next(pages)
+        return split(null_entries_answer(20, resume=page, status=234), call_id)
+    pipe = FragmentPipe(make)
+    old = srvsvc.MAX_SESSIONS
+    srvsvc.MAX_SESSIONS = 50
+    try:
+        with pytest.raises(SrvsvcProtocolError, match='holds 20 sessions, more than the 10 this listing may still take'):
+            client_on(pipe).enum_sessions(0)
+    finally:
+        srvsvc.MAX_SESSIONS = old
+    assert pipe.reads == 3    # 20 + 20 accepted, the third answer refused
+
+
+# ---------------------------------------------------------------- time and rounds
+
+def endless_more_data(delay=0.0):
+    handles = itertools.count(1)
+    return FragmentPipe(lambda call_id: split(enum_response(1, [_entry(1)], 9, resume=next(handles), status=234),
+                                              call_id), delay=delay)
+
+
+def test_a_slow_server_cannot_stretch_a_listing_past_timeout():
+    pipe = endless_more_data(delay=0.05)   # every round well within the per-answer timeout
+    old = srvsvc.MAX_ENUM_ROUNDS
+    srvsvc.MAX_ENUM_ROUNDS = 200           # without a time bound the round cap would end it, after 10 s
+    start = time.monotonic()
+    try:
+        with pytest.raises(SrvsvcTimeoutError, match=r'did not finish within the 0\.4 second timeout \(\d+ rounds, '
+                                                     r'\d+ sessions received so far\).*Raise timeout'):
+            client_on(pipe, timeout=0.4).enum_sessions(1)
+    finally:
+        srvsvc.MAX_ENUM_ROUNDS = old
+    elapsed = time.monotonic() - start
+    assert 0.4 <= elapsed < 2.0, elapsed
+    assert 2 <= pipe.reads <= 9
+
+
+def test_resume_loop_is_bounded_by_the_round_cap():
+    pipe = endless_more_data()
+    old = srvsvc.MAX_ENUM_ROUNDS
+    srvsvc.MAX_ENUM_ROUNDS = 50
+    try:
+        with pytest.raises(SrvsvcProtocolError, match='more than 50 rounds'):
+            client_on(pipe, timeout=5).enum_sessions(1)
+    finally:
+        srvsvc.MAX_ENUM_ROUNDS = old
+    assert pipe.reads == 50
+
+
+class _Request:
+    def __init__(self):
+        self.response_event = threading.Event()
+
+
+class _SilentOpen:
+    """An smbprotocol Open whose server never answers."""
+
+    class tree_connect:
+        tree_connect_id = 1
+
+        class session:
+            session_id = 1
+
+    class connection:
+        @staticmethod
+        def send(message, session_id, tree_id):
+            return _Request()
+
+    def write(self, data, offset, send=False):
+        return data, lambda request: None
+
+    def read(self, offset, length, send=False):
+        return b'', lambda request: None
+
+
+def test_the_real_pipe_waits_no_longer_than_the_listing_budget():
+    pipe = srvsvc._Pipe(_SilentOpen(), 4096, timeout=30)
+    pipe.deadline = time.monotonic() + 0.2
+    start = time.monotonic()
+    with pytest.raises(SrvsvcTimeoutError):
+        pipe.transceive(b'x')
+    assert time.monotonic() - start < 2
+    pipe.deadline = time.monotonic() - 1
+    with pytest.raises(SrvsvcTimeoutError, match='ran out while the server was still answering'):
+        pipe.read_fragment()
+
+
+def test_the_listing_budget_reaches_the_pipe_and_is_cleared_afterwards():
+    seen = []
+
+    class Pipe(FragmentPipe):
+        def read_fragment(self):
+            seen.append(self.deadline)
+            return FragmentPipe.read_fragment(self)
+    pipe = Pipe(one_fragment(enum_response(1, [_entry(1)])))
+    pipe.deadline = None
+    before = time.monotonic()
+    client_on(pipe, timeout=7).enum_sessions(1)
+    assert seen and before + 7 <= seen[0] <= time.monotonic() + 7
+    assert pipe.deadline is None

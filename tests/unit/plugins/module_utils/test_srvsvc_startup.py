@@ -1,0 +1,82 @@
+"""Start-up of the agentless modules: importing the client must not load pyspnego's CredSSP/TLS
+half (never used over SMB), must keep CredSSP usable, and must keep reporting a missing
+smbprotocol. Each case runs in a fresh interpreter, since what matters is the first import."""
+import os
+import subprocess
+import sys
+import textwrap
+
+UTIL = 'ansible_collections.lanman.smb.plugins.module_utils'
+
+
+def run(code):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    proc = subprocess.run([sys.executable, '-c', textwrap.dedent(code)], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_importing_the_module_utils_leaves_credssp_and_tls_unloaded():
+    out = run('''
+        import sys
+        from %s import smb_session_ops, srvsvc
+        assert srvsvc.HAS_SMBPROTOCOL, srvsvc.SMBPROTOCOL_IMPORT_ERROR
+        print(sorted(m for m in ('spnego._credssp', 'spnego.tls', 'cryptography.x509') if m in sys.modules))
+        print('spnego' in sys.modules, 'smbprotocol.session' in sys.modules)
+    ''' % UTIL)
+    assert out.splitlines() == ['[]', 'True True']
+
+
+def test_credssp_still_works_after_the_deferred_import():
+    out = run('''
+        import sys
+        from %s import srvsvc
+        import spnego
+        ctx = spnego.client('user', 'pass', hostname='host', protocol='credssp')
+        import spnego._credssp
+        print(type(ctx) is spnego._credssp.CredSSPProxy, type(sys.modules['spnego._credssp'].CredSSPProxy))
+    ''' % UTIL)
+    assert out.strip() == "True <class 'abc.ABCMeta'>"
+
+
+def test_nothing_is_changed_when_spnego_is_already_imported():
+    out = run('''
+        import sys
+        import spnego
+        real = sys.modules['spnego._credssp']
+        from %s import srvsvc
+        print(sys.modules['spnego._credssp'] is real, srvsvc.HAS_SMBPROTOCOL)
+    ''' % UTIL)
+    assert out.strip() == 'True True'
+
+
+def test_missing_smbprotocol_is_still_reported_and_leaves_no_placeholder():
+    out = run('''
+        import sys
+        sys.modules['smbprotocol'] = None          # as if it were not installed
+        from %s import srvsvc
+        print(srvsvc.HAS_SMBPROTOCOL, isinstance(srvsvc.SMBPROTOCOL_IMPORT_ERROR, ImportError),
+              'spnego._credssp' in sys.modules and sys.modules['spnego._credssp'].__name__)
+    ''' % UTIL)
+    assert out.strip() == 'False True False'
+
+
+def test_missing_spnego_is_reported_as_missing_smbprotocol_dependency():
+    out = run('''
+        import sys
+        sys.modules['spnego'] = None
+        from %s import srvsvc
+        print(srvsvc.HAS_SMBPROTOCOL, 'spnego' in str(srvsvc.SMBPROTOCOL_IMPORT_ERROR), 'spnego._credssp' in sys.modules)
+    ''' % UTIL)
+    assert out.strip() == 'False True False'
+
+
+def test_a_failing_spnego_import_leaves_no_placeholder():
+    out = run('''
+        import sys
+        sys.modules['spnego._ntlm'] = None         # a broken spnego install: its import fails midway
+        from %s import srvsvc
+        print(srvsvc.HAS_SMBPROTOCOL, 'spnego._credssp' in sys.modules)
+    ''' % UTIL)
+    assert out.strip() == 'False False'
