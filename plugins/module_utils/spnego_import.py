@@ -37,6 +37,17 @@ def import_spnego():
     sys.modules[_CREDSSP] = placeholder
     try:
         import spnego  # noqa: F401  pylint: disable=unused-import
+    except ImportError:
+        # A pyspnego that needs more of _credssp while it loads must not look "missing":
+        # forget the half-imported package and import it the plain way (slower start-up only).
+        _forget_spnego()
+        import spnego  # noqa: F401,F811  pylint: disable=unused-import,reimported
     finally:
         if sys.modules.get(_CREDSSP) is placeholder:
             del sys.modules[_CREDSSP]
+
+
+def _forget_spnego():
+    # None entries are Python's "import blocked" markers (a missing module): keep them.
+    for name in [m for m, mod in sys.modules.items() if (m == 'spnego' or m.startswith('spnego.')) and mod is not None]:
+        del sys.modules[name]

@@ -80,3 +80,31 @@ def test_a_failing_spnego_import_leaves_no_placeholder():
         print(srvsvc.HAS_SMBPROTOCOL, 'spnego._credssp' in sys.modules)
     ''' % UTIL)
     assert out.strip() == 'False False'
+
+
+def test_a_pyspnego_that_needs_more_of_credssp_while_loading_still_imports():
+    # As if a newer pyspnego imported another name from spnego._credssp at import time: the
+    # placeholder cannot serve it, so the package must be imported the plain way, not
+    # reported as missing.
+    out = run('''
+        import importlib.abc, importlib.util, sys
+
+        class NeedsMore(importlib.abc.MetaPathFinder):
+            def find_spec(self, name, path, target=None):
+                if name != 'spnego.auth':
+                    return None
+                sys.meta_path.remove(self)
+                spec = importlib.util.find_spec(name)
+                sys.meta_path.insert(0, self)
+                real_exec = spec.loader.exec_module
+
+                def exec_module(module):
+                    real_exec(module)
+                    from spnego._credssp import CredSSPTLSContext  # noqa: F401
+                spec.loader.exec_module = exec_module
+                return spec
+        sys.meta_path.insert(0, NeedsMore())
+        from %s import srvsvc
+        print(srvsvc.HAS_SMBPROTOCOL, type(sys.modules.get('spnego._credssp')).__name__)
+    ''' % UTIL)
+    assert out.strip() == 'True module'
