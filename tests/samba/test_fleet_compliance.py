@@ -225,6 +225,14 @@ def test_fail_switches_off_let_the_run_pass_with_the_same_reports(ansible_env, f
     assert load_report(proc)['summary']['violations'] == 2
 
 
+def test_violations_alone_fail_the_run(ansible_env, fleet):
+    """Not failing on unaudited servers leaves the violations to fail the run."""
+    proc = run_compliance(ansible_env, fleet, inventory(fleet), session_compliance_fail_on_error=False)
+    assert proc.returncode != 0, proc.output[-4000:]
+    assert 'SMB session compliance failed: 2 violation(s)' in proc.output, proc.output[-4000:]
+    assert_reports_written(proc)
+
+
 def test_unaudited_server_fails_the_run_even_without_violations(ansible_env, fleet):
     proc = run_compliance(ansible_env, fleet, inventory(fleet, servers=('fs-ok',), windows=False, stray=False))
     assert proc.returncode != 0, proc.output[-4000:]
