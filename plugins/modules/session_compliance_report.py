@@ -20,8 +20,9 @@ description:
     C(lanman.smb.session_compliance) wires all of this together.
   - With O(validate_only=true) it only checks the policy, so a bad policy fails before any
     server is contacted.
-  - A rule a server's result cannot judge (idle time on Samba, user names at level 0, a server
-    that could not be queried) is reported as not evaluable, never as a pass.
+  - A rule a server's result cannot judge (idle time on Samba, user names at level 0) is reported
+    as not evaluable, never as a pass; every rule of a server that could not be queried is
+    reported as an error with the server's error.
   - The module never fails because of violations; it returns them. Failing the run is the
     caller's decision (the role does it after every report is written).
 attributes:
