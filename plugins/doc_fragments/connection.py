@@ -8,10 +8,13 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """SMB connection options of the agentless modules (lanman.smb.connection)."""
+    """SMB connection options of the agentless modules (lanman.smb.connection).
 
-    DOCUMENTATION = r'''
-options:
+    WITHOUT_SERVER (lanman.smb.connection.without_server) is the same set without O(server),
+    for modules that take a list of servers; both are built from one text so they cannot drift.
+    """
+
+    _SERVER = r'''
   server:
     description:
       - Host name or address of the SMB server whose sessions are listed or closed.
@@ -19,6 +22,9 @@ options:
         to this server over SMB and calls MS-SRVS on its C(\PIPE\srvsvc).
     type: str
     required: true
+'''
+
+    _SHARED = r'''
   port:
     description:
       - TCP port of the SMB server.
@@ -58,3 +64,7 @@ options:
 requirements:
   - smbprotocol >= 1.13 (with pyspnego) on the host that runs the module
 '''
+
+    DOCUMENTATION = 'options:\n' + _SERVER + _SHARED
+
+    WITHOUT_SERVER = 'options:\n' + _SHARED

@@ -81,9 +81,14 @@ class ClientSession:
 
 
 class SambaLab:
-    def __init__(self, users=None, admin_password='Adm1n-Pass!', plain_users=None):
+    def __init__(self, users=None, admin_password='Adm1n-Pass!', plain_users=None, addresses=None):
         """``users``: name -> password of ordinary users that open sessions.
-        ``plain_users`` is an alias kept for readability in tests."""
+        ``plain_users`` is an alias kept for readability in tests.
+        ``addresses``: loopback addresses (127.x.y.z) to listen on besides 127.0.0.1, so that one
+        smbd can stand in for many servers (benchmarks/fleet_audit_bench.py)."""
+        self.addresses = ['127.0.0.1'] + [a for a in addresses or [] if a != '127.0.0.1']
+        if not all(a.startswith('127.') for a in self.addresses):
+            raise ValueError('SambaLab listens on loopback only, got %s' % self.addresses)
         self.users = dict(users or {})
         self.users.update(plain_users or {})
         self.admin_user = ADMIN_USER
@@ -146,7 +151,10 @@ class SambaLab:
         self.conf.write_text('\n'.join([
             '[global]',
             '  workgroup = LAB', '  netbios name = LANMANLAB', '  server role = standalone server',
-            '  interfaces = lo', '  bind interfaces only = yes', '  smb ports = %d' % self.port,
+            # An address with the loopback mask is bound as such; plain 'lo' binds 127.0.0.1 only.
+            '  interfaces = %s' % ('lo' if len(self.addresses) == 1 else
+                                   ' '.join(a + '/8' for a in self.addresses)),
+            '  bind interfaces only = yes', '  smb ports = %d' % self.port,
             '  disable netbios = yes', '  disable spoolss = yes', '  load printers = no',
             '  printcap name = /dev/null', '  server min protocol = SMB2_02',
             '  private dir = %s/private' % d, '  state directory = %s/state' % d,

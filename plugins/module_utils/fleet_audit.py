@@ -1,0 +1,202 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, lanman.smb contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""smb_session_audit: list the sessions of many SMB servers from one process.
+
+Each server is listed by a worker of a bounded pool (deadline_pool.py) with the listing
+rules of smb_session_ops.py; one server's failure or silence becomes that server's error and
+never hides or delays the others beyond its own deadline.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import socket
+import time
+
+from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.six import string_types
+
+from ansible_collections.lanman.smb.plugins.module_utils.deadline_pool import run_with_deadlines
+from ansible_collections.lanman.smb.plugins.module_utils.smb_session_ops import (
+    CONNECTION_SPEC, FILTER_SPEC, LEVELS, LevelError, list_sessions, resolve_clients,
+)
+from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import (
+    HAS_SMBPROTOCOL, SMBPROTOCOL_IMPORT_ERROR, SrvsvcClient, SrvsvcConnectionError, SrvsvcError,
+)
+
+MIN_WORKERS = 1
+MAX_WORKERS = 256
+DEFAULT_WORKERS = 16
+# smbprotocol's own per-call limits are a backstop that frees an abandoned worker; they are
+# set past the pool's wall-clock deadline so that a silent server is always reported by the
+# deadline, with one clear message, whichever step it stopped answering in. Two seconds,
+# because smbprotocol truncates its remaining wait to whole seconds (int(timeout - elapsed)).
+CLIENT_TIMEOUT_MARGIN = 2
+
+
+def audit_spec():
+    spec = dict((k, v) for k, v in CONNECTION_SPEC.items() if k != 'server')
+    spec.update(FILTER_SPEC)
+    spec.update(
+        servers=dict(type='list', elements='raw', required=True),
+        level=dict(type='int', choices=LEVELS),
+        workers=dict(type='int', default=DEFAULT_WORKERS),
+    )
+    return spec
+
+
+class AuditInputError(ValueError):
+    """Bad options, found before any server is contacted."""
+
+
+def parse_servers(entries, default_port):
+    """[(server, port)] in input order; each entry a host string or a {server, port} dict."""
+    if not entries:
+        raise AuditInputError('servers is empty; give at least one host name or address.')
+    targets, seen = [], {}
+    for number, entry in enumerate(entries):
+        where = 'servers[%d]' % number
+        if isinstance(entry, string_types):
+            server, port = entry, default_port
+        elif isinstance(entry, dict):
+            unknown = sorted(set(entry) - set(['server', 'port']))
+            if unknown:
+                raise AuditInputError('%s has unknown key(s) %s; an entry is a host name or a dict '
+                                      'with server and optionally port.' % (where, ', '.join(unknown)))
+            server, port = entry.get('server'), entry.get('port', default_port)
+            if not isinstance(server, string_types):
+                raise AuditInputError('%s needs a server (a host name or address).' % where)
+        else:
+            raise AuditInputError('%s is a %s; an entry is a host name or a dict with server and '
+                                  'optionally port.' % (where, type(entry).__name__))
+        server = server.strip()
+        if not server:
+            raise AuditInputError('%s has an empty server name.' % where)
+        port = _port(port, where)
+        key = (server.lower().rstrip('.'), port)
+        if key in seen:
+            raise AuditInputError('%s repeats servers[%d] (%s port %d); list each server once.'
+                                  % (where, seen[key], server, port))
+        seen[key] = number
+        targets.append((server, port))
+    return targets
+
+
+def _port(value, where):
+    if isinstance(value, bool):
+        value = None
+    try:
+        port = int(value)
+    except (TypeError, ValueError):
+        port = None
+    if port is None or str(port) != str(value).strip() or not 1 <= port <= 65535:
+        raise AuditInputError('%s has port %r; a port is a number from 1 to 65535.' % (where, value))
+    return port
+
+
+def check_options(params):
+    if not MIN_WORKERS <= params['workers'] <= MAX_WORKERS:
+        raise AuditInputError('workers must be from %d to %d, got %d.'
+                              % (MIN_WORKERS, MAX_WORKERS, params['workers']))
+    if params['timeout'] <= 0:
+        raise AuditInputError('timeout must be a positive number of seconds, got %d.' % params['timeout'])
+    return parse_servers(params['servers'], params['port'])
+
+
+def idle_time_reliable(requested_level, level):
+    """Whether idle_seconds can be judged: Samba always reports 0 and only serves level 1.
+
+    True for levels 2, 10 and 502 (Samba refuses them); False at level 0 (no idle time) and
+    at level 1 reached by refusals of 502 and 2 with ERROR_INVALID_LEVEL; None (unknown) at a
+    requested level 1, where no richer level was asked for.
+    """
+    if level == 0:
+        return False
+    if level == 1:
+        return False if requested_level is None else None
+    return True
+
+
+def _scrub(text, password):
+    return text.replace(password, '********') if password else text
+
+
+def _abort_connection(client):
+    """Unblock a worker waiting on this client, from another thread, without waiting.
+
+    Shutting the socket down wakes smbprotocol's receiver thread, which then closes the
+    socket and releases every waiting call. SrvsvcClient.close() cannot be used here: it
+    logs off first and would wait on the silent server itself.
+    """
+    connection = getattr(client, '_connection', None)
+    sock = getattr(getattr(connection, 'transport', None), '_sock', None)
+    if sock is not None:
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+class FleetAudit:
+    def __init__(self, params):
+        self.params = params
+        self.requested_level = params['level']
+        self.clients = resolve_clients(params['client'])
+        self.usernames = params['username'] or []
+
+    def _entry(self, target, started, level=None, sessions=None, error=None):
+        reliable = None if error is not None else idle_time_reliable(self.requested_level, level)
+        return dict(server=target[0], port=target[1], level=level,
+                    sessions=[s.to_result() for s in sessions or []], error=error,
+                    elapsed_seconds=round(time.monotonic() - started, 3), idle_time_reliable=reliable)
+
+    def audit_server(self, target, slot):
+        p = self.params
+        client = SrvsvcClient(target[0], port=target[1], username=p['auth_username'],
+                              password=p['auth_password'], auth_protocol=p['auth_protocol'],
+                              require_encryption=p['require_encryption'],
+                              timeout=p['timeout'] + CLIENT_TIMEOUT_MARGIN)
+        slot.on_abort(lambda: _abort_connection(client))
+        try:
+            client.connect()
+            if slot.abandoned:
+                return None  # already reported as timed out
+            sessions, level = list_sessions(client, self.requested_level, self.clients, self.usernames)
+            return self._entry(target, slot.started, level=level, sessions=sessions)
+        except (SrvsvcError, SrvsvcConnectionError, LevelError) as e:
+            return self._entry(target, slot.started, error=_scrub(str(e), p['auth_password']))
+        finally:
+            client.close()
+
+    def timed_out(self, target, seconds):
+        entry = self._entry(target, time.monotonic() - seconds,
+                            error='%s port %d did not answer within %d s (connect and list sessions); '
+                                  'check that it is an SMB server and not overloaded, or raise timeout.'
+                                  % (target[0], target[1], self.params['timeout']))
+        return entry
+
+    def crashed(self, target, exception):
+        text = '%s port %d: unexpected error %s: %s' % (target[0], target[1], type(exception).__name__,
+                                                        exception)
+        return self._entry(target, time.monotonic(), error=_scrub(text, self.params['auth_password']))
+
+    def run(self, targets):
+        return run_with_deadlines(targets, self.audit_server, self.params['workers'], self.params['timeout'],
+                                  self.timed_out, self.crashed)
+
+
+def summarise(entries):
+    failed = sum(1 for e in entries if e['error'] is not None)
+    return dict(servers=len(entries), ok=len(entries) - failed, failed=failed,
+                sessions=sum(len(e['sessions']) for e in entries))
+
+
+def run_module(module):
+    """The whole of smb_session_audit; exits the module."""
+    if not HAS_SMBPROTOCOL:
+        module.fail_json(msg=missing_required_lib('smbprotocol'), exception=str(SMBPROTOCOL_IMPORT_ERROR))
+    try:
+        targets = check_options(module.params)
+    except AuditInputError as e:
+        module.fail_json(msg=str(e))
+    entries = FleetAudit(module.params).run(targets)
+    module.exit_json(changed=False, servers=entries, summary=summarise(entries))

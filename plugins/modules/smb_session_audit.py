@@ -1,0 +1,179 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, lanman.smb contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: smb_session_audit
+short_description: List the SMB sessions of many servers in one task, agentless
+version_added: 0.2.0
+description:
+  - Lists the SMB sessions of every server in O(servers) from one process, with a bounded pool of
+    O(workers) concurrent connections, and returns one result per server in input order.
+  - Each server is listed like M(lanman.smb.smb_session_info) does it (NetrSessionEnum over SMB,
+    the same levels, filters and session keys), so a fleet takes one task instead of one task per
+    inventory host.
+  - A server that cannot be reached, refuses the credentials, denies the listing or stops answering
+    gets an C(error) in its own result; the other servers are still listed and the task does not
+    fail. Bad input (an empty or repeated server, O(workers) out of range) fails the task before any
+    server is contacted.
+  - A server that has not finished within O(timeout) seconds is reported as not answering and
+    abandoned (its connection is shut down), so the task ends on time however the server behaves.
+  - Each list includes the module's own session on that server (the one it uses to ask).
+options:
+  servers:
+    description:
+      - The SMB servers to list, each once. An entry is a host name or address, or a dict with
+        C(server) and optionally C(port) (default O(port)).
+      - The same server name with the same port twice fails the task; the same server on two ports
+        is two servers.
+    type: list
+    elements: raw
+    required: true
+  timeout:
+    description:
+      - Seconds one server may take, from connecting to the end of its listing. A server still busy
+        then is reported with the error C(did not answer within N s) and abandoned.
+      - Servers wait for a free worker before their time starts, so the task takes about
+        (number of servers / O(workers)) x the slowest server, at most.
+    type: int
+    default: 30
+  workers:
+    description:
+      - How many servers are listed at the same time (each holds one SMB connection while it is
+        listed and closes it when done), from 1 to 256.
+    type: int
+    default: 16
+extends_documentation_fragment:
+  - lanman.smb.connection.without_server
+  - lanman.smb.session_filters
+  - lanman.smb.session_level
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+notes:
+  - The filters and O(level) apply to every server. An explicit level a server does not serve is an
+    C(error) for that server only.
+seealso:
+  - module: lanman.smb.smb_session_info
+  - module: lanman.smb.smb_session
+author:
+  - lanman.smb contributors (@lanman)
+'''
+
+EXAMPLES = r'''
+- name: Sessions of every file server of the inventory group, in one task
+  lanman.smb.smb_session_audit:
+    servers: "{{ groups['file_servers'] }}"
+    auth_username: svc-smbaudit
+    auth_password: "{{ vault_smbaudit_password }}"
+    timeout: 20
+  delegate_to: localhost
+  run_once: true
+  register: audit
+
+- name: Servers that could not be listed
+  ansible.builtin.debug:
+    msg: "{{ audit.servers | rejectattr('error', 'none') | map(attribute='server') }}"
+
+- name: Where is jdoe connected (one server on a non-standard port)
+  lanman.smb.smb_session_audit:
+    servers:
+      - files01.example.com
+      - server: nas02.example.com
+        port: 1445
+    username: CONTOSO\jdoe
+    auth_protocol: kerberos
+    workers: 4
+  delegate_to: localhost
+  run_once: true
+'''
+
+RETURN = r'''
+servers:
+  description: One entry per server of O(servers), in the same order.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    server:
+      description: The server as given.
+      type: str
+      sample: files01.example.com
+    port:
+      description: The port used.
+      type: int
+      sample: 445
+    level:
+      description: The information level used on this server; C(null) when it could not be listed.
+      type: int
+      sample: 502
+    sessions:
+      description:
+        - The sessions matching the filters, with the same keys as RV(lanman.smb.smb_session_info#module:sessions).
+        - Empty when the server could not be listed.
+      type: list
+      elements: dict
+      sample: [{client: 10.0.0.5, username: jdoe, num_opens: 3, active_seconds: 5400, idle_seconds: 3700,
+                user_flags: 0, is_guest: false, cleartext_password: false, client_type: null, transport: null}]
+    error:
+      description: C(null) when the server was listed, else why not (unreachable, authentication, access
+        denied, level not served, did not answer within O(timeout)). Never contains the password.
+      type: str
+      sample: null
+    elapsed_seconds:
+      description: Seconds spent on this server, from connecting to closing.
+      type: float
+      sample: 0.084
+    idle_time_reliable:
+      description:
+        - Whether C(idle_seconds) can be judged. V(false) when the server served only level 1 after
+          refusing levels 502 and 2 (Samba, whose idle time is always 0) and at level 0 (no idle
+          time); V(true) at levels 2, 10 and 502.
+        - C(null) when the server could not be listed or O(level=1) was asked for (the server was not
+          asked for a richer level, so it is unknown whether it is Samba).
+      type: bool
+      sample: true
+summary:
+  description: Counts over all servers.
+  returned: always
+  type: dict
+  contains:
+    servers:
+      description: Number of servers given.
+      type: int
+      sample: 50
+    ok:
+      description: Servers listed.
+      type: int
+      sample: 49
+    failed:
+      description: Servers with an C(error).
+      type: int
+      sample: 1
+    sessions:
+      description: Sessions returned over all servers.
+      type: int
+      sample: 812
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.lanman.smb.plugins.module_utils.fleet_audit import audit_spec, run_module
+
+
+def main():
+    run_module(AnsibleModule(argument_spec=audit_spec(), supports_check_mode=True))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,251 @@
+"""smb_session_audit against several real smbd on loopback, plus servers that misbehave."""
+import json
+import pathlib
+import select
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from samba_lab.server import ADMIN_USER as ADMIN, SambaLab, free_port
+
+USERS = {'alice': 'Alice-Pw-1', 'bob': 'Bob-Pw-2', 'carol': 'Carol-Pw-3'}
+ADMIN_PASSWORD = 'Adm1n-Pass!'  # SambaLab's default admin password
+
+TIMEOUT = 4
+
+
+class FakeServer:
+    """TCP listeners on loopback that accept and then never answer (``silent``) or answer
+    garbage (``garbage``). Counts connections, the most open at once, and closes seen."""
+
+    def __init__(self, mode='silent', count=1):
+        self.mode = mode
+        self.listeners = []
+        for dummy in range(count):
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.bind(('127.0.0.1', 0))
+            sock.listen(64)
+            self.listeners.append(sock)
+        self.ports = [s.getsockname()[1] for s in self.listeners]
+        self.accepted = 0
+        self.open_now = 0
+        self.peak_open = 0
+        self._conns = []
+        self._stop = False
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self):
+        while not self._stop:
+            readable = select.select(self.listeners + self._conns, [], [], 0.05)[0]
+            # Closes first: a connection closed before another one opened is never counted as
+            # open at the same time as it.
+            readable.sort(key=lambda sock: sock in self.listeners)
+            for sock in readable:
+                if sock in self.listeners:
+                    conn = sock.accept()[0]
+                    self._conns.append(conn)
+                    self.accepted += 1
+                    self.open_now += 1
+                    self.peak_open = max(self.peak_open, self.open_now)
+                    if self.mode == 'garbage':  # a NetBIOS length, then bytes no SMB2 parser accepts
+                        conn.sendall(b'\x00\x00\x00\x08' + b'\xfeSMB\xff\xff\xff\xff')
+                    continue
+                try:
+                    data = sock.recv(65536)
+                except OSError:
+                    data = b''
+                if not data:  # the client closed or shut down its side
+                    self._conns.remove(sock)
+                    sock.close()
+                    self.open_now -= 1
+
+    def close(self):
+        self._stop = True
+        self._thread.join(2)
+        for sock in self.listeners + self._conns:
+            sock.close()
+
+
+@pytest.fixture(scope='module')
+def fleet():
+    """Three good servers with known sessions, and one whose admin password is another one.
+    Shared by the tests of this file: the module only reads, so no test changes them."""
+    labs = [SambaLab(users=USERS) for dummy in range(3)]
+    labs.append(SambaLab(users=USERS, admin_password='Other-Adm1n-Pw!'))
+    try:
+        for lab in labs:
+            lab.start()
+        good_a, good_b, good_c, denying = labs
+        good_a.open_session('alice')
+        good_b.open_session('bob')
+        good_b.open_session('bob')
+        good_c.open_session('carol')
+        good_c.open_session('alice')
+        yield labs
+    finally:
+        for lab in labs:
+            lab.stop()
+
+
+@pytest.fixture(scope='module')
+def audit(ansible_env):
+    """Runs the module for real with `ansible localhost -m` and returns its result, plus the
+    whole output (_raw_output) and the wall time of the command (_wall)."""
+    ansible = str(pathlib.Path(sys.executable).with_name('ansible'))
+
+    def run_audit(servers, check=False, **args):
+        args.setdefault('auth_username', ADMIN)
+        args.setdefault('auth_password', ADMIN_PASSWORD)
+        args.setdefault('auth_protocol', 'ntlm')
+        args.setdefault('timeout', TIMEOUT)
+        args['servers'] = servers
+        cmd = [ansible, 'localhost', '-m', 'lanman.smb.smb_session_audit', '-a', json.dumps(args),
+               '-e', 'ansible_python_interpreter=%s' % sys.executable] + (['--check'] if check else [])
+        start = time.monotonic()
+        proc = subprocess.run(cmd, env=ansible_env, check=False, capture_output=True, text=True, timeout=180)
+        wall = time.monotonic() - start
+        head, sep, body = proc.stdout.partition(' => ')
+        if not sep:
+            raise AssertionError('no result from ansible (rc %d): %s %s' % (proc.returncode, proc.stdout, proc.stderr))
+        result = json.loads(body)
+        result['failed'] = 'FAILED' in head
+        result['_raw_output'] = proc.stdout + proc.stderr
+        result['_wall'] = wall
+        return result
+    return run_audit
+
+
+def _entry(lab):
+    return {'server': '127.0.0.1', 'port': lab.port}
+
+
+def _users(entry):
+    return sorted(s['username'] for s in entry['sessions'])
+
+
+def test_one_task_lists_every_good_server_and_reports_each_bad_one(fleet, audit):
+    good_a, good_b, good_c, denying = fleet
+    silent = FakeServer('silent')
+    refused_port = free_port()
+    try:
+        servers = [_entry(good_a), {'server': '127.0.0.1', 'port': refused_port}, _entry(good_b),
+                   {'server': '127.0.0.1', 'port': silent.ports[0]}, _entry(denying), _entry(good_c)]
+        result = audit(servers)
+    finally:
+        silent.close()
+    assert not result.get('failed'), result.get('msg')
+    assert result['changed'] is False
+    entries = result['servers']
+    assert [(e['server'], e['port']) for e in entries] == [(s['server'], s['port']) for s in servers]
+    a, refused, b, hang, deny, c = entries
+    admin = good_a.admin_user
+    assert _users(a) == sorted(['alice', admin])
+    assert _users(b) == sorted(['bob', 'bob', admin])
+    assert _users(c) == sorted(['alice', 'carol', admin])
+    for ok in (a, b, c):
+        assert ok['error'] is None and ok['level'] == 1
+        assert ok['idle_time_reliable'] is False  # Samba: 502 and 2 refused, idle always 0
+        assert set(ok['sessions'][0]) == {'client', 'username', 'num_opens', 'active_seconds', 'idle_seconds',
+                                          'user_flags', 'is_guest', 'cleartext_password', 'client_type',
+                                          'transport'}
+    assert 'Cannot connect to SMB server 127.0.0.1 port %d' % refused_port in refused['error']
+    assert hang['error'].startswith('127.0.0.1 port %d did not answer within %d s' % (silent.ports[0], TIMEOUT))
+    assert TIMEOUT <= hang['elapsed_seconds'] < TIMEOUT + 1.5
+    assert 'Authentication to 127.0.0.1 port %d' % denying.port in deny['error']
+    for bad in (refused, hang, deny):
+        assert bad['sessions'] == [] and bad['level'] is None and bad['idle_time_reliable'] is None
+    assert result['summary'] == {'servers': 6, 'ok': 3, 'failed': 3, 'sessions': 8}
+    # The silent server costs its own deadline once, in parallel with the others.
+    assert result['_wall'] < TIMEOUT + 12, result['_wall']
+    assert good_a.admin_password not in result['_raw_output']
+
+
+def test_a_non_admin_account_is_denied_per_server_and_the_password_never_printed(fleet, audit):
+    good_a = fleet[0]
+    secret = 'Wr0ng-S3cret-Pw'
+    result = audit([_entry(good_a)], auth_username='alice', auth_password=USERS['alice'])
+    entry = result['servers'][0]
+    assert not result.get('failed') and result['summary']['failed'] == 1
+    assert 'status 5' in entry['error'] and 'Administrators' in entry['error']
+    assert USERS['alice'] not in result['_raw_output']
+    result = audit([_entry(good_a), _entry(fleet[1])], auth_password=secret)
+    assert all('Authentication to' in e['error'] for e in result['servers'])
+    assert secret not in result['_raw_output']
+
+
+def test_a_server_answering_garbage_is_its_own_error(fleet, audit):
+    garbage = FakeServer('garbage')
+    try:
+        result = audit([{'server': '127.0.0.1', 'port': garbage.ports[0]}, _entry(fleet[1])])
+    finally:
+        garbage.close()
+    bad, good = result['servers']
+    assert bad['error'] and bad['sessions'] == []
+    assert 'did not answer' not in bad['error']  # it answered at once, badly
+    assert good['error'] is None and 'bob' in _users(good)
+
+
+def test_the_pool_is_bounded_and_every_connection_is_closed(fleet, audit):
+    silent = FakeServer('silent', count=6)
+    try:
+        result = audit([{'server': '127.0.0.1', 'port': p} for p in silent.ports], workers=2, timeout=1)
+        time.sleep(0.5)
+        still_open = silent.open_now
+    finally:
+        silent.close()
+    assert [e['error'].split(' did not')[0] for e in result['servers']] == \
+        ['127.0.0.1 port %d' % p for p in silent.ports]
+    assert silent.accepted == 6
+    assert silent.peak_open <= 2
+    assert still_open == 0
+
+
+def test_filters_levels_and_server_forms(fleet, audit):
+    good_a, good_b, good_c = fleet[:3]
+    servers = [_entry(good_c), {'server': 'localhost', 'port': good_a.port}, _entry(good_b)]
+    result = audit(servers, username=['LAB\\Alice'])
+    assert [_users(e) for e in result['servers']] == [['alice'], ['alice'], []]
+    assert result['servers'][1]['server'] == 'localhost'
+    result = audit(servers, level=0, check=True)
+    assert not result.get('failed')
+    assert [e['level'] for e in result['servers']] == [0, 0, 0]
+    assert all(s['username'] is None for e in result['servers'] for s in e['sessions'])
+    assert [e['idle_time_reliable'] for e in result['servers']] == [False] * 3
+    result = audit(servers, level=1)
+    assert [e['idle_time_reliable'] for e in result['servers']] == [None] * 3  # not asked for more
+    result = audit(servers, level=502)
+    assert not result.get('failed')
+    assert all('level 502' in e['error'] for e in result['servers'])
+    # A bare string uses the module's port.
+    result = audit(['127.0.0.1', 'localhost'], port=good_b.port)
+    assert [_users(e).count('bob') for e in result['servers']] == [2, 2]
+
+
+@pytest.mark.parametrize('args, message', [
+    (dict(servers=[]), 'servers is empty'),
+    (dict(workers=0), 'workers must be from 1 to 256'),
+    (dict(workers=257), 'workers must be from 1 to 256'),
+    (dict(timeout=0), 'timeout must be a positive'),
+    (dict(duplicate=True), 'servers[1] repeats servers[0]'),
+    (dict(servers=[{'server': '127.0.0.1', 'host': 'x'}]), "unknown key(s) host"),
+    (dict(servers=[{'server': '127.0.0.1', 'port': 70000}]), 'a port is a number from 1 to 65535'),
+    (dict(servers=['  ']), 'empty server name'),
+    (dict(servers=[['a']]), 'servers[0] is a list'),
+])
+def test_bad_input_fails_before_any_server_is_contacted(audit, args, message):
+    listener = FakeServer('silent')
+    port = listener.ports[0]
+    try:
+        if args.pop('duplicate', False):
+            args['servers'] = ['127.0.0.1', {'server': '127.0.0.1.', 'port': port}]
+        args.setdefault('servers', [{'server': '127.0.0.1', 'port': port}])
+        result = audit(args.pop('servers'), port=port, **args)
+    finally:
+        listener.close()
+    assert result['failed'] and message in result['msg'], result.get('msg')
+    assert listener.accepted == 0
