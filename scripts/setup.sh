@@ -12,6 +12,7 @@ APT_PACKAGES=(
   samba smbclient samba-common-bin libnss-wrapper # a real SMB server on loopback for tests and demo
   python3 python3-venv                            # fallback interpreter on a machine without pyenv
   git procps                                     # snapshots for the gates; pgrep in the Samba tests
+  chromium chromium-driver                       # headless browser for the compliance HTML report tests
 )
 
 missing=()
