@@ -25,6 +25,8 @@ description:
     reported as an error with the server's error.
   - The module never fails because of violations; it returns them. Failing the run is the
     caller's decision (the role does it after every report is written).
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
     support: full
