@@ -28,7 +28,8 @@ class Indented(yaml.SafeDumper):  # yamllint wants indented sequences
 
 
 
-names = ['smb_session', 'smb_session_info', 'win_smb_session', 'win_smb_session_info']
+# Every module (a .py file per module, the sidecar of a .ps1 one), so a new module cannot be missed.
+names = sorted(p.stem for p in pathlib.Path('plugins/modules').glob('*.py'))
 docs = json.loads(subprocess.check_output(['ansible-doc', '--json'] + ['lanman.smb.' + n for n in names]))
 for name in names:
     tasks = yaml.safe_load(docs['lanman.smb.' + name]['examples'])
