@@ -26,8 +26,8 @@ class Indented(yaml.SafeDumper):  # yamllint wants indented sequences
 
 
 
-# every module of the collection, so a new module's EXAMPLES are linted without editing this list
-names = sorted(n.split('.')[-1] for n in json.loads(subprocess.check_output(['ansible-doc', '-l', '--json', 'lanman.smb'])))
+# Every module (a .py file per module, the sidecar of a .ps1 one), so a new module cannot be missed.
+names = sorted(p.stem for p in pathlib.Path('plugins/modules').glob('*.py'))
 docs = json.loads(subprocess.check_output(['ansible-doc', '--json'] + ['lanman.smb.' + n for n in names]))
 for name in names:
     tasks = yaml.safe_load(docs['lanman.smb.' + name]['examples'])

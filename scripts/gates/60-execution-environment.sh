@@ -6,7 +6,8 @@ source "$(dirname "$0")/common.sh"
 build_and_install
 
 ansible-builder introspect "$WORK/installed" > "$WORK/introspect.txt"
-for want in smbprotocol pyspnego 'libkrb5-3 \[platform:dpkg\]'; do
+# pywinrm / pypsrp: the Windows path (winrm / psrp connections) must work in the EE too.
+for want in smbprotocol pyspnego pywinrm pypsrp 'libkrb5-3 \[platform:dpkg\]'; do
   grep -q "$want" "$WORK/introspect.txt" || { cat "$WORK/introspect.txt"; echo "FAIL: introspection lacks $want"; exit 1; }
 done
 echo "ansible-builder introspect: requirements.txt and bindep.txt of lanman.smb are picked up"
