@@ -229,7 +229,9 @@ vanished_sessions:
       type: str
       sample: \Device\NetbiosSmb
 close_calls:
-  description: One entry per close call made (or planned in check mode). C(username) null closes every session of the client.
+  description:
+    - One entry per close call made (or planned in check mode), including a call that failed.
+      C(username) null closes every session of the client.
   returned: always
   type: list
   elements: dict
@@ -242,6 +244,138 @@ close_calls:
       description: User of the call, or null for every session of the client.
       type: str
       sample: jdoe
+failed_call:
+  description:
+    - The close call that failed, which stopped the run; C(null) when no call failed.
+    - The task then fails, and RV(closed_sessions), RV(vanished_sessions), RV(skipped_sessions),
+      RV(close_calls) and RV(untried_calls) still say what was done and what was not.
+    - A close answered "access denied" while the server still lists the sessions is a failure; when the
+      server no longer lists them they count as vanished (Samba answers "access denied" when nothing matched).
+  returned: always
+  type: dict
+  contains:
+    client:
+      description: Client of the call, or null for a call that closes every session of the user.
+      type: str
+      sample: 10.0.0.6
+    username:
+      description: User of the call, or null for a call that closes every session of the client.
+      type: str
+      sample: jdoe
+    status:
+      description: Status code the server answered (5 access denied), or null when the connection failed.
+      type: int
+      sample: 5
+    message:
+      description: What went wrong, as in C(msg).
+      type: str
+      sample: "NetrSessionDel failed with status 5: Access is denied."
+    sessions:
+      description: The sessions the call was meant to close (same keys as RV(closed_sessions)).
+      type: list
+      elements: dict
+      contains:
+        client:
+          description: Client address as the server reports it, without C(\\) and without brackets around IPv6.
+          type: str
+          sample: 10.0.0.5
+        username:
+          description: Account of the session, without domain. C("") for a null (anonymous) session; C(null) at level 0.
+          type: str
+          sample: jdoe
+        num_opens:
+          description: Files, devices and pipes the session has open. C(null) at levels 0 and 10.
+          type: int
+          sample: 3
+        active_seconds:
+          description: Seconds since the session was established. C(null) at level 0.
+          type: int
+          sample: 5400
+        idle_seconds:
+          description: Seconds since the session was last used (Samba always reports 0). C(null) at level 0.
+          type: int
+          sample: 3700
+        user_flags:
+          description: Raw user flags (0x1 guest, 0x2 logged on without password encryption). C(null) at levels 0 and 10.
+          type: int
+          sample: 0
+        is_guest:
+          description: Whether the user is logged on as guest. C(null) at levels 0 and 10.
+          type: bool
+          sample: false
+        cleartext_password:
+          description: Whether the user logged on without password encryption (a legacy client), not whether SMB traffic is encrypted. C(null) at levels 0 and 10.
+          type: bool
+          sample: false
+        client_type:
+          description: Client type string reported by the server. C(null) below level 2 and at level 10.
+          type: str
+          sample: Windows 10 Enterprise
+        transport:
+          description: Transport the session came in on. Level 502 only, else C(null).
+          type: str
+          sample: \Device\NetbiosSmb
+untried_calls:
+  description:
+    - Planned close calls not attempted because an earlier call failed (see RV(failed_call)), in plan order.
+      C([]) when every planned call was made.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    client:
+      description: Client of the call, or null for a call that closes every session of the user.
+      type: str
+      sample: 10.0.0.7
+    username:
+      description: User of the call, or null for a call that closes every session of the client.
+      type: str
+      sample: jdoe
+    sessions:
+      description: The sessions the call would have closed (same keys as RV(closed_sessions)).
+      type: list
+      elements: dict
+      contains:
+        client:
+          description: Client address as the server reports it, without C(\\) and without brackets around IPv6.
+          type: str
+          sample: 10.0.0.5
+        username:
+          description: Account of the session, without domain. C("") for a null (anonymous) session; C(null) at level 0.
+          type: str
+          sample: jdoe
+        num_opens:
+          description: Files, devices and pipes the session has open. C(null) at levels 0 and 10.
+          type: int
+          sample: 3
+        active_seconds:
+          description: Seconds since the session was established. C(null) at level 0.
+          type: int
+          sample: 5400
+        idle_seconds:
+          description: Seconds since the session was last used (Samba always reports 0). C(null) at level 0.
+          type: int
+          sample: 3700
+        user_flags:
+          description: Raw user flags (0x1 guest, 0x2 logged on without password encryption). C(null) at levels 0 and 10.
+          type: int
+          sample: 0
+        is_guest:
+          description: Whether the user is logged on as guest. C(null) at levels 0 and 10.
+          type: bool
+          sample: false
+        cleartext_password:
+          description: Whether the user logged on without password encryption (a legacy client), not whether SMB traffic is encrypted. C(null) at levels 0 and 10.
+          type: bool
+          sample: false
+        client_type:
+          description: Client type string reported by the server. C(null) below level 2 and at level 10.
+          type: str
+          sample: Windows 10 Enterprise
+        transport:
+          description: Transport the session came in on. Level 502 only, else C(null).
+          type: str
+          sample: \Device\NetbiosSmb
 level:
   description: The information level used to list the sessions.
   returned: always
@@ -252,7 +386,8 @@ level:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.lanman.smb.plugins.module_utils.smb_session_ops import (
-    build_selection, close_result, close_spec, connect, execute_plan, list_sessions,
+    ResolutionError, build_selection, check_options, close_result, close_spec, connect, execute_plan,
+    list_sessions, resolve_exclusions, resolve_selectors,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.smb_sessions import SelectionError, filter_sessions, plan_close
 from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcConnectionError, SrvsvcError
@@ -266,25 +401,35 @@ def main():
                              'every session (optionally limited by min_idle_seconds and the exclude options).')
     if p['min_idle_seconds'] is not None and p['min_idle_seconds'] < 0:
         module.fail_json(msg='min_idle_seconds must be 0 or more, got %d' % p['min_idle_seconds'])
-    client = connect(module)
+    host = check_options(module)
+    # Before anything is listed or closed: an exclusion that matches nothing protects nothing.
+    try:
+        exclude_clients = resolve_exclusions(p['exclude_client'])
+    except ResolutionError as e:
+        module.fail_json(msg=str(e))
+    clients = resolve_selectors(p['client'], module.warn)
+    client = connect(module, host)
     try:
         # The whole list: a pair or client-wide close is judged against every session it would end.
-        sessions, level = list_sessions(client, None, [], [])
-        selection = build_selection(p, client)
+        sessions, level = list_sessions(client, None, [], [], warn=module.warn)
+        selection = build_selection(p, client, clients, exclude_clients)
         plan = plan_close(sessions, selection)
         candidates = filter_sessions(sessions, selection.client, selection.username)
-        changed, closed, vanished, calls = execute_plan(client, plan, level, module.check_mode)
+        outcome = execute_plan(client, plan, level, module.check_mode)
     except SelectionError as e:
         module.fail_json(msg=str(e))
     except (SrvsvcError, SrvsvcConnectionError) as e:
         module.fail_json(msg=str(e))
     finally:
         client.close()
-    if (p['min_idle_seconds'] and not closed and candidates
+    result = close_result(candidates, plan, level, outcome)
+    if outcome.failed_call is not None:
+        module.fail_json(msg=outcome.error, **result)
+    if (p['min_idle_seconds'] and not outcome.closed and candidates
             and all(s.idle_seconds == 0 for s in candidates)):
         module.warn('Every session reports an idle time of 0, so min_idle_seconds matched nothing. '
                     'Samba does not track idle time; select sessions by client or username instead.')
-    module.exit_json(**close_result(candidates, plan, level, changed, closed, vanished, calls))
+    module.exit_json(**result)
 
 
 if __name__ == '__main__':
