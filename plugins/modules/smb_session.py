@@ -304,7 +304,9 @@ failed_call:
           type: bool
           sample: false
         cleartext_password:
-          description: Whether the user logged on without password encryption (a legacy client), not whether SMB traffic is encrypted. C(null) at levels 0 and 10.
+          description:
+            - Whether the user logged on without password encryption (a legacy client), not whether SMB traffic
+              is encrypted. C(null) at levels 0 and 10.
           type: bool
           sample: false
         client_type:
@@ -365,7 +367,9 @@ untried_calls:
           type: bool
           sample: false
         cleartext_password:
-          description: Whether the user logged on without password encryption (a legacy client), not whether SMB traffic is encrypted. C(null) at levels 0 and 10.
+          description:
+            - Whether the user logged on without password encryption (a legacy client), not whether SMB traffic
+              is encrypted. C(null) at levels 0 and 10.
           type: bool
           sample: false
         client_type:
