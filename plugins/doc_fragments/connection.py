@@ -20,6 +20,10 @@ class ModuleDocFragment(object):
       - Host name or address of the SMB server whose sessions are listed or closed.
       - The module connects from wherever it runs (usually the controller with C(delegate_to=localhost))
         to this server over SMB and calls MS-SRVS on its C(\PIPE\srvsvc).
+      - Also accepted - a UNC prefix (C(\\files01), C(//files01)), an IPv6 address in brackets (C([fd00::5])),
+        a trailing dot (C(files01.example.com.)).
+      - Rejected before connecting, with a message naming the form to give - a port (C(files01:4445), give it
+        in O(port)), a URL (C(smb://files01)), a share or path (C(\\files01\share)), an empty name.
     type: str
     required: true
 '''
@@ -27,7 +31,7 @@ class ModuleDocFragment(object):
     _SHARED = r'''
   port:
     description:
-      - TCP port of the SMB server.
+      - TCP port of the SMB server, 1 to 65535.
     type: int
     default: 445
   auth_username:
@@ -58,7 +62,7 @@ class ModuleDocFragment(object):
   timeout:
     description:
       - Seconds to wait for the connection to the server and for each of its answers to a session
-        call; a server that stops answering fails the task instead of hanging it.
+        call; a server that stops answering fails the task instead of hanging it. Must be more than 0.
       - A whole session listing, all its rounds of answers together, must also finish within this
         time; a server that answers every round slowly or keeps reporting more data fails the task.
     type: int

@@ -20,6 +20,8 @@ options:
   exclude_client:
     description:
       - Never close sessions from these clients (same matching as O(client)).
+      - A host name that resolves to no address fails the task before anything is listed or closed,
+        because it would protect nothing. IP addresses and networks are never looked up.
     type: list
     elements: str
     default: []

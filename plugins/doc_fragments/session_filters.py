@@ -17,7 +17,8 @@ options:
       - Only sessions from these clients. A session matches when it comes from any of them.
       - Servers report clients as IP addresses (IPv6 without brackets in the results). Give an
         address, or a host name - a host name matches every address it resolves to on the host
-        that runs the module, and the name itself.
+        that runs the module, and the name itself. A name that does not resolve is matched only as a
+        name, with a warning.
       - A leading C(\\) and brackets around IPv6 addresses are accepted and ignored; matching is
         case-insensitive. An IPv6 link-local address given without C(%zone) matches it on any interface.
       - A network in CIDR form (C(10.1.0.0/16), C(fd00::/8)) matches every client address in it,

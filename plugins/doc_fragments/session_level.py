@@ -19,11 +19,13 @@ options:
       - V(0) client only; V(1) adds user, open count, times and flags; V(2) adds the client type;
         V(10) client, user and times; V(502) everything, including the transport.
       - When not set, the richest level the server serves is used - 502 on Windows, 1 on Samba
-        (which serves levels 0 and 1 only) - and returned in the C(level) result. When level 502 is
-        denied (an auditor granted only the user-info right), level 10 is used with a warning.
+        (which serves levels 0 and 1 only) - and returned in the C(level) result.
+      - When not set and level 502 is denied (it needs more than the user-info right an auditor may hold),
+        level 10 is used with a warning (C(num_opens), C(user_flags), C(client_type)
+        and C(transport) are then null).
       - An explicit level is never changed; a level the server does not serve fails with a message.
-      - Level 0 carries no user name. With O(username) set, the sessions are listed at level 10
-        (or 1), filtered by user, and returned with only the level 0 fields.
+      - Level 0 carries no user name. With O(username), the sessions are listed at level 10 (Samba - level 1),
+        filtered there, and returned as level 0 (every key but C(client) null).
     type: int
     choices: [0, 1, 2, 10, 502]
 '''

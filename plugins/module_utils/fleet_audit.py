@@ -20,7 +20,7 @@ from ansible.module_utils.six import string_types
 
 from ansible_collections.lanman.smb.plugins.module_utils.deadline_pool import run_with_deadlines
 from ansible_collections.lanman.smb.plugins.module_utils.smb_session_ops import (
-    CONNECTION_SPEC, FILTER_SPEC, LEVELS, LevelError, list_sessions, resolve_clients,
+    CONNECTION_SPEC, FILTER_SPEC, LEVELS, LevelError, list_sessions, resolve_selectors,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import (
     HAS_SMBPROTOCOL, SMBPROTOCOL_IMPORT_ERROR, SrvsvcClient, SrvsvcConnectionError, SrvsvcError,
@@ -137,17 +137,18 @@ def _abort_connection(client):
 
 
 class FleetAudit:
-    def __init__(self, params):
+    def __init__(self, params, warn):
         self.params = params
         self.requested_level = params['level']
-        self.clients = resolve_clients(params['client'])
+        self.clients = resolve_selectors(params['client'], warn)
         self.usernames = params['username'] or []
 
-    def _entry(self, target, started, level=None, sessions=None, error=None):
+    def _entry(self, target, started, level=None, sessions=None, error=None, warnings=None):
         reliable = None if error is not None else idle_time_reliable(self.requested_level, level)
         return dict(server=target[0], port=target[1], level=level,
                     sessions=[s.to_result() for s in sessions or []], error=error,
-                    elapsed_seconds=round(time.monotonic() - started, 3), idle_time_reliable=reliable)
+                    elapsed_seconds=round(time.monotonic() - started, 3), idle_time_reliable=reliable,
+                    warnings=list(warnings or []))
 
     def audit_server(self, target, slot):
         p = self.params
@@ -160,8 +161,11 @@ class FleetAudit:
             client.connect()
             if slot.abandoned:
                 return None  # already reported as timed out
-            sessions, level = list_sessions(client, self.requested_level, self.clients, self.usernames)
-            return self._entry(target, slot.started, level=level, sessions=sessions)
+            # Per-server warnings (e.g. level 502 denied, listed at level 10) stay with that server.
+            warnings = []
+            sessions, level = list_sessions(client, self.requested_level, self.clients, self.usernames,
+                                            warn=warnings.append)
+            return self._entry(target, slot.started, level=level, sessions=sessions, warnings=warnings)
         except (SrvsvcError, SrvsvcConnectionError, LevelError) as e:
             return self._entry(target, slot.started, error=_scrub(str(e), p['auth_password']))
         finally:
@@ -198,5 +202,8 @@ def run_module(module):
         targets = check_options(module.params)
     except AuditInputError as e:
         module.fail_json(msg=str(e))
-    entries = FleetAudit(module.params).run(targets)
+    entries = FleetAudit(module.params, module.warn).run(targets)
+    for entry in entries:
+        for text in entry['warnings']:
+            module.warn('%s port %d: %s' % (entry['server'], entry['port'], text))
     module.exit_json(changed=False, servers=entries, summary=summarise(entries))

@@ -16,8 +16,8 @@ import socket
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.lanman.smb.plugins.module_utils.smb_sessions import (
-    CloseSelection, Session, account_part, client_api_filter, diff_entries, filter_sessions,
-    normalise_client,
+    CloseSelection, Session, account_part, client_api_filter, clients_match, diff_entries, filter_sessions,
+    normalise_client, usernames_match,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import (
     HAS_SMBPROTOCOL, SMBPROTOCOL_IMPORT_ERROR, SrvsvcClient, SrvsvcConnectionError, SrvsvcError,
@@ -29,6 +29,9 @@ LEVEL_PREFERENCE = (502, 2, 1)
 ERROR_INVALID_LEVEL = 124
 NOT_FOUND = (2221, 2312)
 ERROR_ACCESS_DENIED = 5
+LEVEL_502_DENIED_WARNING = (
+    'Access to level 502 was denied; listed at level 10 (user-info right only): num_opens, '
+    'user_flags, client_type and transport are null.')
 
 CONNECTION_SPEC = dict(
     server=dict(type='str', required=True),
@@ -66,14 +69,93 @@ def close_spec():
     return spec
 
 
-def connect(module):
+def normalise_server(text):
+    r"""The host to connect to, from what an admin typed for ``server``.
+
+    Accepts ``files01``, ``files01.example.com.``, ``\\files01``, ``//files01``, ``10.0.0.5``,
+    ``::1`` and ``[::1]``; raises ValueError naming the right form for anything else, so the
+    user never sees a resolver error about a URL or a share path.
+    """
+    typed = '' if text is None else text.strip()
+    host = typed
+    if '://' in host:
+        raise ValueError("server %r is not a URL: give only the host name or IP address (e.g. server: %s) "
+                         "and the port in the port option." % (typed, _host_hint(host.split('://', 1)[1])))
+    if host.startswith('\\\\') or host.startswith('//'):
+        host = host[2:]
+    if '\\' in host or '/' in host:
+        raise ValueError("server %r names a share or path: give only the server, e.g. server: %s "
+                         "(the module opens IPC$ itself)." % (typed, _host_hint(host)))
+    if host.startswith('['):
+        inner, closed, rest = host[1:].partition(']')
+        if closed and rest.startswith(':') and rest[1:].isdigit():
+            raise ValueError("server %r carries a port: give the port in the port option, e.g. server: %s, port: %s"
+                             % (typed, inner, rest[1:]))
+        if not closed or rest or not _is_ipv6(inner):
+            raise ValueError("server %r: brackets hold an IPv6 address only, e.g. [fd00::5]; give a host name "
+                             "without brackets." % typed)
+        host = inner
+    elif host.count(':') == 1 or (host.count(':') > 1 and ']' in host):
+        name, port = host.rsplit(':', 1)
+        if port.isdigit():
+            raise ValueError("server %r carries a port: give the port in the port option, e.g. server: %s, port: %s"
+                             % (typed, name, port))
+        raise ValueError("server %r is not a valid host name or IP address." % typed)
+    elif ':' in host and not _is_ipv6(host):
+        raise ValueError("server %r is not a valid IPv6 address; give a host name or IP address, e.g. fd00::5."
+                         % typed)
+    if ':' in host:
+        address, sep, zone = host.partition('%')
+        return str(ipaddress.ip_address(address)) + sep + zone
+    if host.endswith('.'):
+        host = host[:-1]  # a fully qualified name; Kerberos wants the SPN without the dot
+    if not host:
+        raise ValueError("server %r is empty: give the host name or IP address of the SMB server, "
+                         "e.g. files01.example.com." % typed)
+    if any(c.isspace() or c in '@?#%[]:' for c in host) or '..' in host or host.startswith('.') or host.endswith('.'):
+        raise ValueError("server %r is not a valid host name or IP address; give e.g. files01.example.com."
+                         % typed)
+    return host
+
+
+def _host_hint(text):
+    """The server part of a URL or UNC path, for the message that suggests it."""
+    for sep in ('\\', '/'):
+        text = text.split(sep, 1)[0]
+    return text.rsplit('@', 1)[-1].split(':', 1)[0] or 'files01'
+
+
+def _is_ipv6(text):
+    try:
+        return ipaddress.ip_address(text.partition('%')[0]).version == 6
+    except ValueError:
+        return False
+
+
+def check_connection_options(params):
+    """The host to connect to; ValueError for a server, port or timeout that cannot work."""
+    host = normalise_server(params['server'])
+    if not 1 <= params['port'] <= 65535:
+        raise ValueError('port must be between 1 and 65535, got %d' % params['port'])
+    if params['timeout'] <= 0:
+        raise ValueError('timeout must be a positive number of seconds, got %d' % params['timeout'])
+    return host
+
+
+def check_options(module):
+    """Fail the module on connection options that cannot work; returns the host to connect to."""
+    try:
+        return check_connection_options(module.params)
+    except ValueError as e:
+        module.fail_json(msg=str(e))
+
+
+def connect(module, host):
     """An open SrvsvcClient, or fail_json with a message that says what to check."""
     if not HAS_SMBPROTOCOL:
         module.fail_json(msg=missing_required_lib('smbprotocol'), exception=str(SMBPROTOCOL_IMPORT_ERROR))
     p = module.params
-    if p['timeout'] <= 0:
-        module.fail_json(msg='timeout must be a positive number of seconds, got %d' % p['timeout'])
-    client = SrvsvcClient(p['server'], port=p['port'], username=p['auth_username'],
+    client = SrvsvcClient(host, port=p['port'], username=p['auth_username'],
                           password=p['auth_password'], auth_protocol=p['auth_protocol'],
                           require_encryption=p['require_encryption'], timeout=p['timeout'])
     try:
@@ -83,26 +165,66 @@ def connect(module):
     return client
 
 
-def resolve_clients(names):
+class ResolutionError(ValueError):
+    """An exclusion that resolves to nothing: it would protect nothing."""
+
+
+def _is_address_or_network(text):
+    """IP literals and CIDR networks are matched as they are, never looked up in DNS."""
+    try:
+        ipaddress.ip_address(text.partition('%')[0])
+        return True
+    except ValueError:
+        pass
+    if '/' in text:
+        try:
+            ipaddress.ip_network(text, strict=False)
+            return True
+        except ValueError:
+            pass
+    return False
+
+
+def _addresses(text):
+    """Addresses a host name resolves to; [] when it does not resolve."""
+    try:
+        infos = socket.getaddrinfo(text.rstrip('.'), None)
+    except (socket.gaierror, socket.herror, UnicodeError, OSError):
+        return []
+    return [normalise_client(info[4][0]) for info in infos]
+
+
+def _resolve(names, on_unresolved):
     """Selector names plus every address a host name resolves to (servers report addresses)."""
     result = []
     for name in names or []:
         result.append(name)
         text = normalise_client(name)
-        try:
-            ipaddress.ip_address(text.partition('%')[0])
+        if _is_address_or_network(text):
             continue
-        except ValueError:
-            pass
-        try:
-            infos = socket.getaddrinfo(text.rstrip('.'), None)
-        except (socket.gaierror, UnicodeError):
-            continue  # unresolvable: match the name as the server might report it
-        for info in infos:
-            address = normalise_client(info[4][0])
+        addresses = _addresses(text)
+        if not addresses:
+            on_unresolved(name)
+        for address in addresses:
             if address not in result:
                 result.append(address)
     return result
+
+
+def resolve_selectors(names, warn):
+    """``client`` selectors: an unresolvable name warns and is matched only as a name."""
+    return _resolve(names, lambda name: warn(
+        "client '%s' does not resolve; matching it only as a name the server might report" % name))
+
+
+def resolve_exclusions(names):
+    """``exclude_client``: an entry that resolves to nothing raises ResolutionError, because
+    an exclusion that matches nothing would let those sessions be closed."""
+    def refuse(name):
+        raise ResolutionError(
+            "exclude_client '%s' does not resolve to any address, so it would protect nothing; "
+            "fix the name or give its IP address." % name)
+    return _resolve(names, refuse)
 
 
 def _wire_filters(clients, usernames):
@@ -128,9 +250,14 @@ def _enum(client, level, wire_client, wire_user):
     return [Session.from_wire(entry, level) for entry in entries]
 
 
-def list_sessions(client, level, clients, usernames):
-    """(sessions, level used). ``level`` None picks the richest level the server serves."""
+def list_sessions(client, level, clients, usernames, warn=None):
+    """(sessions, level used). ``level`` None picks the richest level the server serves.
+
+    Filters are always applied again here: Samba ignores the wire filters.
+    """
     wire_client, wire_user = _wire_filters(clients, usernames)
+    if level == 0 and usernames:
+        return _list_level_0_by_user(client, clients, usernames, wire_client, wire_user), 0
     if level is not None:
         try:
             sessions = _enum(client, level, wire_client, wire_user)
@@ -145,16 +272,38 @@ def list_sessions(client, level, clients, usernames):
         except SrvsvcError as e:
             if e.status == ERROR_INVALID_LEVEL and candidate != LEVEL_PREFERENCE[-1]:
                 continue
+            if e.status == ERROR_ACCESS_DENIED and candidate == 502:
+                # 502 needs more than the user-info right an auditor may hold; 10 needs only that.
+                sessions = _enum(client, 10, wire_client, wire_user)
+                if warn:
+                    warn(LEVEL_502_DENIED_WARNING)
+                return filter_sessions(sessions, clients, usernames), 10
             raise
         return filter_sessions(sessions, clients, usernames), candidate
 
 
+def _list_level_0_by_user(client, clients, usernames, wire_client, wire_user):
+    """Level 0 has no user name to filter on: filter at a level that has one, answer as level 0."""
+    try:
+        try:
+            sessions = _enum(client, 10, wire_client, wire_user)
+        except SrvsvcError as e:
+            if e.status != ERROR_INVALID_LEVEL:
+                raise
+            sessions = _enum(client, 1, wire_client, wire_user)  # Samba: 0 and 1 only
+    except SrvsvcError as e:
+        raise LevelError(0, message=(
+            'level 0 carries no user name, so the username filter needs level 10 or 1, and the server '
+            'refused them (%s). Use level 1, or drop the username filter.' % e))
+    return [Session(s.raw_client, level=0) for s in filter_sessions(sessions, clients, usernames)]
+
+
 class LevelError(Exception):
-    def __init__(self, level):
-        super(LevelError, self).__init__(
+    def __init__(self, level, message=None):
+        super(LevelError, self).__init__(message or (
             'The server does not serve information level %d (ERROR_INVALID_LEVEL). Windows serves '
             '0, 1, 2, 10 and 502; Samba serves 0 and 1 only. Leave level unset to use the richest '
-            'level the server serves.' % level)
+            'level the server serves.' % level))
 
 
 def own_identity(client):
@@ -164,13 +313,14 @@ def own_identity(client):
     return own_client, own_user
 
 
-def build_selection(params, client):
+def build_selection(params, client, clients, exclude_clients):
+    """The planner's selection; ``clients`` / ``exclude_clients`` are already resolved."""
     own_client, own_user = own_identity(client)
     return CloseSelection(
-        client=resolve_clients(params['client']),
+        client=clients,
         username=params['username'],
         min_idle_seconds=params['min_idle_seconds'],
-        exclude_client=resolve_clients(params['exclude_client']),
+        exclude_client=exclude_clients,
         exclude_username=params['exclude_username'],
         all=params['all'],
         own_client=own_client,
@@ -178,49 +328,101 @@ def build_selection(params, client):
     )
 
 
+def _ends(target, session):
+    """Would this target's NetrSessionDel end ``session``? (client None = user-wide,
+    username None = client-wide)."""
+    if target.client is not None and not clients_match(session.client, target.client):
+        return False
+    if target.username is not None and not usernames_match(session.username, target.username):
+        return False
+    return True
+
+
 def _still_present(client, level, target):
-    """After an ambiguous delete answer: does any session of the target still exist?"""
-    sessions = _enum(client, level, None, None)
-    for session in sessions:
-        if session.pair_key()[0] != target.sessions[0].pair_key()[0]:
-            continue
-        if target.username is None or session.pair_key() == target.sessions[0].pair_key():
-            return True
-    return False
+    """After an ambiguous delete answer: does any session the target would end still exist?"""
+    return any(_ends(target, s) for s in _enum(client, level, None, None))
+
+
+def _call_result(target, **extra):
+    result = dict(client=target.client, username=target.username, **extra)
+    result['sessions'] = [s.to_result() for s in target.sessions]
+    return result
+
+
+class CloseOutcome:
+    """What execute_plan did. ``failed_call`` None and ``untried`` [] when every call was made."""
+
+    def __init__(self):
+        self.closed = []
+        self.vanished = []
+        self.calls = []
+        self.failed_call = None
+        self.untried = []
+        self.error = None
+
+    @property
+    def changed(self):
+        return bool(self.closed)
+
+
+def _is_vanished(client, level, target, e):
+    """2312/2221: gone. 5 (Samba's answer when nothing matched): gone only when a fresh listing
+    shows none of the target's sessions; anything else is a failure."""
+    if e.status in NOT_FOUND:
+        return True, None
+    if e.status != ERROR_ACCESS_DENIED:
+        return False, None
+    try:
+        return not _still_present(client, level, target), None
+    except (SrvsvcError, SrvsvcConnectionError) as again:
+        return False, 'could not list the sessions again to tell vanished from denied: %s' % again
 
 
 def execute_plan(client, plan, level, check_mode):
-    """Run the planned deletes; returns (changed, closed, vanished, calls)."""
-    closed, vanished, calls = [], [], []
-    for target in plan.targets:
-        calls.append(target.to_result())
+    """Run the planned deletes in order, stopping at the first failed call (see CloseOutcome)."""
+    outcome = CloseOutcome()
+    for index, target in enumerate(plan.targets):
+        outcome.calls.append(target.to_result())
         if check_mode:
-            closed.extend(target.sessions)
+            outcome.closed.extend(target.sessions)
             continue
         try:
             client.delete_session(target.raw_client, target.username)
-            closed.extend(target.sessions)
+            outcome.closed.extend(target.sessions)
+            continue
         except SrvsvcError as e:
-            # Windows says 2312/2221 when the pair is gone; Samba says ACCESS_DENIED (5) when
-            # nothing matched, so only a fresh listing can tell "gone" from "not allowed".
-            if e.status in NOT_FOUND or (e.status == ERROR_ACCESS_DENIED
-                                         and not _still_present(client, level, target)):
-                vanished.extend(target.sessions)
-            else:
-                raise
-    changed = bool(closed)
-    return changed, closed, vanished, calls
+            vanished, why = _is_vanished(client, level, target, e)
+            if vanished:
+                outcome.vanished.extend(target.sessions)
+                continue
+            status, message = e.status, str(e) + ('; ' + why if why else '')
+        except SrvsvcConnectionError as e:
+            status, message = None, str(e)
+        outcome.failed_call = _call_result(target, status=status, message=message)
+        outcome.untried = [_call_result(t) for t in plan.targets[index + 1:]]
+        outcome.error = (
+            'Closing stopped at the call for client %s, user %s: %s. %d session(s) were closed before it '
+            '(closed_sessions); %d planned call(s) were not tried (untried_calls).'
+            % (_shown(target.client), _shown(target.username), message, len(outcome.closed), len(outcome.untried)))
+        break
+    return outcome
 
 
-def close_result(candidates, plan, level, changed, closed, vanished, calls):
-    gone = set(id(s) for s in closed) | set(id(s) for s in vanished)
+def _shown(name):
+    return '(any)' if name is None else name
+
+
+def close_result(candidates, plan, level, outcome):
+    gone = set(id(s) for s in outcome.closed) | set(id(s) for s in outcome.vanished)
     return dict(
-        changed=changed,
-        closed_sessions=[s.to_result() for s in closed],
+        changed=outcome.changed,
+        closed_sessions=[s.to_result() for s in outcome.closed],
         # 'skipped' is reserved by Ansible (a skipped task), hence the *_sessions names.
         skipped_sessions=[k.to_result() for k in plan.skipped],
-        vanished_sessions=[s.to_result() for s in vanished],
-        close_calls=calls,
+        vanished_sessions=[s.to_result() for s in outcome.vanished],
+        close_calls=outcome.calls,
+        failed_call=outcome.failed_call,
+        untried_calls=outcome.untried,
         level=level,
         diff=dict(before=dict(sessions=diff_entries(candidates)),
                   after=dict(sessions=diff_entries([s for s in candidates if id(s) not in gone]))),

@@ -244,7 +244,9 @@ vanished_sessions:
       type: str
       sample: \Device\NetbiosSmb
 close_calls:
-  description: One entry per close call made (or planned in check mode). C(username) null closes every session of the client.
+  description:
+    - One entry per close call made (or planned in check mode), including a call that failed.
+      C(username) null closes every session of the client.
   returned: always
   type: list
   elements: dict
@@ -309,7 +311,8 @@ level:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.lanman.smb.plugins.module_utils.smb_session_ops import (
-    build_selection, close_result, close_spec, connect, execute_plan, list_sessions,
+    ResolutionError, build_selection, check_options, close_result, close_spec, connect, execute_plan,
+    list_sessions, resolve_exclusions, resolve_selectors,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.smb_sessions import SelectionError, filter_sessions, plan_close
 from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcConnectionError, SrvsvcError
@@ -323,25 +326,35 @@ def main():
                              'every session (optionally limited by min_idle_seconds and the exclude options).')
     if p['min_idle_seconds'] is not None and p['min_idle_seconds'] < 0:
         module.fail_json(msg='min_idle_seconds must be 0 or more, got %d' % p['min_idle_seconds'])
-    client = connect(module)
+    host = check_options(module)
+    # Before anything is listed or closed: an exclusion that matches nothing protects nothing.
+    try:
+        exclude_clients = resolve_exclusions(p['exclude_client'])
+    except ResolutionError as e:
+        module.fail_json(msg=str(e))
+    clients = resolve_selectors(p['client'], module.warn)
+    client = connect(module, host)
     try:
         # The whole list: a pair or client-wide close is judged against every session it would end.
-        sessions, level = list_sessions(client, None, [], [])
-        selection = build_selection(p, client)
+        sessions, level = list_sessions(client, None, [], [], warn=module.warn)
+        selection = build_selection(p, client, clients, exclude_clients)
         plan = plan_close(sessions, selection)
         candidates = filter_sessions(sessions, selection.client, selection.username)
-        changed, closed, vanished, calls = execute_plan(client, plan, level, module.check_mode)
+        outcome = execute_plan(client, plan, level, module.check_mode)
     except SelectionError as e:
         module.fail_json(msg=str(e))
     except (SrvsvcError, SrvsvcConnectionError) as e:
         module.fail_json(msg=str(e))
     finally:
         client.close()
-    if (p['min_idle_seconds'] and not closed and candidates
+    result = close_result(candidates, plan, level, outcome)
+    if outcome.failed_call is not None:
+        module.fail_json(msg=outcome.error, **result)
+    if (p['min_idle_seconds'] and not outcome.closed and candidates
             and all(s.idle_seconds == 0 for s in candidates)):
         module.warn('Every session reports an idle time of 0, so min_idle_seconds matched nothing. '
                     'Samba does not track idle time; select sessions by client or username instead.')
-    module.exit_json(**close_result(candidates, plan, level, changed, closed, vanished, calls))
+    module.exit_json(**result)
 
 
 if __name__ == '__main__':

@@ -143,6 +143,13 @@ servers:
           asked for a richer level, so it is unknown whether it is Samba).
       type: bool
       sample: true
+    warnings:
+      description:
+        - What this server's listing warned about (for example level 502 denied, listed at level 10).
+          Each is also shown as a task warning prefixed with the server.
+      type: list
+      elements: str
+      sample: []
 summary:
   description: Counts over all servers.
   returned: always

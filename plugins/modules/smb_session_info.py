@@ -131,18 +131,19 @@ level:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.lanman.smb.plugins.module_utils.smb_session_ops import (
-    LevelError, connect, info_spec, list_sessions, resolve_clients,
+    LevelError, check_options, connect, info_spec, list_sessions, resolve_selectors,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcConnectionError, SrvsvcError
 
 
 def main():
     module = AnsibleModule(argument_spec=info_spec(), supports_check_mode=True)
-    client = connect(module)
+    host = check_options(module)
+    clients = resolve_selectors(module.params['client'], module.warn)
+    client = connect(module, host)
     try:
-        sessions, level = list_sessions(client, module.params['level'],
-                                        resolve_clients(module.params['client']),
-                                        module.params['username'] or [])
+        sessions, level = list_sessions(client, module.params['level'], clients,
+                                        module.params['username'] or [], warn=module.warn)
     except (SrvsvcError, SrvsvcConnectionError, LevelError) as e:
         module.fail_json(msg=str(e))
     finally:

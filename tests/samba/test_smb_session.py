@@ -3,6 +3,7 @@
 Client state is always checked through the lab (a new request on each client's own
 connection), never only through the module's output.
 """
+import os
 import time
 
 
@@ -131,5 +132,48 @@ def test_session_vanishing_before_close_is_not_an_error(lab, run, monkeypatch):
                                                    own_username=lab.admin_user))
         lab.close_session(bob)  # bob logs off between listing and closing
         time.sleep(0.5)
-        changed, closed, vanished, calls = ops.execute_plan(client, plan, level, check_mode=False)
-    assert changed is False and closed == [] and [s.username for s in vanished] == ['bob']
+        outcome = ops.execute_plan(client, plan, level, check_mode=False)
+    assert outcome.changed is False and outcome.closed == [] and [s.username for s in outcome.vanished] == ['bob']
+    assert outcome.failed_call is None
+
+
+def _add_lister(lab, name, password):
+    """A user in BUILTIN\\Administrators only: Samba lets it list sessions (NetSessEnum) but
+    not close them (NetSessDel wants root or Domain Admins)."""
+    lab.add_user(name, password)
+    group = lab.dir / 'group'
+    group.write_text(group.read_text().replace('smbbuiltinadmins:x:30001:\n', 'smbbuiltinadmins:x:30001:%s\n' % name))
+    # nss_wrapper reloads a file only when its mtime (in seconds) changes: an edit within the
+    # second smbd last read it would go unseen, and the new user's logon would fail.
+    later = time.time() + 2
+    for path in (lab.dir / 'passwd', group):
+        os.utime(path, (later, later))
+
+
+def test_a_denied_close_fails_with_the_call_and_the_untried_ones_and_is_not_vanished(lab, run):
+    """Samba answers 5 both for "denied" and for "nothing matched": the pair is still listed,
+    so this is a failure, and the second pair is reported untried, not closed."""
+    _add_lister(lab, 'auditor', 'Aud1tor-Pw-9')
+    alice = lab.open_session('alice')
+    bob = lab.open_session('bob')
+    result = run('smb_session', all=True, auth_username='auditor', auth_password='Aud1tor-Pw-9')
+    assert result['failed'] is True and result['changed'] is False, result.get('msg')
+    assert 'failed_call' in result, result['msg']  # the listing itself was allowed
+    assert result['closed_sessions'] == [] and result['vanished_sessions'] == []
+    failed = result['failed_call']
+    first = failed['username']  # Samba lists in its own order: whichever pair came first
+    other = {'alice': 'bob', 'bob': 'alice'}[first]
+    assert (failed['client'], failed['status']) == ('127.0.0.1', 5)
+    assert [s['username'] for s in failed['sessions']] == [first]
+    assert [(c['client'], c['username']) for c in result['untried_calls']] == [('127.0.0.1', other)]
+    assert result['close_calls'] == [{'client': '127.0.0.1', 'username': first}]
+    assert 'client 127.0.0.1, user %s' % first in result['msg'] and 'status 5' in result['msg']
+    assert 'Aud1tor-Pw-9' not in result['_raw_output']
+    assert lab.is_connected(alice) and lab.is_connected(bob)
+
+
+def test_an_exclusion_that_does_not_resolve_closes_nothing(lab, run):
+    alice = lab.open_session('alice')
+    result = run('smb_session', all=True, exclude_client=['backup01.invalid'])
+    assert result['failed'] is True and "exclude_client 'backup01.invalid' does not resolve" in result['msg']
+    assert lab.is_connected(alice)

@@ -46,6 +46,29 @@ def test_level_zero_and_unsupported_levels(lab, run):
     assert 'level 502' in result['msg'] and 'Samba serves 0 and 1' in result['msg']
 
 
+def test_level_0_with_a_username_filter_returns_exactly_that_users_sessions(lab, run):
+    """Samba ignores the wire filter and level 0 has no user name: the module filters at level 1."""
+    lab.open_session('alice')
+    lab.open_session('bob')
+    lab.open_session('bob')
+    result = run('smb_session_info', level=0, username=['LAB\\Bob'])
+    assert not result.get('failed'), result.get('msg')
+    assert result['level'] == 0 and len(result['sessions']) == 2
+    for s in result['sessions']:
+        assert [k for k, v in s.items() if v is not None] == ['client'] and s['client'] == '127.0.0.1'
+    assert run('smb_session_info', level=0, username=['nobody'])['sessions'] == []
+
+
+def test_server_as_an_admin_types_it(lab, run):
+    lab.open_session('alice')
+    for server in ('[::1]', '\\\\127.0.0.1', '//localhost.'):
+        result = run('smb_session_info', server=server, username=['alice'])
+        assert not result.get('failed'), (server, result.get('msg'))
+        assert [s['username'] for s in result['sessions']] == ['alice']
+    result = run('smb_session_info', server='127.0.0.1:%d' % lab.port)
+    assert result['failed'] and 'give the port in the port option' in result['msg']
+
+
 def test_check_mode_is_supported(lab, run):
     lab.open_session('alice')
     result = run('smb_session_info', check=True)

@@ -1,0 +1,90 @@
+"""A stand-in for SrvsvcClient that logs every call it receives.
+
+The Python twin of the C# stand-in's call log: tests assert exactly which arguments reached
+NetrSessionEnum and NetrSessionDel, because what reaches NetrSessionDel is what users lose.
+"""
+from ansible_collections.lanman.smb.plugins.module_utils.smb_sessions import account_part, normalise_client
+from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcConnectionError, SrvsvcError
+
+# The fields each level fills in (MS-SRVS SESSION_INFO_0/1/2/10/502).
+LEVEL_FIELDS = {
+    0: ('cname',),
+    1: ('cname', 'username', 'num_opens', 'time', 'idle_time', 'user_flags'),
+    2: ('cname', 'username', 'num_opens', 'time', 'idle_time', 'user_flags', 'cltype_name'),
+    10: ('cname', 'username', 'time', 'idle_time'),
+    502: ('cname', 'username', 'num_opens', 'time', 'idle_time', 'user_flags', 'cltype_name', 'transport'),
+}
+
+
+def entry(cname, username, idle=100, opens=1):
+    return dict(cname=cname, username=username, num_opens=opens, time=500, idle_time=idle, user_flags=0,
+                cltype_name='', transport='\\Device\\NetbiosSmb')
+
+
+class FakeSrvsvc:
+    """Live sessions a delete really removes; answers scripted per level / per delete number.
+
+    ``honour_filters`` False behaves like Samba (wire filters ignored).
+    ``enum_status``: level -> status the enumeration answers at that level.
+    ``delete_status``: 1-based delete number -> status (or ``'connection'`` for a dropped line).
+    ``vanish_before``: 1-based delete numbers whose target logs off just before the call lands.
+    """
+
+    def __init__(self, sessions, enum_status=None, delete_status=None, vanish_before=(), honour_filters=False,
+                 local_address='10.9.9.9', auth_username='svc-admin'):
+        self.live = list(sessions)
+        self.enum_status = dict(enum_status or {})
+        self.delete_status = dict(delete_status or {})
+        self.vanish_before = set(vanish_before)
+        self.honour_filters = honour_filters
+        self.local_address = local_address
+        self.auth_username = auth_username
+        self.log = []
+        self.connected = False
+        self.deletes = 0
+
+    # SrvsvcClient's constructor signature, so the fake can replace the class itself.
+    def __call__(self, server, port=445, username=None, password=None, auth_protocol='negotiate',
+                 require_encryption=False, timeout=30):
+        self.log.append(('new', server, port, timeout))
+        return self
+
+    def connect(self):
+        self.log.append(('connect',))
+        self.connected = True
+
+    def close(self):
+        self.connected = False
+
+    def _matches(self, e, client, user):
+        if client is not None and normalise_client(e['cname']).lower() != normalise_client(client).lower():
+            return False
+        if user is not None and (e['username'] or '').lower() != account_part(user).lower():
+            return False
+        return True
+
+    def enum_sessions(self, level, client=None, user=None):
+        self.log.append(('enum', level, client, user))
+        status = self.enum_status.get(level)
+        if status:
+            raise SrvsvcError(status, 'NetrSessionEnum')
+        rows = [e for e in self.live if not self.honour_filters or self._matches(e, client, user)]
+        return [dict((k, e[k] if k in LEVEL_FIELDS[level] else None) for k in e) for e in rows]
+
+    def delete_session(self, client, user):
+        self.log.append(('del', client, user))
+        self.deletes += 1
+        if self.deletes in self.vanish_before:
+            self.live = [e for e in self.live if not self._matches(e, client, user)]
+        status = self.delete_status.get(self.deletes)
+        if status == 'connection':
+            raise SrvsvcConnectionError('NetrSessionDel on files01 port 445 failed: connection reset')
+        if status:
+            raise SrvsvcError(status, 'NetrSessionDel')
+        gone = [e for e in self.live if self._matches(e, client, user)]
+        if not gone:
+            raise SrvsvcError(2312, 'NetrSessionDel')
+        self.live = [e for e in self.live if e not in gone]
+
+    def calls(self, kind):
+        return [c[1:] for c in self.log if c[0] == kind]

@@ -1,0 +1,368 @@
+"""The agentless glue: server option, listing levels, name resolution, closing and its failures.
+
+Every close test asserts the exact NetrSessionDel arguments the fake received.
+"""
+import socket
+
+import pytest
+
+from fake_srvsvc import FakeSrvsvc, entry
+
+from ansible_collections.lanman.smb.plugins.module_utils import smb_session_ops as ops
+from ansible_collections.lanman.smb.plugins.module_utils.smb_sessions import CloseSelection, plan_close
+from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcError
+
+
+# ---------------------------------------------------------------- server option
+
+@pytest.mark.parametrize('typed, host', [
+    ('files01', 'files01'),
+    ('  files01.example.com  ', 'files01.example.com'),
+    ('files01.example.com.', 'files01.example.com'),
+    ('\\\\files01', 'files01'),
+    ('//files01', 'files01'),
+    ('\\\\files01.example.com.', 'files01.example.com'),
+    ('10.0.0.5', '10.0.0.5'),
+    ('\\\\10.0.0.5', '10.0.0.5'),
+    ('[::1]', '::1'),
+    ('::1', '::1'),
+    ('\\\\[fe80::1%3]', 'fe80::1%3'),
+    ('[FD00::5]', 'fd00::5'),
+])
+def test_server_forms_an_admin_types_are_accepted(typed, host):
+    assert ops.normalise_server(typed) == host
+
+
+@pytest.mark.parametrize('typed, hint', [
+    ('files01:4445', 'give the port in the port option'),
+    ('[::1]:4445', 'give the port in the port option'),
+    ('10.0.0.5:445', 'give the port in the port option'),
+    ('smb://files01', 'not a URL'),
+    ('smb://files01:445/share', 'not a URL'),
+    ('\\\\files01\\share', 'names a share or path'),
+    ('//files01/share', 'names a share or path'),
+    ('files01\\share', 'names a share or path'),
+    ('', 'is empty'),
+    ('   ', 'is empty'),
+    ('\\\\', 'is empty'),
+    ('.', 'is empty'),
+    ('[files01]', 'brackets'),
+    ('[::1', 'brackets'),
+    ('fe80::zz', 'not a valid IPv6 address'),
+    ('files 01', 'not a valid host name'),
+    ('admin@files01', 'not a valid host name'),
+    ('files01..', 'not a valid host name'),
+])
+def test_server_forms_that_cannot_work_are_rejected_with_the_right_form(typed, hint):
+    with pytest.raises(ValueError) as err:
+        ops.normalise_server(typed)
+    assert hint in str(err.value)
+    assert 'e.g. ' in str(err.value)  # every message shows the form to give instead
+
+
+def test_the_share_message_names_the_server_to_give():
+    with pytest.raises(ValueError) as err:
+        ops.normalise_server('\\\\files01\\share')
+    assert "server: files01" in str(err.value)
+    with pytest.raises(ValueError) as err:
+        ops.normalise_server('files01:4445')
+    assert 'server: files01, port: 4445' in str(err.value)
+
+
+@pytest.mark.parametrize('port, ok', [(0, False), (-1, False), (65536, False), (1, True), (445, True), (65535, True)])
+def test_port_range(port, ok):
+    params = dict(server='files01', port=port, timeout=30)
+    if ok:
+        assert ops.check_connection_options(params) == 'files01'
+    else:
+        with pytest.raises(ValueError) as err:
+            ops.check_connection_options(params)
+        assert 'port must be between 1 and 65535' in str(err.value)
+
+
+@pytest.mark.parametrize('timeout', [0, -5])
+def test_timeout_must_be_positive(timeout):
+    with pytest.raises(ValueError) as err:
+        ops.check_connection_options(dict(server='files01', port=445, timeout=timeout))
+    assert 'timeout must be a positive number of seconds' in str(err.value)
+
+
+# ---------------------------------------------------------------- listing levels
+
+SAMBA_LEVELS = {2: 124, 10: 124, 502: 124}  # Samba serves 0 and 1 only
+
+
+def _three_users():
+    return [entry('\\\\10.0.0.5', 'alice'), entry('\\\\10.0.0.6', 'bob'), entry('\\\\10.0.0.7', 'alice'),
+            entry('\\\\10.0.0.8', 'carol')]
+
+
+@pytest.mark.parametrize('honour_filters', [False, True], ids=['samba-ignores-filters', 'windows-honours-filters'])
+def test_level_0_with_username_lists_at_level_10_and_projects_to_level_0(honour_filters):
+    fake = FakeSrvsvc(_three_users(), honour_filters=honour_filters)
+    sessions, level = ops.list_sessions(fake, 0, [], ['CORP\\Alice'])
+    assert level == 0
+    assert fake.calls('enum') == [(10, None, 'Alice')]
+    results = [s.to_result() for s in sessions]
+    assert [r['client'] for r in results] == ['10.0.0.5', '10.0.0.7']
+    for r in results:  # level 0 carries the client only: every other key null
+        assert [k for k, v in r.items() if v is not None] == ['client']
+
+
+def test_level_0_with_username_on_samba_falls_back_to_level_1_not_an_empty_list():
+    fake = FakeSrvsvc(_three_users(), enum_status=SAMBA_LEVELS)
+    sessions, level = ops.list_sessions(fake, 0, [], ['alice', 'carol'])
+    assert level == 0
+    assert [lvl for lvl, _c, _u in fake.calls('enum')] == [10, 1]
+    assert sorted(s.client for s in sessions) == ['10.0.0.5', '10.0.0.7', '10.0.0.8']
+    assert all(s.username is None and s.idle_seconds is None for s in sessions)
+
+
+def test_level_0_with_username_and_client_applies_both():
+    fake = FakeSrvsvc(_three_users(), enum_status=SAMBA_LEVELS)
+    sessions, level = ops.list_sessions(fake, 0, ['10.0.0.7'], ['alice'])
+    assert [s.client for s in sessions] == ['10.0.0.7']
+
+
+def test_level_0_with_username_fails_clearly_when_no_level_carries_names():
+    fake = FakeSrvsvc(_three_users(), enum_status={10: 124, 1: 124})
+    with pytest.raises(ops.LevelError) as err:
+        ops.list_sessions(fake, 0, [], ['alice'])
+    assert 'level 0 carries no user name' in str(err.value)
+    assert 'level 1' in str(err.value) and 'drop the username filter' in str(err.value)
+
+
+def test_level_0_without_username_stays_at_level_0():
+    fake = FakeSrvsvc(_three_users())
+    sessions, level = ops.list_sessions(fake, 0, ['10.0.0.6'], [])
+    assert level == 0 and fake.calls('enum') == [(0, '\\\\10.0.0.6', None)]
+    assert [s.client for s in sessions] == ['10.0.0.6']
+
+
+def test_unset_level_with_502_denied_retries_at_level_10_and_warns():
+    fake = FakeSrvsvc(_three_users(), enum_status={502: 5})
+    warnings = []
+    sessions, level = ops.list_sessions(fake, None, [], [], warn=warnings.append)
+    assert level == 10
+    assert [lvl for lvl, _c, _u in fake.calls('enum')] == [502, 10]
+    assert warnings == [ops.LEVEL_502_DENIED_WARNING]
+    assert ops.LEVEL_502_DENIED_WARNING == (
+        'Access to level 502 was denied; listed at level 10 (user-info right only): num_opens, '
+        'user_flags, client_type and transport are null.')
+    assert len(sessions) == 4 and all(s.num_opens is None and s.username for s in sessions)
+
+
+def test_level_10_is_not_in_the_124_chain():
+    fake = FakeSrvsvc(_three_users(), enum_status=SAMBA_LEVELS)
+    warnings = []
+    sessions, level = ops.list_sessions(fake, None, [], [], warn=warnings.append)
+    assert level == 1 and [lvl for lvl, _c, _u in fake.calls('enum')] == [502, 2, 1] and warnings == []
+
+
+def test_explicit_502_denied_is_never_changed():
+    fake = FakeSrvsvc(_three_users(), enum_status={502: 5})
+    with pytest.raises(SrvsvcError) as err:
+        ops.list_sessions(fake, 502, [], [])
+    assert err.value.status == 5 and fake.calls('enum') == [(502, None, None)]
+
+
+def test_502_and_10_both_denied_is_the_access_error():
+    fake = FakeSrvsvc(_three_users(), enum_status={502: 5, 10: 5})
+    with pytest.raises(SrvsvcError) as err:
+        ops.list_sessions(fake, None, [], [])
+    assert err.value.status == 5
+
+
+# ---------------------------------------------------------------- client resolution
+
+@pytest.fixture()
+def no_dns(monkeypatch):
+    asked = []
+
+    def refuse(host, *args, **kwargs):
+        asked.append(host)
+        raise AssertionError('resolved %r' % host)
+    monkeypatch.setattr(socket, 'getaddrinfo', refuse)
+    return asked
+
+
+@pytest.mark.parametrize('name', ['10.0.0.5', '\\\\10.0.0.5', '10.1.0.0/16', 'fd00::/8', '\\\\[fe80::1%3]', '::1'])
+def test_addresses_and_networks_are_never_resolved(no_dns, name):
+    warnings = []
+    assert ops.resolve_exclusions([name]) == [name]
+    assert ops.resolve_selectors([name], warnings.append) == [name]
+    assert no_dns == [] and warnings == []
+
+
+def test_an_exclusion_that_does_not_resolve_is_an_error():
+    with pytest.raises(ops.ResolutionError) as err:
+        ops.resolve_exclusions(['10.0.0.9', 'backup01.invalid'])
+    assert str(err.value) == (
+        "exclude_client 'backup01.invalid' does not resolve to any address, so it would protect "
+        "nothing; fix the name or give its IP address.")
+
+
+def test_an_unresolvable_client_selector_warns_and_matches_as_a_name():
+    warnings = []
+    assert ops.resolve_selectors(['ws42.invalid'], warnings.append) == ['ws42.invalid']
+    assert warnings == ["client 'ws42.invalid' does not resolve; matching it only as a name the server might report"]
+
+
+def test_a_host_name_adds_its_addresses():
+    warnings = []
+    resolved = ops.resolve_selectors(['localhost'], warnings.append)
+    assert resolved[0] == 'localhost' and '127.0.0.1' in resolved and warnings == []
+    assert '127.0.0.1' in ops.resolve_exclusions(['localhost.'])
+
+
+# ---------------------------------------------------------------- closing
+
+ADMIN = 'svc-admin'
+
+
+def _plan(fake, **selection):
+    sessions, level = ops.list_sessions(fake, None, [], [])
+    selection.setdefault('own_client', [fake.local_address])
+    selection.setdefault('own_username', ADMIN)
+    fake.log = []
+    return plan_close(sessions, CloseSelection(**selection)), level
+
+
+def _pairs(sessions):
+    return [(s.client, s.username) for s in sessions]
+
+
+def _three_pairs(**kwargs):
+    return FakeSrvsvc([entry('\\\\10.0.0.5', 'alice'), entry('\\\\10.0.0.6', 'bob'), entry('\\\\10.0.0.6', 'bob'),
+                       entry('\\\\10.0.0.7', 'carol'), entry('\\\\10.9.9.9', ADMIN)], **kwargs)
+
+
+def test_a_denied_second_close_stops_and_reports_done_failed_and_untried():
+    fake = _three_pairs(delete_status={2: 5})
+    plan, level = _plan(fake, all=True)
+    outcome = ops.execute_plan(fake, plan, level, check_mode=False)
+    # exactly what reached NetrSessionDel: the first two pairs, never the third
+    assert fake.calls('del') == [('\\\\10.0.0.5', 'alice'), ('\\\\10.0.0.6', 'bob')]
+    assert fake.calls('enum') == [(level, None, None)]  # the re-list that tells denied from vanished
+    assert outcome.changed is True
+    assert _pairs(outcome.closed) == [('10.0.0.5', 'alice')]
+    assert outcome.vanished == []
+    assert outcome.calls == [{'client': '10.0.0.5', 'username': 'alice'}, {'client': '10.0.0.6', 'username': 'bob'}]
+    failed = outcome.failed_call
+    assert (failed['client'], failed['username'], failed['status']) == ('10.0.0.6', 'bob', 5)
+    assert 'Access is denied' in failed['message']
+    assert [s['username'] for s in failed['sessions']] == ['bob', 'bob']
+    assert [(c['client'], c['username'], [s['username'] for s in c['sessions']]) for c in outcome.untried] == [
+        ('10.0.0.7', 'carol', ['carol'])]
+    assert 'client 10.0.0.6, user bob' in outcome.error and 'status 5' in outcome.error
+    assert [(e['cname'], e['username']) for e in fake.live] == [
+        ('\\\\10.0.0.6', 'bob'), ('\\\\10.0.0.6', 'bob'), ('\\\\10.0.0.7', 'carol'), ('\\\\10.9.9.9', ADMIN)]
+
+
+def test_a_failed_first_close_is_unchanged_with_everything_untried():
+    fake = _three_pairs(delete_status={1: 87})
+    plan, level = _plan(fake, all=True)
+    outcome = ops.execute_plan(fake, plan, level, check_mode=False)
+    assert fake.calls('del') == [('\\\\10.0.0.5', 'alice')]
+    assert fake.calls('enum') == []  # 87 is not ambiguous: no re-list
+    assert outcome.changed is False and outcome.closed == []
+    assert outcome.failed_call['status'] == 87
+    assert [c['username'] for c in outcome.untried] == ['bob', 'carol']
+
+
+def test_a_dropped_connection_is_a_failed_call_without_status():
+    fake = _three_pairs(delete_status={3: 'connection'})
+    plan, level = _plan(fake, all=True)
+    outcome = ops.execute_plan(fake, plan, level, check_mode=False)
+    assert outcome.changed is True and _pairs(outcome.closed) == [
+        ('10.0.0.5', 'alice'), ('10.0.0.6', 'bob'), ('10.0.0.6', 'bob')]
+    assert outcome.failed_call['status'] is None and 'connection reset' in outcome.failed_call['message']
+    assert outcome.untried == []
+
+
+def test_success_has_no_failed_call_and_nothing_untried():
+    fake = _three_pairs()
+    plan, level = _plan(fake, all=True)
+    outcome = ops.execute_plan(fake, plan, level, check_mode=False)
+    assert outcome.failed_call is None and outcome.untried == [] and outcome.error is None
+    assert len(fake.calls('del')) == 3 and [(e['cname'], e['username']) for e in fake.live] == [('\\\\10.9.9.9', ADMIN)]
+
+
+def test_check_mode_calls_nothing():
+    fake = _three_pairs(delete_status={1: 5})
+    plan, level = _plan(fake, all=True)
+    outcome = ops.execute_plan(fake, plan, level, check_mode=True)
+    assert fake.log == [] and outcome.changed is True and len(outcome.closed) == 4 and outcome.failed_call is None
+
+
+# ---------------------------------------------------------------- vanished vs denied
+
+def test_2312_is_vanished_without_a_re_list():
+    fake = _three_pairs(vanish_before={2})  # bob logs off; the fake then answers 2312 like Windows
+    plan, level = _plan(fake, all=True)
+    outcome = ops.execute_plan(fake, plan, level, check_mode=False)
+    assert fake.calls('enum') == []
+    assert _pairs(outcome.vanished) == [('10.0.0.6', 'bob'), ('10.0.0.6', 'bob')]
+    assert outcome.failed_call is None and len(fake.calls('del')) == 3
+
+
+def test_5_with_the_pair_gone_is_vanished_and_closing_goes_on():
+    fake = _three_pairs(vanish_before={2}, delete_status={2: 5})  # Samba: 5 when nothing matched
+    plan, level = _plan(fake, all=True)
+    outcome = ops.execute_plan(fake, plan, level, check_mode=False)
+    assert fake.calls('enum') == [(level, None, None)]
+    assert _pairs(outcome.vanished) == [('10.0.0.6', 'bob'), ('10.0.0.6', 'bob')]
+    assert outcome.failed_call is None
+    assert fake.calls('del') == [('\\\\10.0.0.5', 'alice'), ('\\\\10.0.0.6', 'bob'), ('\\\\10.0.0.7', 'carol')]
+
+
+def test_5_with_the_pair_still_present_is_denied_not_vanished():
+    fake = _three_pairs(delete_status={1: 5})
+    plan, level = _plan(fake, username=['alice'])
+    outcome = ops.execute_plan(fake, plan, level, check_mode=False)
+    assert outcome.vanished == [] and outcome.failed_call['status'] == 5
+
+
+def test_5_with_the_user_now_spelled_differently_is_still_present():
+    fake = _three_pairs(delete_status={1: 5})
+    plan, level = _plan(fake, username=['alice'])
+    fake.live[0]['username'] = 'ALICE'
+    outcome = ops.execute_plan(fake, plan, level, check_mode=False)
+    assert outcome.vanished == [] and outcome.failed_call['status'] == 5
+
+
+def test_5_with_only_another_user_left_on_the_client_is_vanished_for_a_pair():
+    fake = FakeSrvsvc([entry('\\\\10.0.0.5', 'alice'), entry('\\\\10.0.0.5', 'dave')],
+                      vanish_before={1}, delete_status={1: 5})
+    plan, level = _plan(fake, username=['alice'])
+    outcome = ops.execute_plan(fake, plan, level, check_mode=False)
+    assert _pairs(outcome.vanished) == [('10.0.0.5', 'alice')] and outcome.failed_call is None
+
+
+def test_5_on_a_client_wide_close_with_any_session_left_on_that_client_is_denied():
+    # a null session forces a client-wide close of 10.0.0.5; dave is still there afterwards
+    fake = FakeSrvsvc([entry('\\\\10.0.0.5', ''), entry('\\\\10.0.0.5', 'dave')], delete_status={1: 5})
+    plan, level = _plan(fake, client=['10.0.0.5'])
+    assert [(t.client, t.username) for t in plan.targets] == [('10.0.0.5', None)]
+    fake.live = [entry('\\\\10.0.0.5', 'dave')]  # the null session ended, dave did not
+    outcome = ops.execute_plan(fake, plan, level, check_mode=False)
+    assert fake.calls('del') == [('\\\\10.0.0.5', None)]
+    assert outcome.vanished == [] and outcome.failed_call['status'] == 5 and outcome.failed_call['username'] is None
+
+
+def test_5_when_the_re_list_fails_too_is_a_failure():
+    fake = _three_pairs(delete_status={1: 5})
+    plan, level = _plan(fake, username=['alice'])
+    fake.enum_status[level] = 5
+    outcome = ops.execute_plan(fake, plan, level, check_mode=False)
+    assert outcome.vanished == [] and outcome.failed_call['status'] == 5
+    assert 'could not list the sessions again' in outcome.failed_call['message']
+
+
+def test_5_with_only_the_same_user_on_another_client_left_is_vanished_for_a_pair():
+    fake = FakeSrvsvc([entry('\\\\10.0.0.5', 'alice'), entry('\\\\10.0.0.7', 'alice')],
+                      vanish_before={1}, delete_status={1: 5})
+    plan, level = _plan(fake, client=['10.0.0.5'], username=['alice'])
+    outcome = ops.execute_plan(fake, plan, level, check_mode=False)
+    assert fake.calls('del') == [('\\\\10.0.0.5', 'alice')]
+    assert _pairs(outcome.vanished) == [('10.0.0.5', 'alice')] and outcome.failed_call is None

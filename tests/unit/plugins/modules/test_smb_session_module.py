@@ -1,0 +1,131 @@
+"""smb_session and smb_session_info end to end against the logging fake (no network).
+
+The fake replaces SrvsvcClient, so the modules' own option checks, resolution, listing,
+planning, closing and result shaping all run for real.
+"""
+import json
+import pathlib
+import sys
+
+import pytest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / 'module_utils'))
+from fake_srvsvc import FakeSrvsvc, entry  # noqa: E402
+
+from ansible.module_utils.common import warnings  # noqa: E402
+from ansible.module_utils.testing import patch_module_args  # noqa: E402
+
+from ansible_collections.lanman.smb.plugins.module_utils import smb_session_ops as ops  # noqa: E402
+from ansible_collections.lanman.smb.plugins.modules import smb_session, smb_session_info  # noqa: E402
+
+PASSWORD = 'S3cret-Pw-for-the-log'
+
+
+def _run(module, fake, monkeypatch, capsys, **args):
+    monkeypatch.setattr(ops, 'SrvsvcClient', fake)
+    warnings._global_warnings.clear()  # ansible-core keeps warnings per process, not per module run
+    args.setdefault('server', 'files01')
+    args.setdefault('auth_username', 'svc-admin')
+    args.setdefault('auth_password', PASSWORD)
+    with patch_module_args(args):
+        with pytest.raises(SystemExit):
+            module.main()
+    out = capsys.readouterr().out
+    assert PASSWORD not in out
+    result = json.loads(out)
+    # ansible-core >= 2.19 returns warnings as structured summaries; tests compare the text
+    result['warnings'] = [w['event']['msg'] if isinstance(w, dict) else w for w in result.get('warnings', [])]
+    return result
+
+
+def _fake(**kwargs):
+    return FakeSrvsvc([entry('\\\\10.0.0.5', 'alice'), entry('\\\\10.0.0.6', 'bob'), entry('\\\\10.0.0.7', 'carol'),
+                       entry('\\\\10.9.9.9', 'svc-admin')], **kwargs)
+
+
+def test_a_failure_midway_fails_the_task_with_what_was_done(monkeypatch, capsys):
+    fake = _fake(delete_status={2: 5})
+    result = _run(smb_session, fake, monkeypatch, capsys, all=True)
+    assert result['failed'] is True and result['changed'] is True
+    assert fake.calls('del') == [('\\\\10.0.0.5', 'alice'), ('\\\\10.0.0.6', 'bob')]
+    assert [s['username'] for s in result['closed_sessions']] == ['alice']
+    assert result['close_calls'] == [{'client': '10.0.0.5', 'username': 'alice'},
+                                     {'client': '10.0.0.6', 'username': 'bob'}]
+    failed = result['failed_call']
+    assert (failed['client'], failed['username'], failed['status']) == ('10.0.0.6', 'bob', 5)
+    assert [s['client'] for s in failed['sessions']] == ['10.0.0.6']
+    assert [(c['client'], c['username']) for c in result['untried_calls']] == [('10.0.0.7', 'carol')]
+    assert [s['username'] for s in result['untried_calls'][0]['sessions']] == ['carol']
+    assert 'client 10.0.0.6, user bob' in result['msg'] and 'status 5' in result['msg']
+    assert result['level'] == 502 and result['vanished_sessions'] == []
+    assert 'alice@10.0.0.5' not in result['diff']['after']['sessions']
+    assert 'bob@10.0.0.6' in result['diff']['after']['sessions']
+
+
+def test_success_reports_no_failed_call(monkeypatch, capsys):
+    result = _run(smb_session, _fake(), monkeypatch, capsys, username=['bob'])
+    assert not result.get('failed') and result['changed'] is True
+    assert result['failed_call'] is None and result['untried_calls'] == []
+
+
+def test_an_unresolvable_exclusion_fails_before_connecting(monkeypatch, capsys):
+    fake = _fake()
+    result = _run(smb_session, fake, monkeypatch, capsys, all=True, exclude_client=['backup01.invalid'])
+    assert result['failed'] is True
+    assert result['msg'] == ("exclude_client 'backup01.invalid' does not resolve to any address, so it would "
+                             "protect nothing; fix the name or give its IP address.")
+    assert fake.log == []  # never connected, never listed, never closed
+
+
+def test_an_unresolvable_client_warns(monkeypatch, capsys):
+    fake = _fake()
+    result = _run(smb_session, fake, monkeypatch, capsys, client=['ws42.invalid'])
+    assert not result.get('failed') and result['changed'] is False and fake.calls('del') == []
+    assert "client 'ws42.invalid' does not resolve; matching it only as a name the server might report" in result['warnings']
+
+
+@pytest.mark.parametrize('module', [smb_session, smb_session_info], ids=['smb_session', 'smb_session_info'])
+@pytest.mark.parametrize('args, hint', [
+    (dict(server='files01:4445'), 'give the port in the port option'),
+    (dict(server='smb://files01'), 'not a URL'),
+    (dict(server=' '), 'is empty'),
+    (dict(port=0), 'port must be between 1 and 65535'),
+    (dict(port=70000), 'port must be between 1 and 65535'),
+    (dict(timeout=0), 'timeout must be a positive number of seconds'),
+])
+def test_bad_connection_options_fail_before_connecting(monkeypatch, capsys, module, args, hint):
+    fake = _fake()
+    args.setdefault('username', ['bob'])
+    result = _run(module, fake, monkeypatch, capsys, **args)
+    assert result['failed'] is True and hint in result['msg'] and fake.log == []
+
+
+def test_the_server_reaches_the_client_in_its_plain_form(monkeypatch, capsys):
+    fake = _fake()
+    _run(smb_session_info, fake, monkeypatch, capsys, server='\\\\[FD00::5]', port=4445)
+    assert fake.log[0] == ('new', 'fd00::5', 4445, 30)
+
+
+def test_info_level_0_with_username_on_samba(monkeypatch, capsys):
+    fake = _fake(enum_status={2: 124, 10: 124, 502: 124})
+    result = _run(smb_session_info, fake, monkeypatch, capsys, level=0, username=['bob'])
+    assert result['level'] == 0 and [s['client'] for s in result['sessions']] == ['10.0.0.6']
+    assert result['sessions'][0]['username'] is None
+
+
+def test_info_unset_level_with_502_denied_returns_level_10_and_warns(monkeypatch, capsys):
+    result = _run(smb_session_info, _fake(enum_status={502: 5}), monkeypatch, capsys)
+    assert result['level'] == 10 and ops.LEVEL_502_DENIED_WARNING in result['warnings']
+    assert len(result['sessions']) == 4
+
+
+def test_close_unset_level_with_502_denied_closes_at_level_10(monkeypatch, capsys):
+    fake = _fake(enum_status={502: 5})
+    result = _run(smb_session, fake, monkeypatch, capsys, username=['carol'])
+    assert result['level'] == 10 and ops.LEVEL_502_DENIED_WARNING in result['warnings']
+    assert fake.calls('del') == [('\\\\10.0.0.7', 'carol')]
+
+
+def test_listing_errors_fail_cleanly(monkeypatch, capsys):
+    result = _run(smb_session, _fake(enum_status={502: 50}), monkeypatch, capsys, all=True)
+    assert result['failed'] is True and 'status 50' in result['msg']
