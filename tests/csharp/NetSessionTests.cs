@@ -193,6 +193,9 @@ internal static partial class Program
             Equal((long?)0, s.ActiveSeconds, "time");
             Equal((long?)0, s.IdleSeconds, "idle");
             Equal("", s.UserName, "null user");
+            RawSession raw = NetSessionApi.Enumerate(null, null, null, 502, NetApiStatus.MaxPreferredLength)[0];
+            Check(raw.Username == null && raw.CltypeName == null && raw.Transport == null, "the wrapper keeps NULL as null");
+            Equal(null, SessionInfo.FromRaw(raw).ClientType, "a NULL client type stays null");
         });
         Run("unicode and surrogate-pair names survive the round trip", delegate
         {

@@ -164,12 +164,13 @@ static int matches(const session_t *s, const WCHAR *client, const WCHAR *user) {
     return 1;
 }
 
+/* A NULL string stays a NULL pointer, as the server may send it (the util must not read it). */
 static WCHAR *put_string(char **cursor, const WCHAR *s) {
     size_t n = (wlen(s) + 1) * sizeof(WCHAR);
     WCHAR *dst = (WCHAR *)*cursor;
     if (s) memcpy(dst, s, n); else dst[0] = 0;
     *cursor += n;
-    return dst;
+    return s ? dst : NULL;
 }
 
 static void fill(void *entry, char **cursor, const session_t *s, DWORD level) {
