@@ -1,4 +1,5 @@
-"""Benchmark: enumerate 100,000 sessions through NetSession.cs (Mono) and through a plain C
+"""Benchmark: enumerate 100,000 sessions through the C# utils (NetSession.cs and SessionRules.cs,
+compiled together as Add-CSharpType does; Mono) and through a plain C
 loop over the same stand-in netapi32, interleaved. Prints median times, the median and
 min-max of the per-pair ratio, and peak RSS.
 A script, not a test: figures depend on the machine. Usage: python benchmarks/netsession_cs_bench.py [N]
@@ -17,13 +18,13 @@ RUNS = 9
 
 CS = r'''
 using System; using System.Diagnostics; using System.Runtime.InteropServices;
-using ansible_collections.lanman.smb.plugins.module_utils.NetSession;
+using ansible_collections.lanman.smb.plugins.module_utils.SessionRules;
 static class B {
   [DllImport("netapi32.dll")] static extern void standin_add_many(int n);
   static int Main(string[] a) {
     int n = Int32.Parse(a[0]); int pref = Int32.Parse(a[1]); standin_add_many(n);
     Stopwatch w = Stopwatch.StartNew();
-    int got = NetSessionApi.Enumerate(null, null, null, 502, pref).Count;
+    int got = SessionList.Enumerate(null, null, null, 502, pref).Count;
     w.Stop(); if (got != n) return 2;
     Console.WriteLine(w.Elapsed.TotalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
     return 0; } }
@@ -71,9 +72,9 @@ def main():
         subprocess.check_call(['gcc', '-O2', '-o', str(d / 'loop'), str(d / 'loop.c'), '-L', str(d), '-lnetapi32'])
         (d / 'B.cs').write_text(CS)
         mcs = ['mcs', '-langversion:5', '-sdk:4.5-api', '-nologo', '-optimize+']
-        subprocess.check_call(mcs + ['-target:library', '-out:%s' % (d / 'NetSession.dll'),
-                                     str(ROOT / 'plugins' / 'module_utils' / 'NetSession.cs')])
-        subprocess.check_call(mcs + ['-r:%s' % (d / 'NetSession.dll'), '-out:%s' % (d / 'B.exe'), str(d / 'B.cs')])
+        utils = [str(ROOT / 'plugins' / 'module_utils' / name) for name in ('NetSession.cs', 'SessionRules.cs')]
+        subprocess.check_call(mcs + ['-target:library', '-out:%s' % (d / 'LanmanSmbUtils.dll')] + utils)
+        subprocess.check_call(mcs + ['-r:%s' % (d / 'LanmanSmbUtils.dll'), '-out:%s' % (d / 'B.exe'), str(d / 'B.cs')])
         env = dict(os.environ, LD_LIBRARY_PATH=str(d))
         print('Enumerating %d sessions at level 502 through the stand-in netapi32; C loop and C# util run '
               'interleaved, %d pairs; time measured inside each process (no start-up), peak RSS of the whole '

@@ -15,7 +15,7 @@ APT_DEMO=(
 # What only the tests need on top.
 APT_TEST=(
   gcc libc6-dev                                   # stand-in netapi32 for the C# tests
-  mono-mcs mono-runtime mono-devel                # compile/run NetSession.cs as C# 5 against .NET 4.5
+  mono-mcs mono-runtime mono-devel                # compile/run the C# utils as C# 5 against .NET 4.5
   smbclient                                       # rpcclient, a peer in benchmarks/srvsvc_bench.py
   git                                             # snapshots for the gates
   chromium chromium-driver                        # headless browser for the compliance HTML report tests

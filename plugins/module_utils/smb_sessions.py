@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Session normalisation and close planning for the agentless modules.
 
-The Windows modules do the same in C# (NetSession.cs: ClientName, AccountName, ClosePlanner).
+The Windows modules do the same in C# (SessionRules.cs: ClientName, AccountName, ClosePlanner).
 Both follow docs/developer/contract.md and are tested against the same vectors in
 tests/fixtures/close_planning_cases.json, so a playbook behaves the same on either path.
 """

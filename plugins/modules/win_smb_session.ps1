@@ -4,7 +4,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 #AnsibleRequires -CSharpUtil Ansible.Basic
-#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.NetSession
+#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.SessionRules
 
 $spec = @{
     options = @{
@@ -27,10 +27,17 @@ if ($null -ne $module.Params.min_idle_seconds -and $module.Params.min_idle_secon
     $module.FailJson("min_idle_seconds must be 0 or more, got $($module.Params.min_idle_seconds)")
 }
 
-# Servers report clients as addresses: a host name matches every address it resolves to.
-# An exclusion that resolves to nothing would protect nothing: fail before anything is listed.
-$clients = [LanmanNetSession]::ResolveClients([string[]]@($module.Params.client))
-$excluded = [LanmanNetSession]::ResolveClients([string[]]@($module.Params.exclude_client))
+# Servers report clients as addresses: a host name matches every address it resolves to. A
+# malformed network, a server that is a network, or an exclusion that resolves to nothing (it
+# would protect nothing) fails here, before anything is listed.
+try {
+    $clients = [LanmanClientResolution]::ResolveClients('client', [string[]]@($module.Params.client))
+    $excluded = [LanmanClientResolution]::ResolveClients('exclude_client', [string[]]@($module.Params.exclude_client))
+    $remote = -not [LanmanLocalHost]::IsLocalServer($server)
+}
+catch {
+    $module.FailJson([LanmanSessionErrors]::ErrorText($_.Exception), $_)
+}
 foreach ($message in $excluded.ExclusionErrors()) {
     $module.FailJson($message)
 }
@@ -38,32 +45,30 @@ foreach ($warning in $clients.SelectorWarnings()) {
     $module.Warn($warning)
 }
 
-$selection = New-Object -TypeName 'ansible_collections.lanman.smb.plugins.module_utils.NetSession.CloseSelection'
+$selection = [LanmanCloseSelection]::new()
 $selection.Clients = $clients.Selectors.ToArray()
 $selection.Usernames = [string[]]@($module.Params.username | Where-Object { $_ })
 $selection.ExcludeClients = $excluded.Selectors.ToArray()
 $selection.ExcludeUsernames = [string[]]@($module.Params.exclude_username | Where-Object { $_ })
 $selection.MinIdleSeconds = $module.Params.min_idle_seconds
 $selection.All = $module.Params.all
-if (-not [LanmanNetSession]::IsLocalServer($server)) {
+if ($remote) {
     # Our own calls to a remote server arrive there as a session of ours. The user it runs as is
     # not known here (become, delegation, CredSSP): OwnUsername null protects every session
     # from this host's addresses.
-    $selection.OwnClients = [LanmanNetSession]::LocalAddresses()
+    $selection.OwnClients = [LanmanLocalHost]::LocalAddresses()
     $selection.OwnUsername = $null
 }
 
 try {
     # The whole list: a close is judged against every session it would end.
-    $listing = [LanmanNetSession]::ListSessions($server, $null, $null, -1, 1)
-    $sessions = $listing.Sessions
-    $plan = [LanmanClosePlanner]::Plan($sessions, $selection)
+    $listing = [LanmanSessionList]::ListSessions($server, $null, $null, -1, 1)
+    $plan = [LanmanClosePlanner]::Plan($listing.Sessions, $selection)
     # Run() makes no NetSessionDel call in check mode; it stops at the first call that fails.
-    $run = [ansible_collections.lanman.smb.plugins.module_utils.NetSession.CloseExecutor]::Run(
-        $server, $plan, $sessions, $module.CheckMode)
+    $run = [LanmanCloseExecutor]::Run($server, $plan, $module.CheckMode)
 }
 catch {
-    $module.FailJson([LanmanNetSession]::ErrorText($_.Exception), $_)
+    $module.FailJson([LanmanSessionErrors]::ErrorText($_.Exception), $_)
 }
 
 foreach ($warning in $listing.Warnings) {

@@ -4,7 +4,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 #AnsibleRequires -CSharpUtil Ansible.Basic
-#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.NetSession
+#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.SessionRules
 
 $spec = @{
     options = @{
@@ -20,18 +20,18 @@ $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
 
 $server = $module.Params.server
 $level = if ($null -eq $module.Params.level) { -1 } else { $module.Params.level }
-# Servers report clients as addresses: a host name matches every address it resolves to.
-$clients = [LanmanNetSession]::ResolveClients([string[]]@($module.Params.client))
-foreach ($warning in $clients.SelectorWarnings()) {
-    $module.Warn($warning)
-}
 $usernames = [string[]]@($module.Params.username | Where-Object { $_ })
 
 try {
-    $listing = [LanmanNetSession]::ListSessions($server, $clients.Selectors.ToArray(), $usernames, $level, 0)
+    # Servers report clients as addresses: a host name matches every address it resolves to.
+    $clients = [LanmanClientResolution]::ResolveClients('client', [string[]]@($module.Params.client))
+    foreach ($warning in $clients.SelectorWarnings()) {
+        $module.Warn($warning)
+    }
+    $listing = [LanmanSessionList]::ListSessions($server, $clients.Selectors.ToArray(), $usernames, $level, 0)
 }
 catch {
-    $module.FailJson([LanmanNetSession]::ErrorText($_.Exception), $_)
+    $module.FailJson([LanmanSessionErrors]::ErrorText($_.Exception), $_)
 }
 
 foreach ($warning in $listing.Warnings) {

@@ -1,9 +1,11 @@
 // What the two .ps1 modules call besides listing and closing: client resolution (an
-// exclude_client that resolves to nothing must fail the module, a client must warn) and the
-// texts the modules show. The modules stay thin; these rules are tested here.
+// exclude_client that resolves to nothing must fail the module, a client must warn, a malformed
+// network fails as one), the server option (a network is not a server) and the texts the
+// modules show. The modules stay thin; these rules are tested here.
 using System;
 using System.Collections.Generic;
 using ansible_collections.lanman.smb.plugins.module_utils.NetSession;
+using ansible_collections.lanman.smb.plugins.module_utils.SessionRules;
 
 internal static partial class Program
 {
@@ -18,7 +20,7 @@ internal static partial class Program
             for (int i = 0; i < cases.GetLength(0); i++)
             {
                 bool resolved;
-                string[] result = NetSessionApi.ResolveClient(cases[i, 0], out resolved);
+                string[] result = ClientResolution.ResolveClient(cases[i, 0], out resolved);
                 Equal(cases[i, 1], String.Join(",", result), "selectors for " + cases[i, 0]);
                 Check(resolved, cases[i, 0] + " counts as resolved");
             }
@@ -26,22 +28,40 @@ internal static partial class Program
         Run("ResolveClient: a name that resolves to nothing says so and is kept only as a name", delegate
         {
             bool resolved;
-            string[] result = NetSessionApi.ResolveClient("backup01.example.invalid", out resolved);
+            string[] result = ClientResolution.ResolveClient("backup01.example.invalid", out resolved);
             Check(!resolved, "not resolved");
             Equal("backup01.example.invalid", String.Join(",", result), "kept as a name");
-            result = NetSessionApi.ResolveClient("10.0.0.5/33", out resolved);
-            Check(!resolved, "an impossible prefix is not a network: looked up as a name, and fails");
-            result = NetSessionApi.ResolveClient("localhost", out resolved);
+            result = ClientResolution.ResolveClient("localhost", out resolved);
             Check(resolved, "localhost resolves");
             Check(Array.IndexOf(result, "127.0.0.1") >= 0 || Array.IndexOf(result, "::1") >= 0, "to loopback: " + String.Join(",", result));
             Equal("localhost", result[0], "the name itself first");
         });
+        Run("ResolveClient(s): a malformed network is refused as one, naming the option, before any lookup", delegate
+        {
+            foreach (string bad in new string[] { "10.0.0.5/33", "10.1.0.0/16/2", "pc01/24", "fd00::/129" })
+            {
+                bool resolved = true;
+                string single = null;
+                try { ClientResolution.ResolveClient(bad, out resolved); }
+                catch (ArgumentException e) { single = e.Message; }
+                Check(single != null && single.StartsWith("'" + bad + "' is not a valid network"), "ResolveClient(" + bad + "): " + single);
+                string named = null;
+                try { ClientResolution.ResolveClients("exclude_client", new string[] { "10.0.0.5", bad, "x.example.invalid" }); }
+                catch (ArgumentException e) { named = e.Message; }
+                Check(named != null && named.StartsWith("exclude_client '" + bad + "' is not a valid network") &&
+                    !named.Contains("does not resolve"), "ResolveClients(" + bad + "): " + named);
+            }
+            string client = null;
+            try { ClientResolution.ResolveClients("client", new string[] { "10.1.0.0/33" }); }
+            catch (ArgumentException e) { client = e.Message; }
+            Check(client != null && client.StartsWith("client '10.1.0.0/33' is not a valid network"), "client option: " + client);
+        });
         Run("ResolveClients: selectors of every entry, the unresolved names, blanks ignored", delegate
         {
-            ClientResolution r = NetSessionApi.ResolveClients(new string[] { "10.1.0.0/16", null, "", "x.example.invalid", "10.0.0.5", "10.0.0.5" });
+            ClientResolution r = ClientResolution.ResolveClients("client", new string[] { "10.1.0.0/16", null, "", "x.example.invalid", "10.0.0.5", "10.0.0.5" });
             Equal("10.1.0.0/16,x.example.invalid,10.0.0.5", String.Join(",", r.Selectors.ToArray()), "selectors");
             Equal("x.example.invalid", String.Join(",", r.Unresolved.ToArray()), "unresolved");
-            Equal(0, NetSessionApi.ResolveClients(null).Selectors.Count, "null option");
+            Equal(0, ClientResolution.ResolveClients("client", null).Selectors.Count, "null option");
         });
         Run("the texts the modules show for unresolved names are the shared ones", delegate
         {
@@ -49,20 +69,61 @@ internal static partial class Program
                 "or give its IP address.", ClientResolution.UnresolvedExcludeMessage("backup01"), "exclude");
             Equal("client 'x' does not resolve; matching it only as a name the server might report",
                 ClientResolution.UnresolvedClientWarning("x"), "client");
-            ClientResolution r = NetSessionApi.ResolveClients(new string[] { "a.example.invalid", "10.0.0.5", "b.example.invalid" });
+            ClientResolution r = ClientResolution.ResolveClients("client", new string[] { "a.example.invalid", "10.0.0.5", "b.example.invalid" });
             Equal(ClientResolution.UnresolvedExcludeMessage("a.example.invalid") + "|" + ClientResolution.UnresolvedExcludeMessage("b.example.invalid"),
                 String.Join("|", r.ExclusionErrors().ToArray()), "one error per unresolved exclusion");
             Equal(ClientResolution.UnresolvedClientWarning("a.example.invalid") + "|" + ClientResolution.UnresolvedClientWarning("b.example.invalid"),
                 String.Join("|", r.SelectorWarnings().ToArray()), "one warning per unresolved client");
-            Equal(0, NetSessionApi.ResolveClients(new string[] { "10.0.0.5", "10.1.0.0/16" }).ExclusionErrors().Count, "none");
+            Equal(0, ClientResolution.ResolveClients("client", new string[] { "10.0.0.5", "10.1.0.0/16" }).ExclusionErrors().Count, "none");
+        });
+        Run("server: a network (or anything with '/') is refused before netapi32 is called", delegate
+        {
+            Standin.Add("\\\\10.0.0.5", "bob");
+            foreach (string bad in new string[] { "10.0.0.0/8", "fd00::/8", "\\\\fs01/share", "127.0.0.1/32" })
+            {
+                string message = null;
+                try { LocalHost.IsLocalServer(bad); }
+                catch (ArgumentException e) { message = e.Message; }
+                Check(message != null && message.Contains("'" + bad + "'") && message.Contains("not a server"), "IsLocalServer(" + bad + "): " + message);
+                message = null;
+                try { SessionList.ListSessions(bad, null, null, -1, 0); }
+                catch (ArgumentException e) { message = e.Message; }
+                Check(message != null && message.Contains("not a server"), "ListSessions(" + bad + "): " + message);
+                message = null;
+                try { CloseExecutor.Close(bad, "\\\\10.0.0.5", "bob"); }
+                catch (ArgumentException e) { message = e.Message; }
+                Check(message != null && message.Contains("not a server"), "Close(" + bad + "): " + message);
+            }
+            Equal(0, CallLog.All().Count, "no native call: " + CallLog.Joined(CallLog.All()));
+            Equal(1, Standin.standin_remaining_sessions(), "bob's session stays");
+        });
+        Run("a null-session username is never a wire filter: the \"\" sessions it names are listed", delegate
+        {
+            Standin.Add("\\\\10.0.0.1", "");
+            Standin.Add("\\\\10.0.0.2", "bob");
+            foreach (string anonymous in new string[] { "ANONYMOUS LOGON", "nt authority\\anonymous logon" })
+            {
+                foreach (int level in new int[] { -1, 1, 0 })
+                {
+                    CallLog.standin_log_clear();
+                    SessionListing listing = SessionList.ListSessions(null, null, new string[] { anonymous }, level, 0);
+                    Equal(1, listing.Sessions.Count, anonymous + " at level " + level + ": sessions");
+                    Equal("10.0.0.1", listing.Sessions[0].Client, anonymous + " at level " + level + ": the \"\" session");
+                    foreach (string line in CallLog.Of("NetSessionEnum"))
+                        Check(line.Contains("user=NULL"), "no user on the wire: " + line);
+                }
+            }
+            CallLog.standin_log_clear();
+            Equal(1, SessionList.ListSessions(null, null, new string[] { "bob" }, 1, 0).Sessions.Count, "bob");
+            Check(CallLog.Of("NetSessionEnum")[0].Contains("user=\"bob\""), "a named user still goes on the wire");
         });
         Run("ErrorText: the innermost message of what PowerShell wraps", delegate
         {
             NetSessionException inner = new NetSessionException(5, "NetSessionEnum", null, false);
             Exception wrapped = new InvalidOperationException("Exception calling \"ListSessions\" with \"5\" argument(s)",
                 new InvalidOperationException("middle", inner));
-            Equal(inner.Message, NetSessionApi.ErrorText(wrapped), "unwrapped");
-            Equal("plain", NetSessionApi.ErrorText(new ArgumentException("plain")), "not wrapped");
+            Equal(inner.Message, SessionErrors.ErrorText(wrapped), "unwrapped");
+            Equal("plain", SessionErrors.ErrorText(new ArgumentException("plain")), "not wrapped");
         });
     }
 }

@@ -6,6 +6,7 @@ using System.Collections.Generic;
 using System.Net.NetworkInformation;
 using System.Runtime.InteropServices;
 using ansible_collections.lanman.smb.plugins.module_utils.NetSession;
+using ansible_collections.lanman.smb.plugins.module_utils.SessionRules;
 
 internal static class CallLog
 {
@@ -76,9 +77,9 @@ internal static partial class Program
 
     private static CloseRun CloseFor(string server, CloseSelection sel)
     {
-        List<SessionInfo> all = NetSessionApi.Enumerate(server, null, null, 502);
+        List<SessionInfo> all = SessionList.Enumerate(server, null, null, 502);
         CallLog.standin_log_clear();
-        return CloseExecutor.Run(server, ClosePlanner.Plan(all, sel), all, false);
+        return CloseExecutor.Run(server, ClosePlanner.Plan(all, sel), false);
     }
 
     private static string Keys(Dictionary<string, object> d)
@@ -105,21 +106,22 @@ internal static partial class Program
             Standin.Add("\\\\10.0.0.1", "ann");
             Standin.Add("\\\\10.0.0.2", "ann");
             Standin.Add("\\\\10.0.0.3", "ann");
-            NetSessionApi.Enumerate("fs01.example.invalid", "10.0.0.9", null, 1, 1);
-            NetSessionApi.Enumerate(null, null, "CORP\\ann", 502, 1);
+            SessionList.Enumerate("fs01.example.invalid", "10.0.0.9", null, 1, 1);
+            SessionList.Enumerate(null, null, "CORP\\ann", 502, 1);
             Equal("NetSessionEnum(server=\"fs01.example.invalid\", client=\"\\\\10.0.0.9\", user=NULL, level=1, prefmaxlen=0x1, resume=0, read=0) = 2312" +
                 " | NetSessionEnum(server=NULL, client=NULL, user=\"ann\", level=502, prefmaxlen=0x1, resume=0, read=1) = 234" +
                 " | NetSessionEnum(server=NULL, client=NULL, user=\"ann\", level=502, prefmaxlen=0x1, resume=1, read=1) = 234" +
                 " | NetSessionEnum(server=NULL, client=NULL, user=\"ann\", level=502, prefmaxlen=0x1, resume=2, read=1) = 0",
                 CallLog.Joined(CallLog.All()), "log");
         });
-        Run("call log: NetSessionGetInfo and NetSessionDel with every argument; NULL differs from \"\"", delegate
+        Run("call log: NetSessionDel with every argument; NULL differs from \"\"", delegate
         {
             Standin.Add("\\\\10.0.0.1", "ann");
-            NetSessionApi.GetInfo(".", "10.0.0.1", "ann@corp.example", 10);
-            NetSessionApi.Close("", "10.0.0.1", null);
-            Equal("NetSessionGetInfo(server=NULL, client=\"\\\\10.0.0.1\", user=\"ann\", level=10) = 0 | " +
-                CallLog.Del(null, "\\\\10.0.0.1", null, 0), CallLog.Joined(CallLog.All()), "log");
+            Standin.Add("\\\\10.0.0.2", "ann");
+            CloseExecutor.Close(".", "10.0.0.1", "ann@corp.example");
+            CloseExecutor.Close("", "10.0.0.2", null);
+            Equal(CallLog.Del(null, "\\\\10.0.0.1", "ann", 0) + " | " + CallLog.Del(null, "\\\\10.0.0.2", null, 0),
+                CallLog.Joined(CallLog.All()), "log");
         });
     }
 
@@ -167,12 +169,12 @@ internal static partial class Program
             {
                 for (int k = 0; k < sc.Length - 1; k++)
                     Standin.standin_add_session(sc[k][0], sc[k][1], 1, 100, 10, 0, "", "\\Device\\Tcp");
-                List<SessionInfo> all = NetSessionApi.Enumerate(null, null, null, 502);
+                List<SessionInfo> all = SessionList.Enumerate(null, null, null, 502);
                 CloseSelection sel = new CloseSelection();
                 sel.All = true;
                 sel.ExcludeClients = sc[sc.Length - 1][0].Length > 0 ? new string[] { sc[sc.Length - 1][0] } : null;
-                CloseRun run = CloseExecutor.Run(null, ClosePlanner.Plan(all, sel), all, false);
-                List<SessionInfo> left = NetSessionApi.Enumerate(null, null, null, 502);
+                CloseRun run = CloseExecutor.Run(null, ClosePlanner.Plan(all, sel), false);
+                List<SessionInfo> left = SessionList.Enumerate(null, null, null, 502);
                 int ended = all.Count - left.Count;
                 Equal(ended, run.Closed.Count + run.Vanished.Count, "sessions ended = sessions reported closed; calls " +
                     CallLog.Joined(CallLog.Of("NetSessionDel")));
@@ -185,12 +187,12 @@ internal static partial class Program
                 Equal(0, Standin.standin_both_null_deletes(), "never NetSessionDel(NULL, NULL)");
             });
         }
-        Run("public Close: CORP\\bob and bob@corp reach NetSessionDel as bob, like Enumerate and GetInfo", delegate
+        Run("public Close: CORP\\bob and bob@corp reach NetSessionDel as bob, like Enumerate", delegate
         {
             Standin.Add("\\\\10.0.0.5", "bob");
             Standin.Add("\\\\10.0.0.6", "bob");
-            Equal(CloseOutcome.Closed, NetSessionApi.Close(null, "\\\\10.0.0.5", "CORP\\bob"), "domain form closes");
-            Equal(CloseOutcome.Closed, NetSessionApi.Close(null, "10.0.0.6", "bob@corp.example"), "UPN form closes");
+            Equal(CloseOutcome.Closed, CloseExecutor.Close(null, "\\\\10.0.0.5", "CORP\\bob"), "domain form closes");
+            Equal(CloseOutcome.Closed, CloseExecutor.Close(null, "10.0.0.6", "bob@corp.example"), "UPN form closes");
             Equal(CallLog.Del(null, "\\\\10.0.0.5", "bob", 0) + " | " + CallLog.Del(null, "\\\\10.0.0.6", "bob", 0),
                 CallLog.Joined(CallLog.Of("NetSessionDel")), "calls");
             Equal(0, Standin.standin_remaining_sessions(), "both gone");
@@ -222,23 +224,22 @@ internal static partial class Program
             Standin.Add("\\\\10.0.0.5", "bob");
             foreach (string name in LocalSpellings())
             {
-                Check(NetSessionApi.IsLocalServer(name), "IsLocalServer(" + CallLog.Q(name) + ")");
+                Check(LocalHost.IsLocalServer(name), "IsLocalServer(" + CallLog.Q(name) + ")");
                 CallLog.standin_log_clear();
-                NetSessionApi.Enumerate(name, null, null, 1);
-                NetSessionApi.GetInfo(name, "10.0.0.5", "bob", 1);
-                NetSessionApi.Close(name, "\\\\10.0.0.9", "nobody");
+                SessionList.Enumerate(name, null, null, 1);
+                CloseExecutor.Close(name, "\\\\10.0.0.9", "nobody");
                 foreach (string line in CallLog.All())
                     Check(line.Contains("(server=NULL,"), "server " + CallLog.Q(name) + " sent as: " + line);
-                Equal(3, CallLog.All().Count, "three calls for " + CallLog.Q(name));
+                Equal(2, CallLog.All().Count, "two calls for " + CallLog.Q(name));
             }
         });
         Run("other servers are remote and reach netapi32 as given", delegate
         {
             foreach (string name in new string[] { "fs01.example.invalid", "\\\\fs01", "..", "10.255.0.1", "127-0-0-1.example.invalid" })
             {
-                Check(!NetSessionApi.IsLocalServer(name), "IsLocalServer(" + name + ")");
+                Check(!LocalHost.IsLocalServer(name), "IsLocalServer(" + name + ")");
                 CallLog.standin_log_clear();
-                NetSessionApi.Enumerate(name, null, null, 1);
+                SessionList.Enumerate(name, null, null, 1);
                 Check(CallLog.All()[0].StartsWith("NetSessionEnum(server=\"" + name.Trim() + "\"", StringComparison.Ordinal),
                     "sent: " + CallLog.All()[0]);
             }
@@ -252,10 +253,10 @@ internal static partial class Program
             foreach (int status in new int[] { 5, 1244, 1312, 1326 })
             {
                 Standin.standin_inject(Standin.Enum, (uint)status, 0, -1);
-                NetSessionException local = Throws(delegate { NetSessionApi.Enumerate(".", null, null, 1); }, "local " + status);
+                NetSessionException local = Throws(delegate { SessionList.Enumerate(".", null, null, 1); }, "local " + status);
                 Check(!local.RemoteServer && !local.Message.Contains("double hop"), "no hint for '.': " + local.Message);
                 Check(local.Message.Contains("the local computer"), local.Message);
-                NetSessionException remote = Throws(delegate { NetSessionApi.Enumerate("fs01", null, null, 1); }, "remote " + status);
+                NetSessionException remote = Throws(delegate { SessionList.Enumerate("fs01", null, null, 1); }, "remote " + status);
                 Check(remote.RemoteServer && remote.Message.Contains("double hop"), "hint for fs01: " + remote.Message);
                 Check(remote.Message.Contains("become_password") && remote.Message.Contains("S4U") &&
                     remote.Message.Contains("new_credentials"), "become needs a password or new_credentials: " + remote.Message);
@@ -274,7 +275,7 @@ internal static partial class Program
             Standin.Add("\\\\10.0.0.1", "alice");
             Standin.Add("\\\\10.0.0.2", "ALICE");
             Standin.Add("\\\\10.0.0.3", "bob");
-            List<SessionInfo> list = NetSessionApi.Enumerate(null, null, "CORP\\alice", 0);
+            List<SessionInfo> list = SessionList.Enumerate(null, null, "CORP\\alice", 0);
             Equal(2, list.Count, "alice's sessions");
             Equal("10.0.0.1,10.0.0.2", String.Join(",", list.ConvertAll(delegate(SessionInfo s) { return s.Client; }).ToArray()), "clients");
             foreach (SessionInfo s in list)
@@ -286,10 +287,10 @@ internal static partial class Program
             Equal("10=0", CallLog.EnumLevels(), "one call at level 10");
             Check(CallLog.All()[0].Contains("user=\"alice\""), CallLog.All()[0]);
             int used;
-            Equal(3, NetSessionApi.List(null, null, new string[] { "alice", "bob" }, 0, 0, out used).Count, "two users");
+            Equal(3, Listed(null, null, new string[] { "alice", "bob" }, 0, 0, out used).Count, "two users");
             Equal(0, used, "reported level");
-            Equal(0, NetSessionApi.List(null, null, new string[] { "eve" }, 0, 0, out used).Count, "nobody");
-            Equal(3, NetSessionApi.List(null, null, null, 0, 0, out used).Count, "no user filter: level 0 itself");
+            Equal(0, Listed(null, null, new string[] { "eve" }, 0, 0, out used).Count, "nobody");
+            Equal(3, Listed(null, null, null, 0, 0, out used).Count, "no user filter: level 0 itself");
         });
         Run("level 0 + username on a server that ignores filters (Samba: 0 and 1): level 1, only matches", delegate
         {
@@ -298,19 +299,19 @@ internal static partial class Program
             Standin.standin_set_levels(CallLog.Level0 | CallLog.Level1);
             CallLog.standin_ignore_enum_filters(1);
             int used;
-            List<SessionInfo> list = NetSessionApi.List(null, null, new string[] { "alice" }, 0, 0, out used);
+            List<SessionInfo> list = Listed(null, null, new string[] { "alice" }, 0, 0, out used);
             Equal(1, list.Count, "only alice");
             Equal("10.0.0.1", list[0].Client, "alice's client");
             Equal(null, list[0].UserName, "projected");
             Equal("10=124,1=0", CallLog.EnumLevels(), "10 then 1");
-            Equal(1, NetSessionApi.Enumerate(null, null, "alice", 0).Count, "Enumerate too");
+            Equal(1, SessionList.Enumerate(null, null, "alice", 0).Count, "Enumerate too");
         });
         Run("level 0 + username where neither 10 nor 1 is served: a message that says what to do", delegate
         {
             Standin.Add("\\\\10.0.0.1", "alice");
             Standin.standin_set_levels(CallLog.Level0);
             int used;
-            NetSessionException e = Throws(delegate { NetSessionApi.List(null, null, new string[] { "alice" }, 0, 0, out used); }, "refused");
+            NetSessionException e = Throws(delegate { Listed(null, null, new string[] { "alice" }, 0, 0, out used); }, "refused");
             Equal(124, e.Status, "status");
             Check(e.Message.Contains("Level 0 carries no user name") && e.Message.Contains("use level 1 or drop the username filter"), e.Message);
         });
@@ -322,11 +323,11 @@ internal static partial class Program
         {
             Standin.Add("\\\\10.0.0.1", "alice");
             CallLog.standin_deny_levels(CallLog.Level502);
-            SessionListing listing = NetSessionApi.ListSessions(null, null, null, -1, 1);
+            SessionListing listing = SessionList.ListSessions(null, null, null, -1, 1);
             Equal(10, listing.Level, "level");
-            Equal(NetSessionApi.Level10Warning, String.Join("|", listing.Warnings.ToArray()), "warning");
+            Equal(SessionList.Level10Warning, String.Join("|", listing.Warnings.ToArray()), "warning");
             Equal("Access to level 502 was denied; listed at level 10 (user-info right only): num_opens, user_flags, " +
-                "client_type and transport are null.", NetSessionApi.Level10Warning, "the shared text");
+                "client_type and transport are null.", SessionList.Level10Warning, "the shared text");
             Equal("502=5,10=0", CallLog.EnumLevels(), "calls");
             SessionInfo s = listing.Sessions[0];
             Check(s.UserName == "alice" && s.IdleSeconds == 10 && s.NumOpens == null && s.Transport == null, "level-10 fields");
@@ -335,16 +336,16 @@ internal static partial class Program
         {
             Standin.Add("\\\\10.0.0.1", "alice");
             CallLog.standin_deny_levels(CallLog.Level502);
-            Equal(5, Throws(delegate { NetSessionApi.ListSessions(null, null, null, 502, 1); }, "explicit").Status, "explicit 502");
+            Equal(5, Throws(delegate { SessionList.ListSessions(null, null, null, 502, 1); }, "explicit").Status, "explicit 502");
             Equal("502=5", CallLog.EnumLevels(), "one call");
             CallLog.standin_log_clear();
             CallLog.standin_deny_levels(CallLog.Level502 | CallLog.Level10);
-            Equal(5, Throws(delegate { NetSessionApi.ListSessions(null, null, null, -1, 1); }, "10 denied").Status, "denied");
+            Equal(5, Throws(delegate { SessionList.ListSessions(null, null, null, -1, 1); }, "10 denied").Status, "denied");
             Equal("502=5,10=5", CallLog.EnumLevels(), "tried 10");
             CallLog.standin_log_clear();
             CallLog.standin_deny_levels(0);
             Standin.standin_set_levels(CallLog.Level0 | CallLog.Level1);
-            SessionListing samba = NetSessionApi.ListSessions(null, null, null, -1, 1);
+            SessionListing samba = SessionList.ListSessions(null, null, null, -1, 1);
             Equal(1, samba.Level, "samba level");
             Equal(0, samba.Warnings.Count, "no warning");
             Equal("502=124,2=124,1=0", CallLog.EnumLevels(), "10 is not in the 124 chain");
@@ -422,13 +423,13 @@ internal static partial class Program
             Standin.Add("\\\\10.0.0.1", "ann");
             Standin.Add("\\\\10.0.0.2", "bob");
             CallLog.standin_set_samba_delete(1);
-            List<SessionInfo> all = NetSessionApi.Enumerate(null, null, null, 1);
+            List<SessionInfo> all = SessionList.Enumerate(null, null, null, 1);
             CloseSelection sel = new CloseSelection();
             sel.All = true;
             ClosePlan plan = ClosePlanner.Plan(all, sel);
-            NetSessionApi.Close(null, "\\\\10.0.0.1", "ann");   // ann logs off meanwhile
+            CloseExecutor.Close(null, "\\\\10.0.0.1", "ann");   // ann logs off meanwhile
             CallLog.standin_log_clear();
-            CloseRun run = CloseExecutor.Run(null, plan, all, false);
+            CloseRun run = CloseExecutor.Run(null, plan, false);
             Equal(null, run.FailedCall, "no failure");
             Equal("ann", run.Vanished[0].UserName, "vanished");
             Equal("bob", run.Closed[0].UserName, "closed");
@@ -459,11 +460,11 @@ internal static partial class Program
         Run("5 and the fresh listing fails too: a failure, never assumed vanished", delegate
         {
             Standin.Add("\\\\10.0.0.1", "ann");
-            List<SessionInfo> all = NetSessionApi.Enumerate(null, null, null, 1);
+            List<SessionInfo> all = SessionList.Enumerate(null, null, null, 1);
             ClosePlan plan = ClosePlanner.Plan(all, SelectUsers("ann"));
             Standin.standin_inject(Standin.Del, 5, 0, -1);
             Standin.standin_inject(Standin.Enum, 5, 0, -1);
-            CloseRun run = CloseExecutor.Run(null, plan, all, false);
+            CloseRun run = CloseExecutor.Run(null, plan, false);
             Equal(5, run.FailedCall.Status, "denied");
             Equal(0, run.Vanished.Count, "not vanished");
         });

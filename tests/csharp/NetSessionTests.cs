@@ -1,4 +1,5 @@
-// Tests of the shipped plugins/module_utils/NetSession.cs against the stand-in netapi32
+// Tests of the shipped plugins/module_utils/NetSession.cs (the Win32 wrapper) and SessionRules.cs
+// (the session rules over it), compiled together as Add-CSharpType does, against the stand-in netapi32
 // (tests/csharp/standin). Built with mcs -langversion:5 -sdk:4.5-api -warnaserror+ and run by
 // tests/csharp/test_netsession_cs.py in a subprocess, so a crash is a failed test.
 // Output: one "PASS name" / "FAIL name: why" line per test, then "N passed, M failed".
@@ -9,10 +10,11 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 using ansible_collections.lanman.smb.plugins.module_utils.NetSession;
+using ansible_collections.lanman.smb.plugins.module_utils.SessionRules;
 
 internal static class Standin
 {
-    public const int Enum = 0, GetInfo = 1, Del = 2;
+    public const int Enum = 0, Del = 1;
 
     [DllImport("netapi32.dll")] public static extern void standin_reset();
     [DllImport("netapi32.dll", CharSet = CharSet.Unicode)]
@@ -111,6 +113,15 @@ internal static partial class Program
         }
     }
 
+    // What the modules get from ListSessions, with the level used as an out parameter.
+    private static List<SessionInfo> Listed(string server, string[] clients, string[] usernames, int level,
+        int minimumLevel, out int levelUsed)
+    {
+        SessionListing listing = SessionList.ListSessions(server, clients, usernames, level, minimumLevel);
+        levelUsed = listing.Level;
+        return listing.Sessions;
+    }
+
     private static Type Native(string name)
     {
         Assembly util = typeof(NetSessionApi).Assembly;
@@ -148,7 +159,7 @@ internal static partial class Program
             Standin.standin_add_session("\\\\10.0.0.5", "jdoe", 7, 3600, 120, 3, "Windows 10 Enterprise", "\\Device\\NetbiosSmb");
             foreach (int level in Levels)
             {
-                List<SessionInfo> list = NetSessionApi.Enumerate(null, null, null, level);
+                List<SessionInfo> list = SessionList.Enumerate(null, null, null, level);
                 Equal(1, list.Count, "count at level " + level);
                 SessionInfo s = list[0];
                 Equal("10.0.0.5", s.Client, "client at " + level);
@@ -169,7 +180,7 @@ internal static partial class Program
         Run("ToResult has exactly the contract keys in order", delegate
         {
             Standin.Add("\\\\[FE80::0:1]", "bob");
-            Dictionary<string, object> r = NetSessionApi.Enumerate(null, null, null, 10)[0].ToResult();
+            Dictionary<string, object> r = SessionList.Enumerate(null, null, null, 10)[0].ToResult();
             Equal("client,username,num_opens,active_seconds,idle_seconds,user_flags,is_guest,cleartext_password,client_type,transport",
                 String.Join(",", new List<string>(r.Keys).ToArray()), "keys");
             Equal("fe80::1", r["client"], "client");
@@ -178,19 +189,22 @@ internal static partial class Program
         Run("wrapped -1 time is clamped and a NULL user is a null session", delegate
         {
             Standin.standin_add_session("\\\\127.0.0.1", null, 0, 0xFFFFFFFF, 0xFFFFFFFF, 0, null, null);
-            SessionInfo s = NetSessionApi.Enumerate(null, null, null, 1)[0];
+            SessionInfo s = SessionList.Enumerate(null, null, null, 1)[0];
             Equal((long?)0, s.ActiveSeconds, "time");
             Equal((long?)0, s.IdleSeconds, "idle");
             Equal("", s.UserName, "null user");
+            RawSession raw = NetSessionApi.Enumerate(null, null, null, 502, NetApiStatus.MaxPreferredLength)[0];
+            Check(raw.Username == null && raw.CltypeName == null && raw.Transport == null, "the wrapper keeps NULL as null");
+            Equal(null, SessionInfo.FromRaw(raw).ClientType, "a NULL client type stays null");
         });
         Run("unicode and surrogate-pair names survive the round trip", delegate
         {
             string user = "J\u00fcrgen\U0001D11E\u4e2d";
             Standin.Add("\\\\\u00e9t\u00e9-pc", user);
-            SessionInfo s = NetSessionApi.Enumerate(null, null, null, 502)[0];
+            SessionInfo s = SessionList.Enumerate(null, null, null, 502)[0];
             Equal(user, s.UserName, "user");
             Equal("\u00e9t\u00e9-pc", s.Client, "client");
-            Equal(1, NetSessionApi.Enumerate(null, null, user, 1).Count, "filter by astral name");
+            Equal(1, SessionList.Enumerate(null, null, user, 1).Count, "filter by astral name");
             Equal(user, Standin.LastUser(), "user sent to the API");
         });
     }
@@ -205,23 +219,23 @@ internal static partial class Program
             {
                 foreach (int level in new int[] { 1, 502 })
                 {
-                    List<SessionInfo> list = NetSessionApi.Enumerate(null, null, null, level, len);
+                    List<SessionInfo> list = SessionList.Enumerate(null, null, null, level, len);
                     Equal(40, list.Count, "count at prefmaxlen " + len);
                     for (int i = 0; i < 40; i++)
                         Equal("10.0.0." + i, list[i].Client, "order at prefmaxlen " + len);
                 }
             }
             int before = Standin.standin_calls(Standin.Enum);
-            Equal(40, NetSessionApi.Enumerate(null, null, null, 1).Count, "MAX");
+            Equal(40, SessionList.Enumerate(null, null, null, 1).Count, "MAX");
             Equal(before + 1, Standin.standin_calls(Standin.Enum), "MAX is one call");
             before = Standin.standin_calls(Standin.Enum);
-            NetSessionApi.Enumerate(null, null, null, 1, 1);
+            SessionList.Enumerate(null, null, null, 1, 1);
             Equal(before + 40, Standin.standin_calls(Standin.Enum), "prefmaxlen 1 pages one entry a call");
         });
         Run("10,000 sessions at a 4 KB buffer", delegate
         {
             Standin.standin_add_many(10000);
-            List<SessionInfo> list = NetSessionApi.Enumerate(null, null, null, 502, 4096);
+            List<SessionInfo> list = SessionList.Enumerate(null, null, null, 502, 4096);
             Equal(10000, list.Count, "count");
             Dictionary<string, bool> users = new Dictionary<string, bool>();
             foreach (SessionInfo s in list)
@@ -234,13 +248,13 @@ internal static partial class Program
             for (int i = 0; i < 5; i++)
                 Standin.Add("\\\\10.0.0." + i, "u" + i);
             Standin.standin_set_paging_mode(1);
-            Equal(5, NetSessionApi.Enumerate(null, null, null, 502, 1).Count, "count");
+            Equal(5, SessionList.Enumerate(null, null, null, 502, 1).Count, "count");
         });
         Run("a server that always says more data with nothing is not followed forever", delegate
         {
             Standin.Add("\\\\10.0.0.1", "u");
             Standin.standin_set_paging_mode(2);
-            NetSessionException e = Throws(delegate { NetSessionApi.Enumerate(null, null, null, 1, 1); }, "endless 234");
+            NetSessionException e = Throws(delegate { SessionList.Enumerate(null, null, null, 1, 1); }, "endless 234");
             Equal(234, e.Status, "status");
             Check(Standin.standin_calls(Standin.Enum) < 100, "bounded number of calls");
         });
@@ -249,7 +263,7 @@ internal static partial class Program
             for (int i = 0; i < 10; i++)
                 Standin.Add("\\\\10.0.0." + i, "u" + i);
             Standin.standin_inject(Standin.Enum, 8, 3, 1);
-            List<SessionInfo> list = NetSessionApi.Enumerate(null, null, null, 1, 1);
+            List<SessionInfo> list = SessionList.Enumerate(null, null, null, 1, 1);
             Equal(10, list.Count, "count after restart");
             Equal("u9", list[9].UserName, "complete");
         });
@@ -258,7 +272,7 @@ internal static partial class Program
             for (int i = 0; i < 10; i++)
                 Standin.Add("\\\\10.0.0." + i, "u" + i);
             Standin.standin_inject(Standin.Enum, 8, 3, -1);
-            NetSessionException e = Throws(delegate { NetSessionApi.Enumerate(null, null, null, 1, 1); }, "persistent");
+            NetSessionException e = Throws(delegate { SessionList.Enumerate(null, null, null, 1, 1); }, "persistent");
             Equal(8, e.Status, "status");
         });
     }
@@ -273,7 +287,7 @@ internal static partial class Program
             {
                 Standin.Add("\\\\10.0.0.1", "u");
                 Standin.standin_inject(Standin.Enum, (uint)c, 0, -1);
-                NetSessionException e = Throws(delegate { NetSessionApi.Enumerate(null, null, null, 1); }, "enum");
+                NetSessionException e = Throws(delegate { SessionList.Enumerate(null, null, null, 1); }, "enum");
                 Equal(c, e.Status, "Status");
                 Equal(c, e.NativeErrorCode, "NativeErrorCode");
                 Check(e is System.ComponentModel.Win32Exception, "derives from Win32Exception");
@@ -285,11 +299,11 @@ internal static partial class Program
         Run("access denied names who may call and SrvsvcSessionInfo; remote adds the double hop", delegate
         {
             Standin.standin_inject(Standin.Enum, 5, 0, -1);
-            NetSessionException local = Throws(delegate { NetSessionApi.Enumerate(null, null, null, 1); }, "local");
+            NetSessionException local = Throws(delegate { SessionList.Enumerate(null, null, null, 1); }, "local");
             Check(local.Message.Contains("Administrators") && local.Message.Contains("Server Operators"), local.Message);
             Check(local.Message.Contains("SrvsvcSessionInfo"), local.Message);
             Check(!local.Message.Contains("double hop"), "no double hop hint for the local computer");
-            NetSessionException remote = Throws(delegate { NetSessionApi.Enumerate("fs01.example.invalid", null, null, 1); }, "remote");
+            NetSessionException remote = Throws(delegate { SessionList.Enumerate("fs01.example.invalid", null, null, 1); }, "remote");
             Check(remote.Message.Contains("double hop") && remote.Message.Contains("CredSSP"), remote.Message);
             Check(remote.Message.Contains("fs01.example.invalid"), "names the server");
         });
@@ -300,19 +314,19 @@ internal static partial class Program
         });
         Run("an unsupported level is refused before calling", delegate
         {
-            NetSessionException e = Throws(delegate { NetSessionApi.Enumerate(null, null, null, 3); }, "level 3");
+            NetSessionException e = Throws(delegate { SessionList.Enumerate(null, null, null, 3); }, "level 3");
             Equal(124, e.Status, "status");
             Equal(0, Standin.standin_calls(Standin.Enum), "no call");
         });
         Run("filters that match nothing are an empty list", delegate
         {
             Standin.Add("\\\\10.0.0.1", "alice");
-            Equal(0, NetSessionApi.Enumerate(null, "10.9.9.9", null, 1).Count, "2312");
-            Equal(0, NetSessionApi.Enumerate(null, null, "nobody", 1).Count, "2221");
+            Equal(0, SessionList.Enumerate(null, "10.9.9.9", null, 1).Count, "2312");
+            Equal(0, SessionList.Enumerate(null, null, "nobody", 1).Count, "2221");
             NetSessionException e = Throws(delegate
             {
                 Standin.standin_inject(Standin.Enum, 2312, 0, -1);
-                NetSessionApi.Enumerate(null, null, null, 1);
+                SessionList.Enumerate(null, null, null, 1);
             }, "unfiltered 2312 is an error");
             Equal(2312, e.Status, "status");
         });
@@ -326,10 +340,10 @@ internal static partial class Program
             Standin.Add("\\\\[fe80::1]", "bob");
             foreach (string given in new string[] { "10.0.0.5", "\\\\10.0.0.5", "\\\\\\\\10.0.0.5" })
             {
-                Equal(1, NetSessionApi.Enumerate(null, given, null, 1).Count, "match for " + given);
+                Equal(1, SessionList.Enumerate(null, given, null, 1).Count, "match for " + given);
                 Equal("\\\\10.0.0.5", Standin.LastClient(), "sent for " + given);
             }
-            Equal(1, NetSessionApi.Enumerate(null, "FE80:0::1", "CONTOSO\\Bob", 1).Count, "ipv6");
+            Equal(1, SessionList.Enumerate(null, "FE80:0::1", "CONTOSO\\Bob", 1).Count, "ipv6");
             Equal("\\\\[fe80::1]", Standin.LastClient(), "ipv6 sent");
             Equal("Bob", Standin.LastUser(), "domain stripped");
         });
@@ -337,19 +351,19 @@ internal static partial class Program
         {
             Standin.Add("\\\\10.0.0.5", "bob");
             int used;
-            NetSessionApi.EnumerateBest(null, null, null, 1, out used);
+            SessionList.EnumerateBest(null, null, null, 1, out used);
             Equal(502, used, "windows");
             Standin.standin_set_levels(1 | 2);   // levels 0 and 1, like Samba
-            List<SessionInfo> list = NetSessionApi.EnumerateBest(null, null, null, 1, out used);
+            List<SessionInfo> list = SessionList.EnumerateBest(null, null, null, 1, out used);
             Equal(1, used, "samba");
             Equal("bob", list[0].UserName, "data");
             Standin.standin_set_levels(1);       // level 0 only
-            Equal(124, Throws(delegate { NetSessionApi.EnumerateBest(null, null, null, 1, out used); }, "min 1").Status, "no level >= 1");
-            NetSessionApi.EnumerateBest(null, null, null, 0, out used);
+            Equal(124, Throws(delegate { SessionList.EnumerateBest(null, null, null, 1, out used); }, "min 1").Status, "no level >= 1");
+            SessionList.EnumerateBest(null, null, null, 0, out used);
             Equal(0, used, "min 0");
             Standin.standin_set_levels(-1);
             Standin.standin_inject(Standin.Enum, 5, 0, -1);
-            Equal(5, Throws(delegate { NetSessionApi.EnumerateBest(null, null, null, 1, out used); }, "5").Status, "no fallback on 5");
+            Equal(5, Throws(delegate { SessionList.EnumerateBest(null, null, null, 1, out used); }, "5").Status, "no fallback on 5");
         });
         Run("List filters by any client and any user, sends only safe filters, picks the level", delegate
         {
@@ -357,33 +371,17 @@ internal static partial class Program
             Standin.Add("\\\\10.0.0.6", "alice");
             Standin.Add("\\\\[fe80::1]", "carol");
             int used;
-            List<SessionInfo> two = NetSessionApi.List(null, new string[] { "10.0.0.5", "fe80::1" }, null, -1, 1, out used);
+            List<SessionInfo> two = Listed(null, new string[] { "10.0.0.5", "fe80::1" }, null, -1, 1, out used);
             Equal(2, two.Count, "two clients");
             Equal(502, used, "best level");
             Equal("", Standin.LastClient(), "several clients: no wire filter");
-            List<SessionInfo> one = NetSessionApi.List(null, new string[] { "10.0.0.6" }, new string[] { "ALICE", "eve" }, 1, 1, out used);
+            List<SessionInfo> one = Listed(null, new string[] { "10.0.0.6" }, new string[] { "ALICE", "eve" }, 1, 1, out used);
             Equal(1, one.Count, "client and any user");
             Equal("\\\\10.0.0.6", Standin.LastClient(), "one IPv4 client goes on the wire");
             Equal(1, used, "explicit level");
-            Equal(3, NetSessionApi.List(null, null, new string[0], -1, 1, out used).Count, "no filters");
+            Equal(3, Listed(null, null, new string[0], -1, 1, out used).Count, "no filters");
             Standin.standin_set_levels(1 | 2);
-            Equal(124, Throws(delegate { NetSessionApi.List(null, null, null, 502, 1, out used); }, "explicit 502 on samba").Status, "124");
-        });
-        Run("GetInfo: found, not found, level 502 handled, both names required", delegate
-        {
-            Standin.Add("\\\\10.0.0.5", "bob");
-            SessionInfo s = NetSessionApi.GetInfo(null, "10.0.0.5", "bob", 2);
-            Equal("bob", s.UserName, "found");
-            Equal("Windows 10", s.ClientType, "level 2 field");
-            Equal(null, NetSessionApi.GetInfo(null, "10.0.0.6", "bob", 1), "2312 -> null");
-            Equal(null, NetSessionApi.GetInfo(null, "10.0.0.5", "eve", 1), "2221 -> null");
-            int getInfoCalls = Standin.standin_calls(Standin.GetInfo);
-            SessionInfo s502 = NetSessionApi.GetInfo(null, "10.0.0.5", "bob", 502);
-            Equal("\\Device\\Tcp", s502.Transport, "502 through a filtered enumeration");
-            Equal(getInfoCalls, Standin.standin_calls(Standin.GetInfo), "502 never sent to NetSessionGetInfo");
-            bool threw = false;
-            try { NetSessionApi.GetInfo(null, null, "bob", 1); } catch (ArgumentException) { threw = true; }
-            Check(threw, "client required");
+            Equal(124, Throws(delegate { Listed(null, null, null, 502, 1, out used); }, "explicit 502 on samba").Status, "124");
         });
     }
 
@@ -394,18 +392,18 @@ internal static partial class Program
             Standin.Add("\\\\10.0.0.5", "bob");
             Standin.Add("\\\\10.0.0.5", "bob");
             Standin.Add("\\\\10.0.0.5", "alice");
-            Equal(CloseOutcome.Closed, NetSessionApi.Close(null, "\\\\10.0.0.5", "bob"), "closed");
+            Equal(CloseOutcome.Closed, CloseExecutor.Close(null, "\\\\10.0.0.5", "bob"), "closed");
             Equal("\\\\10.0.0.5", Standin.LastClient(), "raw client sent");
             Equal(1, Standin.standin_remaining_sessions(), "both bob sessions gone, alice stays");
-            Equal(CloseOutcome.NotFound, NetSessionApi.Close(null, "10.0.0.5", "bob"), "2221");
-            Equal(CloseOutcome.NotFound, NetSessionApi.Close(null, "10.0.0.9", "bob"), "2312");
+            Equal(CloseOutcome.NotFound, CloseExecutor.Close(null, "10.0.0.5", "bob"), "2221");
+            Equal(CloseOutcome.NotFound, CloseExecutor.Close(null, "10.0.0.9", "bob"), "2312");
             Standin.standin_inject(Standin.Del, 5, 0, -1);
-            Equal(5, Throws(delegate { NetSessionApi.Close(null, "10.0.0.5", "alice"); }, "5").Status, "denied");
+            Equal(5, Throws(delegate { CloseExecutor.Close(null, "10.0.0.5", "alice"); }, "5").Status, "denied");
         });
         Run("Close never sends both names NULL", delegate
         {
             bool threw = false;
-            try { NetSessionApi.Close(null, null, null); } catch (ArgumentException) { threw = true; }
+            try { CloseExecutor.Close(null, null, null); } catch (ArgumentException) { threw = true; }
             Check(threw, "ArgumentException");
             Equal(0, Standin.standin_calls(Standin.Del), "no call");
         });
@@ -413,16 +411,16 @@ internal static partial class Program
         {
             Standin.Add("\\\\10.0.0.5", "bob");
             Standin.Add("\\\\10.0.0.6", "alice");
-            List<SessionInfo> all = NetSessionApi.Enumerate(null, null, null, 502);
+            List<SessionInfo> all = SessionList.Enumerate(null, null, null, 502);
             CloseSelection sel = new CloseSelection();
             sel.All = true;
             ClosePlan plan = ClosePlanner.Plan(all, sel);
-            CloseRun dry = CloseExecutor.Run(null, plan, all, true);
+            CloseRun dry = CloseExecutor.Run(null, plan, true);
             Equal(0, Standin.standin_calls(Standin.Del), "check mode made no NetSessionDel call");
             Equal(2, dry.Closed.Count, "would close");
             Check(dry.Changed, "changed in check mode");
-            NetSessionApi.Close(null, "\\\\10.0.0.6", "alice");   // alice logs off meanwhile
-            CloseRun real = CloseExecutor.Run(null, plan, all, false);
+            CloseExecutor.Close(null, "\\\\10.0.0.6", "alice");   // alice logs off meanwhile
+            CloseRun real = CloseExecutor.Run(null, plan, false);
             Equal(1, real.Closed.Count, "closed");
             Equal("alice", real.Vanished[0].UserName, "vanished");
             Equal(0, Standin.standin_remaining_sessions(), "host state");
@@ -432,8 +430,7 @@ internal static partial class Program
             Equal(String.Join(",", ((List<string>)dry.DiffAfter()["sessions"]).ToArray()),
                 String.Join(",", ((List<string>)real.DiffAfter()["sessions"]).ToArray()), "check diff == real diff");
             Equal("alice@10.0.0.6,bob@10.0.0.5", String.Join(",", ((List<string>)real.DiffBefore()["sessions"]).ToArray()), "before");
-            CloseRun again = CloseExecutor.Run(null, ClosePlanner.Plan(NetSessionApi.Enumerate(null, null, null, 502), sel),
-                new List<SessionInfo>(), false);
+            CloseRun again = CloseExecutor.Run(null, ClosePlanner.Plan(SessionList.Enumerate(null, null, null, 502), sel), false);
             Check(!again.Changed, "second run unchanged");
         });
     }
@@ -457,8 +454,8 @@ internal static partial class Program
             Equal("bob", AccountName.AccountPart("CORP\\bob"), "domain");
             Equal("bob", AccountName.AccountPart("bob@corp.example"), "upn");
             Check(AccountName.IsMachineAccount("HOST1$") && !AccountName.IsMachineAccount(""), "machine");
-            Check(NetSessionApi.IsLocalServer(null) && NetSessionApi.IsLocalServer("localhost") &&
-                NetSessionApi.IsLocalServer("\\\\127.0.0.1") && !NetSessionApi.IsLocalServer("fs01.example.invalid"), "local");
+            Check(LocalHost.IsLocalServer(null) && LocalHost.IsLocalServer("localhost") &&
+                LocalHost.IsLocalServer("\\\\127.0.0.1") && !LocalHost.IsLocalServer("fs01.example.invalid"), "local");
         });
     }
 

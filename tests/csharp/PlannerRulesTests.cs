@@ -1,10 +1,11 @@
-// Name and planning rules of NetSession.cs that are not planning vectors: client name forms,
-// IPv6 zones, ANONYMOUS LOGON, CIDR selectors (also through NetSessionApi.List) and a user-wide
+// Name and planning rules of SessionRules.cs that are not planning vectors: client name forms,
+// IPv6 zones, ANONYMOUS LOGON, CIDR selectors (also through SessionList.ListSessions) and a user-wide
 // close run against the stand-in. tests/unit/plugins/module_utils/test_smb_sessions_rules.py
 // holds the same tables for the Python twin.
 using System;
 using System.Collections.Generic;
 using ansible_collections.lanman.smb.plugins.module_utils.NetSession;
+using ansible_collections.lanman.smb.plugins.module_utils.SessionRules;
 
 internal static partial class Program
 {
@@ -109,15 +110,15 @@ internal static partial class Program
             Standin.Add("\\\\[fd00::5]", "dave");
             Standin.Add("\\\\[fe80::1%3]", "eve");
             int used;
-            List<SessionInfo> found = NetSessionApi.List(null, new string[] { "10.1.0.0/16" }, null, 1, 1, out used);
+            List<SessionInfo> found = Listed(null, new string[] { "10.1.0.0/16" }, null, 1, 1, out used);
             Equal(1, found.Count, "one IPv4 network");
             Equal("bob", found[0].UserName, "bob");
             Equal("", Standin.LastClient(), "a network never goes on the wire");
-            found = NetSessionApi.List(null, new string[] { "fd00::/8", "fe80::1" }, null, 1, 1, out used);
+            found = Listed(null, new string[] { "fd00::/8", "fe80::1" }, null, 1, 1, out used);
             Equal("dave,eve", String.Join(",", found.ConvertAll(delegate(SessionInfo s) { return s.UserName; }).ToArray()),
                 "IPv6 network and a zone-less link-local");
             bool threw = false;
-            try { NetSessionApi.List(null, new string[] { "10.1.0.0/33" }, null, 1, 1, out used); }
+            try { Listed(null, new string[] { "10.1.0.0/33" }, null, 1, 1, out used); }
             catch (ArgumentException) { threw = true; }
             Check(threw, "malformed network");
         });
@@ -126,13 +127,13 @@ internal static partial class Program
             Standin.Add("", "alice");
             Standin.Add("\\\\10.0.0.5", "alice");
             Standin.Add("\\\\10.0.0.6", "bob");
-            List<SessionInfo> all = NetSessionApi.Enumerate(null, null, null, 502);
+            List<SessionInfo> all = SessionList.Enumerate(null, null, null, 502);
             CloseSelection sel = new CloseSelection();
             sel.Usernames = new string[] { "alice" };
             ClosePlan plan = ClosePlanner.Plan(all, sel);
             Equal(1, plan.Targets.Count, "one call");
             Equal(null, plan.Targets[0].Client, "no client");
-            CloseRun run = CloseExecutor.Run(null, plan, all, false);
+            CloseRun run = CloseExecutor.Run(null, plan, false);
             Equal(1, Standin.standin_calls(Standin.Del), "one NetSessionDel");
             Equal("", Standin.LastClient(), "NULL client sent");
             Equal("alice", Standin.LastUser(), "user sent");
@@ -144,11 +145,11 @@ internal static partial class Program
         {
             Standin.Add("", "alice");
             Standin.Add("\\\\10.0.0.5", "alice");
-            List<SessionInfo> all = NetSessionApi.Enumerate(null, null, null, 502);
+            List<SessionInfo> all = SessionList.Enumerate(null, null, null, 502);
             CloseSelection sel = new CloseSelection();
             sel.All = true;
             sel.ExcludeClients = new string[] { "10.0.0.5" };
-            CloseRun run = CloseExecutor.Run(null, ClosePlanner.Plan(all, sel), all, false);
+            CloseRun run = CloseExecutor.Run(null, ClosePlanner.Plan(all, sel), false);
             Equal(0, Standin.standin_calls(Standin.Del), "no NetSessionDel");
             Equal(2, Standin.standin_remaining_sessions(), "both alice sessions stay");
             Equal("no_client_name,excluded_client", String.Join(",", run.Skipped.ConvertAll(delegate(SkippedSession k) { return k.Reason; }).ToArray()), "reasons");

@@ -1,5 +1,10 @@
-"""Builds the shipped NetSession.cs as C# 5 against .NET 4.5 with Mono, with the C stand-in
-netapi32, and runs tests/csharp/NetSessionTests.cs in a subprocess (a crash is a failure)."""
+"""Builds the shipped C# utils as C# 5 against .NET 4.5 with Mono, with the C stand-in netapi32,
+and runs tests/csharp/NetSessionTests.cs in a subprocess (a crash is a failure).
+
+NetSession.cs (the Win32 wrapper) must compile alone; SessionRules.cs (the session rules) must
+compile against the wrapper's public surface alone, and both together into one assembly, which
+is what ansible-core's Add-CSharpType does with every C# util a module requires. The tests run
+against that one assembly."""
 import json
 import os
 import pathlib
@@ -11,7 +16,9 @@ import pytest
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-UTIL = ROOT / 'plugins' / 'module_utils' / 'NetSession.cs'
+WRAPPER = ROOT / 'plugins' / 'module_utils' / 'NetSession.cs'
+RULES = ROOT / 'plugins' / 'module_utils' / 'SessionRules.cs'
+UTILS = [WRAPPER, RULES]
 MCS = ['mcs', '-langversion:5', '-sdk:4.5-api', '-warnaserror+', '-nologo']
 
 sys.path.insert(0, str(HERE))
@@ -60,10 +67,12 @@ def build(tmp_path_factory):
     out = tmp_path_factory.mktemp('csharp')
     _run(['gcc', '-shared', '-fPIC', '-O2', '-Wall', '-Wextra', '-Werror', '-o', str(out / 'libnetapi32.so'),
           str(HERE / 'standin' / 'netapi32_standin.c')])
-    _run(MCS + ['-target:library', '-out:%s' % (out / 'NetSession.dll'), str(UTIL)])
+    _run(MCS + ['-target:library', '-out:%s' % (out / 'NetSession.dll'), str(WRAPPER)])
+    _run(MCS + ['-target:library', '-r:%s' % (out / 'NetSession.dll'), '-out:%s' % (out / 'SessionRules.dll'), str(RULES)])
+    _run(MCS + ['-target:library', '-out:%s' % (out / 'LanmanSmbUtils.dll')] + [str(p) for p in UTILS])
     # NetSessionTests.cs holds Main and the helpers; every other *Tests.cs adds a group (partial class).
     sources = sorted(str(p) for p in HERE.glob('*Tests.cs'))
-    _run(MCS + ['-target:exe', '-r:%s' % (out / 'NetSession.dll'), '-out:%s' % (out / 'NetSessionTests.exe')]
+    _run(MCS + ['-target:exe', '-r:%s' % (out / 'LanmanSmbUtils.dll'), '-out:%s' % (out / 'NetSessionTests.exe')]
          + sources)
     return out
 
@@ -74,12 +83,24 @@ def run_tests(build, vectors=None):
     return subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=120, cwd=str(build), env=env)
 
 
-def test_util_compiles_alone_as_csharp5_against_net45(build):
+def test_wrapper_compiles_alone_as_csharp5_against_net45(build):
     assert (build / 'NetSession.dll').exists()
 
 
-def test_util_has_no_csharp6_features_that_mcs_misses():
-    assert lint(UTIL.read_text(encoding='utf-8')) == []
+def test_rules_compile_against_the_wrappers_public_surface(build):
+    """Built against NetSession.dll, SessionRules.cs cannot reach the wrapper's internals: the seam holds."""
+    assert (build / 'SessionRules.dll').exists()
+
+
+def test_rules_do_not_compile_without_the_wrapper(tmp_path):
+    proc = subprocess.run(MCS + ['-target:library', '-out:%s' % (tmp_path / 'x.dll'), str(RULES)],
+                          check=False, capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0 and 'NetSession' in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize('path', UTILS, ids=lambda p: p.name)
+def test_util_has_no_csharp6_features_that_mcs_misses(path):
+    assert lint(path.read_text(encoding='utf-8')) == []
 
 
 @pytest.mark.parametrize('snippet', [

@@ -120,7 +120,8 @@ def test_module_has_the_ansible_windows_shape(module):
     lines = text.splitlines()
     assert lines[0] == '#!powershell'
     assert '#AnsibleRequires -CSharpUtil Ansible.Basic' in lines
-    assert '#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.NetSession' in lines
+    # the rules util; ansible-core ships the wrapper with it (tests/static/test_csharp_util_deps.py)
+    assert '#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.SessionRules' in lines
     create = text.index('[Ansible.Basic.AnsibleModule]::Create($args, $spec)')
     # validate-modules loads the spec without collection utils: none of our types before Create
     assert not re.search(r'\[Lanman|ansible_collections\.lanman', text[:create].split('#AnsibleRequires')[-1].split('\n', 1)[1])
@@ -130,7 +131,7 @@ def test_module_has_the_ansible_windows_shape(module):
 
 def test_close_module_check_mode_reaches_the_executor():
     text = (ROOT / 'plugins' / 'modules' / 'win_smb_session.ps1').read_text()
-    assert re.search(r'CloseExecutor\]::Run\(\s*\$server, \$plan, \$sessions, \$module\.CheckMode\)', text)
+    assert re.search(r'\[LanmanCloseExecutor\]::Run\(\s*\$server, \$plan, \$module\.CheckMode\)', text)
     assert '::Close(' not in text  # closing only through the executor, which honours check mode
 
 

@@ -68,3 +68,52 @@ def test_info_module_warns_for_clients_and_listing():
 def test_close_module_does_not_assume_the_winrm_user_owns_its_session():
     assert '$selection.OwnUsername = $null' in CLOSE
     assert '[Environment]::UserName' not in CLOSE
+
+
+def try_blocks(text):
+    """(body, catch body) of each top-level try/catch (they start at column 0)."""
+    return re.findall(r'^try \{\n(.*?)^\}\ncatch \{\n(.*?)^\}', text, flags=re.S | re.M)
+
+
+def error_glue_problems(text, options):
+    problems = []
+    blocks = try_blocks(text)
+    if not blocks:
+        problems.append('no try/catch')
+    for body, handler in blocks:
+        if handler.strip() != '$module.FailJson([LanmanSessionErrors]::ErrorText($_.Exception), $_)':
+            problems.append('a catch that does not fail with ErrorText: %r' % handler.strip())
+    if 'InnerException' in text:
+        problems.append('unwraps exceptions itself instead of ErrorText')
+    guarded = ''.join(body for body, _ in blocks)
+    for option in options:
+        if "ResolveClients('%s'," % option not in guarded:
+            problems.append('%s not resolved (and validated, naming the option) inside a try' % option)
+    return problems
+
+
+@pytest.mark.parametrize('text,options', [(CLOSE, ['client', 'exclude_client']), (INFO, ['client'])],
+                         ids=['win_smb_session', 'win_smb_session_info'])
+def test_modules_fail_with_error_text_and_validate_selectors_inside_try(text, options):
+    assert error_glue_problems(text, options) == []
+
+
+@pytest.mark.parametrize('broken', [
+    lambda t: t.replace('[LanmanSessionErrors]::ErrorText($_.Exception)', '$_.Exception.Message', 1),
+    lambda t: t.replace("$excluded = [LanmanClientResolution]::ResolveClients('exclude_client',",
+                        "$excluded = [LanmanClientResolution]::ResolveClients('client',"),
+    lambda t: t.replace('try {\n    $clients', '$clients', 1).replace(
+        "    $remote = -not [LanmanLocalHost]::IsLocalServer($server)\n}\ncatch {\n"
+        "    $module.FailJson([LanmanSessionErrors]::ErrorText($_.Exception), $_)\n}\n",
+        "    $remote = -not [LanmanLocalHost]::IsLocalServer($server)\n"),
+])
+def test_error_glue_check_catches_breaks(broken):
+    assert broken(CLOSE) != CLOSE
+    assert error_glue_problems(broken(CLOSE), ['client', 'exclude_client'])
+
+
+def test_close_module_checks_the_server_before_listing():
+    """A server that is a network (IsLocalServer refuses it) fails with ErrorText before anything is listed."""
+    first_try = try_blocks(CLOSE)[0][0]
+    assert '[LanmanLocalHost]::IsLocalServer($server)' in first_try
+    assert '::ListSessions(' not in first_try

@@ -3,8 +3,8 @@
  *
  * Windows semantics (lmshare.h / MS-SRVS): one NetApiBufferAllocate-style block holds the
  * SESSION_INFO_* array followed by its strings; ERROR_MORE_DATA (234) with a resume handle
- * at any prefmaxlen; client/user filters (2312 / 2221 when nothing matches); GetInfo without
- * level 502; NetSessionDel by (client, user). WCHAR is uint16_t (wchar_t is 4 bytes here),
+ * at any prefmaxlen; client/user filters (2312 / 2221 when nothing matches); NetSessionDel
+ * by (client, user). WCHAR is uint16_t (wchar_t is 4 bytes here),
  * DWORD is uint32_t, pointers are 8 bytes: the Win64 layouts.
  *
  * Test controls (standin_*) let the C# tests add sessions, inject errors, choose paging
@@ -54,7 +54,7 @@ static size_t n_freed;
 static int double_frees, bad_frees, allocations;
 
 /* ---- behaviour controls ---- */
-enum { FN_ENUM, FN_GETINFO, FN_DEL, FN_COUNT };
+enum { FN_ENUM, FN_DEL, FN_COUNT };
 static int calls[FN_COUNT];
 static DWORD inject_status[FN_COUNT];
 static int inject_from[FN_COUNT], inject_times[FN_COUNT];
@@ -164,12 +164,13 @@ static int matches(const session_t *s, const WCHAR *client, const WCHAR *user) {
     return 1;
 }
 
+/* A NULL string stays a NULL pointer, as the server may send it (the util must not read it). */
 static WCHAR *put_string(char **cursor, const WCHAR *s) {
     size_t n = (wlen(s) + 1) * sizeof(WCHAR);
     WCHAR *dst = (WCHAR *)*cursor;
     if (s) memcpy(dst, s, n); else dst[0] = 0;
     *cursor += n;
-    return dst;
+    return s ? dst : NULL;
 }
 
 static void fill(void *entry, char **cursor, const session_t *s, DWORD level) {
@@ -255,36 +256,6 @@ static DWORD enum_impl(const WCHAR *client, const WCHAR *user, DWORD level, uint
     *entriesread = (DWORD)count;
     if (resume) *resume = more ? (DWORD)(start + count) : 0;
     return more ? ERROR_MORE_DATA : NERR_Success;
-}
-
-static DWORD getinfo_impl(const WCHAR *client, const WCHAR *user, DWORD level, uint8_t **bufptr);
-
-DWORD NetSessionGetInfo(const WCHAR *server, const WCHAR *client, const WCHAR *user, DWORD level, uint8_t **bufptr) {
-    logline_t l = log_begin("NetSessionGetInfo", server, client, user);
-    log_num(&l, ", level=%lu", level);
-    return log_end(&l, getinfo_impl(client, user, level, bufptr));
-}
-
-static DWORD getinfo_impl(const WCHAR *client, const WCHAR *user, DWORD level, uint8_t **bufptr) {
-    *bufptr = NULL;
-    wcopy_capped(last_client, client, 256);
-    wcopy_capped(last_user, user, 256);
-    if (injected(FN_GETINFO)) return inject_status[FN_GETINFO];
-    if (!client || !user) return ERROR_INVALID_PARAMETER;
-    if (level == 502 || level_index(level) < 0) return ERROR_INVALID_LEVEL;
-    int any_client = 0;
-    for (size_t i = 0; i < n_sessions; i++) {
-        if (!sessions[i].deleted && weq(sessions[i].cname, client)) any_client = 1;
-        if (matches(&sessions[i], client, user)) {
-            size_t ssize = struct_size(level);
-            uint8_t *buf = track_alloc(ssize + strings_size(&sessions[i], level));
-            char *cursor = (char *)buf + ssize;
-            fill(buf, &cursor, &sessions[i], level);
-            *bufptr = buf;
-            return NERR_Success;
-        }
-    }
-    return any_client ? NERR_UserNotFound : NERR_ClientNameNotFound;
 }
 
 static DWORD del_impl(const WCHAR *client, const WCHAR *user);

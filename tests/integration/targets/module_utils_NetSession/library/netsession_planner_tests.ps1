@@ -4,13 +4,14 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 # Test module: runs the close planning vectors of tests/fixtures/close_planning_cases.json
-# (given as 'cases') through NetSession.cs's ClosePlanner and reports each one as passed or
+# (given as 'cases') through SessionRules.cs's ClosePlanner (over NetSession.cs, which ansible-core
+# ships with it because SessionRules.cs `using`s it) and reports each one as passed or
 # not, with what differed. The rules of a vector are those of tests/csharp (RunVector) and
 # tests/unit (test_smb_sessions_planning.py): the plan's calls and skips, in order.
 # A key this runner does not know fails the case: a vector must never pass unread.
 
 #AnsibleRequires -CSharpUtil Ansible.Basic
-#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.NetSession
+#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.SessionRules
 
 $spec = @{
     options = @{
@@ -20,7 +21,6 @@ $spec = @{
 }
 $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
 
-$ns = 'ansible_collections.lanman.smb.plugins.module_utils.NetSession'
 $sessionKeys = @('client', 'username', 'idle_seconds')
 $selectionKeys = @('client', 'username', 'exclude_client', 'exclude_username', 'own_client', 'own_username',
     'all', 'min_idle_seconds')
@@ -77,16 +77,16 @@ function Invoke-Vector {
     foreach ($p in (Get-UnknownKey -Dictionary $expect -Known $expectKeys -Where 'expect')) { $problems.Add($p) }
     foreach ($p in (Get-UnknownKey -Dictionary $selectionIn -Known $selectionKeys -Where 'selection')) { $problems.Add($p) }
 
-    $sessions = New-Object -TypeName "System.Collections.Generic.List[$ns.SessionInfo]"
+    $sessions = [System.Collections.Generic.List[LanmanSessionInfo]]::new()
     foreach ($s in $sessionsIn) {
         foreach ($p in (Get-UnknownKey -Dictionary $s -Known $sessionKeys -Where 'a session')) { $problems.Add($p) }
         $idle = Get-Value $s 'idle_seconds'
         $idleValue = if ($null -eq $idle) { [Nullable[long]]$null } else { [Nullable[long]][long]$idle }
-        $sessions.Add((New-Object -TypeName "$ns.SessionInfo" -ArgumentList @(
-                    (ConvertTo-NetString (Get-Value $s 'client')), (ConvertTo-NetString (Get-Value $s 'username')), $idleValue)))
+        $sessions.Add([LanmanSessionInfo]::new(
+                (ConvertTo-NetString (Get-Value $s 'client')), (ConvertTo-NetString (Get-Value $s 'username')), $idleValue))
     }
 
-    $sel = New-Object -TypeName "$ns.CloseSelection"
+    $sel = [LanmanCloseSelection]::new()
     $sel.Clients = ConvertTo-StringArray (Get-Value $selectionIn 'client')
     $sel.Usernames = ConvertTo-StringArray (Get-Value $selectionIn 'username')
     $sel.ExcludeClients = ConvertTo-StringArray (Get-Value $selectionIn 'exclude_client')
