@@ -10,25 +10,13 @@ __metaclass__ = type
 class ModuleDocFragment(object):
     """SMB connection options of the agentless modules (lanman.smb.connection).
 
-    WITHOUT_SERVER (lanman.smb.connection.without_server) is the same set without O(server),
-    for modules that take a list of servers; both are built from one text so they cannot drift.
+    The O(server) option is its own fragment (lanman.smb.server): smb_session_audit takes a list
+    of servers instead, and a fragment cannot take an option away. ansible-test reads fragments
+    as plain string literals, so each option is written once, in one of the two.
     """
 
-    _SERVER = r'''
-  server:
-    description:
-      - Host name or address of the SMB server whose sessions are listed or closed.
-      - The module connects from wherever it runs (usually the controller with C(delegate_to=localhost))
-        to this server over SMB and calls MS-SRVS on its C(\PIPE\srvsvc).
-      - Also accepted - a UNC prefix (C(\\files01), C(//files01)), an IPv6 address in brackets (C([fd00::5])),
-        a trailing dot (C(files01.example.com.)).
-      - Rejected before connecting, with a message naming the form to give - a port (C(files01:4445), give it
-        in O(port)), a URL (C(smb://files01)), a share or path (C(\\files01\share)), an empty name.
-    type: str
-    required: true
-'''
-
-    _SHARED = r'''
+    DOCUMENTATION = r'''
+options:
   port:
     description:
       - TCP port of the SMB server, 1 to 65535.
@@ -70,7 +58,3 @@ class ModuleDocFragment(object):
 requirements:
   - smbprotocol >= 1.13 (with pyspnego) on the host that runs the module
 '''
-
-    DOCUMENTATION = 'options:\n' + _SERVER + _SHARED
-
-    WITHOUT_SERVER = 'options:\n' + _SHARED

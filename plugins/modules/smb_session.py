@@ -22,6 +22,7 @@ description:
   - On Samba, closing ends the server process of the matched client connection, so every
     session on that TCP connection ends, whoever it belongs to.
 extends_documentation_fragment:
+  - lanman.smb.server
   - lanman.smb.connection
   - lanman.smb.session_filters
   - lanman.smb.session_close
@@ -263,7 +264,7 @@ failed_call:
   description:
     - The close call that failed, when the module failed midway; C(null) when every call succeeded.
     - The module stops at the first failed call. Calls before it stay done (see RV(closed_sessions),
-      RV(changed)); the calls after it are in RV(untried_calls).
+      C(changed)); the calls after it are in RV(untried_calls).
   returned: always
   type: dict
   sample: {"client": "10.0.0.6", "username": "bob", "status": 5, "message": "NetSessionDel on the local computer failed: Access is denied. ...", "sessions": []}

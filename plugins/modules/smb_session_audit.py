@@ -49,7 +49,7 @@ options:
     type: int
     default: 16
 extends_documentation_fragment:
-  - lanman.smb.connection.without_server
+  - lanman.smb.connection
   - lanman.smb.session_filters
   - lanman.smb.session_level
   - ansible.builtin.action_common_attributes

@@ -20,6 +20,7 @@ description:
   - Client and user filters are applied again locally, because Samba ignores them on the wire.
   - The list includes the module's own session (the one it uses to ask).
 extends_documentation_fragment:
+  - lanman.smb.server
   - lanman.smb.connection
   - lanman.smb.session_filters
   - lanman.smb.session_level

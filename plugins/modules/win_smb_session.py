@@ -276,7 +276,7 @@ failed_call:
   description:
     - The close call that failed, when the module failed midway; C(null) when every call succeeded.
     - The module stops at the first failed call. Calls before it stay done (see RV(closed_sessions),
-      RV(changed)); the calls after it are in RV(untried_calls).
+      C(changed)); the calls after it are in RV(untried_calls).
   returned: always
   type: dict
   sample: {"client": "10.0.0.6", "username": "bob", "status": 5, "message": "NetSessionDel on the local computer failed: Access is denied. ...", "sessions": []}

@@ -28,7 +28,7 @@ print(re.search(r"pip='([0-9.]+)'", src).group(1))
 PY
 )"
   cp "$ROOT/tests/sanity/get_pip_standin.py" "$HOME_FOR_SANITY/.ansible/test/cache/get_pip_${pip_version//./_}.py"
-  echo "-- ansible-test sanity: $("$venv/bin/ansible" --version | head -1), Python $py"
+  echo "-- ansible-test sanity: $("$venv/bin/ansible" --version | sed -n 1p), Python $py"
   (cd "$COLL" && HOME="$HOME_FOR_SANITY" PATH="$venv/bin:$PATH" "$venv/bin/ansible-test" sanity --python "$py" --color no)
 }
 
