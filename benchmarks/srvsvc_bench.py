@@ -27,7 +27,7 @@ except ImportError:
 from smbprotocol.connection import Connection  # noqa: E402
 from smbprotocol.session import Session  # noqa: E402
 
-from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcClient  # noqa: E402
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.client import SrvsvcClient  # noqa: E402
 from samba_lab.server import SambaLab  # noqa: E402
 from interleave import paired, ratio_text  # noqa: E402
 

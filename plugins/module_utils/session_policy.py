@@ -21,7 +21,7 @@ import ipaddress
 import re
 import socket
 
-from ansible_collections.lanman.smb.plugins.module_utils.smb_sessions import normalise_client
+from ansible_collections.lanman.smb.plugins.module_utils.session_rules import normalise_client
 
 RULES = (
     'allowed_clients', 'forbidden_users', 'allowed_users', 'deny_guest',
@@ -32,8 +32,6 @@ KNOWN_KEYS = ('name', 'description') + RULES
 
 _LIST_RULES = ('allowed_clients', 'forbidden_users', 'allowed_users')
 _BOOL_RULES = ('deny_guest', 'deny_cleartext_password')
-_INT_RULES = ('max_idle_seconds', 'max_sessions_per_user', 'max_sessions_per_server',
-              'max_open_files_per_session')
 
 # The session key each rule reads; None = the rule counts sessions of the whole server.
 RULE_FIELD = {

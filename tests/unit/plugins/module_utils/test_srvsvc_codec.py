@@ -7,14 +7,13 @@ import struct
 
 import pytest
 
-from ansible_collections.lanman.smb.plugins.module_utils import dcerpc
-from ansible_collections.lanman.smb.plugins.module_utils.ndr import NdrError, NdrReader, NdrWriter
-from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import (
-    SrvsvcClient, SrvsvcError, SrvsvcProtocolError,
-)
-from ansible_collections.lanman.smb.plugins.module_utils.srvsvc_ndr import (
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc import dcerpc
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.client import SrvsvcClient
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcProtocolError, SrvsvcStatusError
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import (
     LEVEL_FIELDS, decode_session_enum, encode_session_enum,
 )
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.ndr import NdrError, NdrReader, NdrWriter
 
 
 def enum_response(level, entries, total=None, resume=None, status=0):
@@ -173,7 +172,7 @@ def test_more_data_with_no_entries_stops():
 
 def test_status_codes_become_readable_errors():
     server = FakeServer([enum_response(1, [], status=5)])
-    with pytest.raises(SrvsvcError) as err:
+    with pytest.raises(SrvsvcStatusError) as err:
         _client(server).enum_sessions(1)
     assert err.value.status == 5 and 'SrvsvcSessionInfo' in str(err.value) and 'Server Operators' in str(err.value)
 
