@@ -17,7 +17,7 @@ from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.client import S
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcError, SrvsvcProtocolError, SrvsvcTimeoutError
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.ndr import NdrWriter
 
-from test_srvsvc_codec import enum_response  # same directory (pytest rootdir-less import)
+from test_srvsvc_codec import client_on, enum_response, level_1_entry  # same directory (pytest rootdir-less import)
 
 FIRST, LAST = dcerpc.PFC_FIRST_FRAG, dcerpc.PFC_LAST_FRAG
 
@@ -48,18 +48,6 @@ class FragmentPipe:
         return next(self._frags)
 
 
-def client_on(pipe, timeout=30):
-    """A SrvsvcClient whose connection is ``pipe``: the real _call, transact and resume loop."""
-    client = object.__new__(SrvsvcClient)
-    client.server = 'srv'
-    client.port = 445
-    client._password = None
-    client._timeout = timeout
-    client._call_id = 1
-    client._pipe = pipe
-    return client
-
-
 def split(stub, call_id, size=dcerpc.MAX_FRAG - 24):
     """``stub`` as the fragments of one answer, as a server sends it."""
     chunks = [stub[i:i + size] for i in range(0, len(stub), size)] or [b'']
@@ -69,11 +57,6 @@ def split(stub, call_id, size=dcerpc.MAX_FRAG - 24):
 
 def one_fragment(stub):
     return lambda call_id: split(stub, call_id)
-
-
-def _entry(i):
-    return {'cname': '10.0.%d.%d' % (i // 250, i % 250), 'username': 'u%d' % i, 'num_opens': 0, 'time': 1,
-            'idle_time': 2, 'user_flags': 0}
 
 
 # ---------------------------------------------------------------- fragments
@@ -112,21 +95,21 @@ def test_fragment_cap_admits_a_full_size_answer_in_the_smallest_legal_fragments(
 
 
 def test_first_fragment_without_the_first_flag_is_refused():
-    stub = enum_response(1, [_entry(1)])
+    stub = enum_response(1, [level_1_entry(1)])
     for flags in (LAST, 0):
         with pytest.raises(SrvsvcProtocolError, match='lacks the first-fragment flag'):
             client_on(FragmentPipe(lambda call_id, f=flags: [fragment(stub, f, call_id)])).enum_sessions(1)
 
 
 def test_a_later_fragment_with_the_first_flag_is_refused():
-    stub = enum_response(1, [_entry(1)])
+    stub = enum_response(1, [level_1_entry(1)])
     pipe = FragmentPipe(lambda call_id: [fragment(stub[:8], FIRST, call_id), fragment(stub[8:], FIRST | LAST, call_id)])
     with pytest.raises(SrvsvcProtocolError, match='after the first one carries the first-fragment flag'):
         client_on(pipe).enum_sessions(1)
 
 
 def test_every_fragment_is_checked_for_call_id_and_type():
-    stub = enum_response(1, [_entry(1)])
+    stub = enum_response(1, [level_1_entry(1)])
     wrong_call = FragmentPipe(lambda call_id: [fragment(stub[:8], FIRST, call_id), fragment(stub[8:], LAST, call_id + 1)])
     with pytest.raises(SrvsvcProtocolError, match='response for call 3 while waiting for call 2'):
         client_on(wrong_call).enum_sessions(1)
@@ -137,7 +120,7 @@ def test_every_fragment_is_checked_for_call_id_and_type():
 
 
 def test_a_well_formed_multi_fragment_answer_still_decodes():
-    stub = enum_response(1, [_entry(i) for i in range(300)])
+    stub = enum_response(1, [level_1_entry(i) for i in range(300)])
     pipe = FragmentPipe(lambda call_id: split(stub, call_id, size=1000))
     entries = client_on(pipe).enum_sessions(1)
     assert pipe.reads > 5
@@ -215,7 +198,7 @@ def test_the_session_cap_spans_all_rounds_of_a_listing():
 
 def endless_more_data(delay=0.0):
     handles = itertools.count(1)
-    return FragmentPipe(lambda call_id: split(enum_response(1, [_entry(1)], 9, resume=next(handles), status=234),
+    return FragmentPipe(lambda call_id: split(enum_response(1, [level_1_entry(1)], 9, resume=next(handles), status=234),
                                               call_id), delay=delay)
 
 
@@ -292,7 +275,7 @@ def test_the_listing_budget_reaches_the_pipe_and_is_cleared_afterwards():
         def read_fragment(self):
             seen.append(self.deadline)
             return FragmentPipe.read_fragment(self)
-    pipe = Pipe(one_fragment(enum_response(1, [_entry(1)])))
+    pipe = Pipe(one_fragment(enum_response(1, [level_1_entry(1)])))
     pipe.deadline = None
     before = time.monotonic()
     client_on(pipe, timeout=7).enum_sessions(1)
