@@ -1,6 +1,6 @@
 """Benchmark: MS-SRVS session enumeration and close against a real Samba on loopback.
 
-Our client (plugins/module_utils/srvsvc.py) vs impacket (a benchmark-only peer) vs the
+Our client (plugins/module_utils/_srvsvc/client.py) vs impacket (a benchmark-only peer) vs the
 `rpcclient` command, with 0, 200 and 1,000 sessions, peers interleaved. Prints a table
 and, with --write, replaces the "Agentless enumeration (MS-SRVS)" section of docs/benchmarks.md.
 A script, not a test: figures depend on the machine.
@@ -27,7 +27,7 @@ except ImportError:
 from smbprotocol.connection import Connection  # noqa: E402
 from smbprotocol.session import Session  # noqa: E402
 
-from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcClient  # noqa: E402
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.client import SrvsvcClient  # noqa: E402
 from samba_lab.server import SambaLab  # noqa: E402
 from interleave import paired, ratio_text  # noqa: E402
 

@@ -22,7 +22,7 @@ CHILD = r'''
 import statistics, struct, sys, time
 sys.path.insert(0, sys.argv[1])
 sys.path.insert(0, sys.argv[2])
-from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcClient
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.client import SrvsvcClient
 from test_srvsvc_codec import enum_response
 
 entries = [{'cname': '10.0.%d.%d' % (i // 250, i % 250), 'username': 'user%d' % i, 'num_opens': 1, 'time': 60,

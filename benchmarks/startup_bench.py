@@ -52,7 +52,7 @@ def open_sessions(lab, user, count):
 
 def listed_sessions(lab):
     sys.path.insert(0, str(ROOT / 'tests' / 'output' / 'collections'))
-    from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcClient
+    from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.client import SrvsvcClient
     with SrvsvcClient('127.0.0.1', lab.port, lab.admin_user, lab.admin_password, auth_protocol='ntlm') as client:
         return len(client.enum_sessions(1))
 
@@ -96,7 +96,7 @@ def timed(cmd, env):
 def import_cost(coll, runs=11):
     """Median wall time of a fresh interpreter importing basic + the module's utils, minus basic alone."""
     code = 'import ansible.module_utils.basic%s'
-    utils = '; import ansible_collections.lanman.smb.plugins.module_utils.smb_session_ops'
+    utils = '; import ansible_collections.lanman.smb.plugins.module_utils.agentless_module'
     env = dict(os.environ, PYTHONPATH=coll)
     base, full = [], []
     for dummy in range(runs):

@@ -4,7 +4,7 @@
 """smb_session_audit: list the sessions of many SMB servers from one process.
 
 Each server is listed by a worker of a bounded pool (deadline_pool.py) with the listing
-rules of smb_session_ops.py; one server's failure or silence becomes that server's error and
+rules of agentless_module.py; one server's failure or silence becomes that server's error and
 never hides or delays the others beyond its own deadline.
 """
 
@@ -15,16 +15,15 @@ __metaclass__ = type
 import socket
 import time
 
-from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.six import string_types
 
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcError, without_secret
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import LEVELS
+from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import (
+    CONNECTION_SPEC, FILTER_SPEC, check_timeout, list_sessions, new_client, require_smbprotocol,
+    resolve_selectors,
+)
 from ansible_collections.lanman.smb.plugins.module_utils.deadline_pool import run_with_deadlines
-from ansible_collections.lanman.smb.plugins.module_utils.smb_session_ops import (
-    CONNECTION_SPEC, FILTER_SPEC, LEVELS, LevelError, list_sessions, resolve_selectors,
-)
-from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import (
-    HAS_SMBPROTOCOL, SMBPROTOCOL_IMPORT_ERROR, SrvsvcClient, SrvsvcConnectionError, SrvsvcError,
-)
 
 MIN_WORKERS = 1
 MAX_WORKERS = 256
@@ -41,7 +40,7 @@ def audit_spec():
     spec.update(FILTER_SPEC)
     spec.update(
         servers=dict(type='list', elements='raw', required=True),
-        level=dict(type='int', choices=LEVELS),
+        level=dict(type='int', choices=list(LEVELS)),
         workers=dict(type='int', default=DEFAULT_WORKERS),
     )
     return spec
@@ -100,8 +99,10 @@ def check_options(params):
     if not MIN_WORKERS <= params['workers'] <= MAX_WORKERS:
         raise AuditInputError('workers must be from %d to %d, got %d.'
                               % (MIN_WORKERS, MAX_WORKERS, params['workers']))
-    if params['timeout'] <= 0:
-        raise AuditInputError('timeout must be a positive number of seconds, got %d.' % params['timeout'])
+    try:
+        check_timeout(params['timeout'])
+    except ValueError as e:
+        raise AuditInputError(str(e))
     return parse_servers(params['servers'], params['port'])
 
 
@@ -117,10 +118,6 @@ def idle_time_reliable(requested_level, level):
     if level == 1:
         return False if requested_level is None else None
     return True
-
-
-def _scrub(text, password):
-    return text.replace(password, '********') if password else text
 
 
 def _abort_connection(client):
@@ -152,10 +149,7 @@ class FleetAudit:
 
     def audit_server(self, target, slot):
         p = self.params
-        client = SrvsvcClient(target[0], port=target[1], username=p['auth_username'],
-                              password=p['auth_password'], auth_protocol=p['auth_protocol'],
-                              require_encryption=p['require_encryption'],
-                              timeout=p['timeout'] + CLIENT_TIMEOUT_MARGIN)
+        client = new_client(p, target[0], target[1], p['timeout'] + CLIENT_TIMEOUT_MARGIN)
         slot.on_abort(lambda: _abort_connection(client))
         try:
             client.connect()
@@ -166,8 +160,8 @@ class FleetAudit:
             sessions, level = list_sessions(client, self.requested_level, self.clients, self.usernames,
                                             warn=warnings.append)
             return self._entry(target, slot.started, level=level, sessions=sessions, warnings=warnings)
-        except (SrvsvcError, SrvsvcConnectionError, LevelError) as e:
-            return self._entry(target, slot.started, error=_scrub(str(e), p['auth_password']))
+        except SrvsvcError as e:
+            return self._entry(target, slot.started, error=without_secret(str(e), p['auth_password']))
         finally:
             client.close()
 
@@ -181,7 +175,7 @@ class FleetAudit:
     def crashed(self, target, exception):
         text = '%s port %d: unexpected error %s: %s' % (target[0], target[1], type(exception).__name__,
                                                         exception)
-        return self._entry(target, time.monotonic(), error=_scrub(text, self.params['auth_password']))
+        return self._entry(target, time.monotonic(), error=without_secret(text, self.params['auth_password']))
 
     def run(self, targets):
         return run_with_deadlines(targets, self.audit_server, self.params['workers'], self.params['timeout'],
@@ -196,8 +190,7 @@ def summarise(entries):
 
 def run_module(module):
     """The whole of smb_session_audit; exits the module."""
-    if not HAS_SMBPROTOCOL:
-        module.fail_json(msg=missing_required_lib('smbprotocol'), exception=str(SMBPROTOCOL_IMPORT_ERROR))
+    require_smbprotocol(module)
     try:
         targets = check_options(module.params)
     except AuditInputError as e:

@@ -21,7 +21,7 @@ import ipaddress
 import re
 import socket
 
-from ansible_collections.lanman.smb.plugins.module_utils.smb_sessions import normalise_client
+from ansible_collections.lanman.smb.plugins.module_utils.session_rules import is_null_session, normalise_client
 
 RULES = (
     'allowed_clients', 'forbidden_users', 'allowed_users', 'deny_guest',
@@ -32,8 +32,6 @@ KNOWN_KEYS = ('name', 'description') + RULES
 
 _LIST_RULES = ('allowed_clients', 'forbidden_users', 'allowed_users')
 _BOOL_RULES = ('deny_guest', 'deny_cleartext_password')
-_INT_RULES = ('max_idle_seconds', 'max_sessions_per_user', 'max_sessions_per_server',
-              'max_open_files_per_session')
 
 # The session key each rule reads; None = the rule counts sessions of the whole server.
 RULE_FIELD = {
@@ -67,16 +65,15 @@ _FIELD_WORDS = {
     'idle_seconds': 'the idle time',
     'num_opens': 'the open file count (num_opens)',
 }
-_LEVELS_WITH = {
-    'username': '1, 2, 10 or 502',
-    'is_guest': '1, 2 or 502',
-    'cleartext_password': '1, 2 or 502',
-    'idle_seconds': '1, 2, 10 or 502',
-    'num_opens': '1, 2 or 502',
-}
+
+
+def _levels_with(field):
+    """'1, 2 or 502': the levels that report ``field``, for messages."""
+    levels = [str(level) for level in sorted(LEVEL_FIELDS) if field in LEVEL_FIELDS[level]]
+    return ', '.join(levels[:-1]) + ' or ' + levels[-1]
+
 
 ANONYMOUS = '(anonymous)'
-_ANONYMOUS_NAMES = ('', 'anonymous logon', 'nt authority\\anonymous logon')
 _HOST_NAME = re.compile(r'^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_.])?$')
 _MAPPED_V4 = ipaddress.ip_network('::ffff:0:0/96')
 _TRUE_WORDS = ('true', 'yes', 'on')
@@ -90,8 +87,9 @@ class PolicyError(ValueError):
 # ---------------------------------------------------------------- names
 
 def is_anonymous(username):
-    """A null session: "" or ANONYMOUS LOGON (any case, with or without NT AUTHORITY\\)."""
-    return username is not None and username.strip().lower() in _ANONYMOUS_NAMES
+    """A null session: "" or ANONYMOUS LOGON (any case, with or without NT AUTHORITY\\); None (a level
+    without user names) is not one."""
+    return username is not None and is_null_session(username)
 
 
 def display_user(username):
@@ -390,7 +388,7 @@ def _field_known(level, field):
 
 def _level_reason(level, field):
     return ('level %s does not report %s; list at level %s to judge this rule'
-            % (level, _FIELD_WORDS[field], _LEVELS_WITH[field]))
+            % (level, _FIELD_WORDS[field], _levels_with(field)))
 
 
 def _username(session, level):

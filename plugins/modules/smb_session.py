@@ -311,12 +311,12 @@ level:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.lanman.smb.plugins.module_utils.smb_session_ops import (
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcError
+from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import (
     ResolutionError, build_selection, check_options, close_result, close_spec, connect, execute_plan,
     list_sessions, resolve_exclusions, resolve_selectors,
 )
-from ansible_collections.lanman.smb.plugins.module_utils.smb_sessions import SelectionError, filter_sessions, plan_close
-from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcConnectionError, SrvsvcError
+from ansible_collections.lanman.smb.plugins.module_utils.session_rules import SelectionError, filter_sessions, plan_close
 
 
 def main():
@@ -344,7 +344,7 @@ def main():
         outcome = execute_plan(client, plan, level, module.check_mode)
     except SelectionError as e:
         module.fail_json(msg=str(e))
-    except (SrvsvcError, SrvsvcConnectionError) as e:
+    except SrvsvcError as e:
         module.fail_json(msg=str(e))
     finally:
         client.close()

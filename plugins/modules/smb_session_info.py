@@ -131,10 +131,10 @@ level:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.lanman.smb.plugins.module_utils.smb_session_ops import (
-    LevelError, check_options, connect, info_spec, list_sessions, resolve_selectors,
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcError
+from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import (
+    check_options, connect, info_spec, list_sessions, resolve_selectors,
 )
-from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcConnectionError, SrvsvcError
 
 
 def main():
@@ -145,7 +145,7 @@ def main():
     try:
         sessions, level = list_sessions(client, module.params['level'], clients,
                                         module.params['username'] or [], warn=module.warn)
-    except (SrvsvcError, SrvsvcConnectionError, LevelError) as e:
+    except SrvsvcError as e:
         module.fail_json(msg=str(e))
     finally:
         client.close()

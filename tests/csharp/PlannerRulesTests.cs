@@ -1,6 +1,6 @@
 // Name and planning rules of SessionRules.cs that are not planning vectors: client name forms,
 // IPv6 zones, ANONYMOUS LOGON, CIDR selectors (also through SessionList.ListSessions) and a user-wide
-// close run against the stand-in. tests/unit/plugins/module_utils/test_smb_sessions_rules.py
+// close run against the stand-in. tests/unit/plugins/module_utils/test_session_rules_tables.py
 // holds the same tables for the Python twin.
 using System;
 using System.Collections.Generic;

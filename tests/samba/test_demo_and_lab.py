@@ -29,7 +29,7 @@ def _alive(pid):
 def test_stop_ends_smbd_and_samba_dcerpcd_by_pid():
     lab = SambaLab(users={'alice': 'Alice-Pw-1'})
     lab.start()
-    from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcClient
+    from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.client import SrvsvcClient
     lab.open_session('alice')
     with SrvsvcClient('127.0.0.1', lab.port, lab.admin_user, lab.admin_password, auth_protocol='ntlm') as c:
         c.enum_sessions(1)  # makes smbd start samba-dcerpcd

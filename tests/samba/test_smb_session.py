@@ -122,9 +122,9 @@ def test_non_admin_caller_cannot_close(lab, run):
 def test_session_vanishing_before_close_is_not_an_error(lab, run, monkeypatch):
     """Samba answers ACCESS_DENIED for a delete that matches nothing; the module must
     re-list and call it vanished. Reproduced in-process with a real server."""
-    from ansible_collections.lanman.smb.plugins.module_utils import smb_session_ops as ops
-    from ansible_collections.lanman.smb.plugins.module_utils.smb_sessions import CloseSelection, plan_close
-    from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcClient
+    from ansible_collections.lanman.smb.plugins.module_utils import agentless_module as ops
+    from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.client import SrvsvcClient
+    from ansible_collections.lanman.smb.plugins.module_utils.session_rules import CloseSelection, plan_close
     bob = lab.open_session('bob')
     with SrvsvcClient('127.0.0.1', lab.port, lab.admin_user, lab.admin_password, auth_protocol='ntlm') as client:
         sessions, level = ops.list_sessions(client, None, [], [])

@@ -112,7 +112,7 @@ def test_smb3_encryption_can_be_required(lab, run):
 
 
 def test_require_encryption_really_encrypts_the_session(lab):
-    from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcClient
+    from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.client import SrvsvcClient
     for wanted in (True, False):
         with SrvsvcClient('127.0.0.1', lab.port, lab.admin_user, lab.admin_password, auth_protocol='ntlm',
                           require_encryption=wanted) as client:
@@ -126,7 +126,8 @@ def test_a_server_that_stops_answering_does_not_hang_the_client(lab):
     import signal
     import subprocess
     import time
-    from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcClient, SrvsvcConnectionError
+    from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.client import SrvsvcClient
+    from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcConnectionError
     smbd = lab.pids()['smbd']
 
     def children():

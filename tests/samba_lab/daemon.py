@@ -43,6 +43,15 @@ def _serve(state, users):
         (state / 'lab.json').unlink()
 
 
+def _wait_until(condition, seconds):
+    """Poll ``condition`` every 0.1 s for up to ``seconds``; whether it came true."""
+    for dummy in range(int(seconds * 10)):
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def main(argv):
     command, state = argv[1], pathlib.Path(argv[2])
     state.mkdir(parents=True, exist_ok=True)
@@ -55,11 +64,9 @@ def main(argv):
                 os.dup2(null.fileno(), 1)
             _serve(state, argv[3:])
             os._exit(0)
-        for dummy in range(300):
-            if info.exists():
-                print(info.read_text())
-                return 0
-            time.sleep(0.1)
+        if _wait_until(info.exists, 30):
+            print(info.read_text())
+            return 0
         sys.exit('samba lab did not start within 30 s')
     data = json.loads(info.read_text())
     if command == 'status':
@@ -67,18 +74,14 @@ def main(argv):
         if status.exists():
             status.unlink()
         os.kill(data['pid'], signal.SIGUSR1)
-        for dummy in range(100):
-            if status.exists():
-                print(status.read_text())
-                return 0
-            time.sleep(0.1)
+        if _wait_until(status.exists, 10):
+            print(status.read_text())
+            return 0
         sys.exit('no status from the lab')
     if command == 'stop':
         os.kill(data['pid'], signal.SIGTERM)
-        for dummy in range(200):
-            if not info.exists():
-                return 0
-            time.sleep(0.1)
+        if _wait_until(lambda: not info.exists(), 20):
+            return 0
         sys.exit('samba lab did not stop')
     sys.exit('usage: daemon.py start|status|stop STATE_DIR [user:password ...]')
 

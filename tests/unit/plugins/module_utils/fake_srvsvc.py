@@ -3,10 +3,11 @@
 The Python twin of the C# stand-in's call log: tests assert exactly which arguments reached
 NetrSessionEnum and NetrSessionDel, because what reaches NetrSessionDel is what users lose.
 """
-from ansible_collections.lanman.smb.plugins.module_utils.smb_sessions import account_part, normalise_client
-from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcConnectionError, SrvsvcError
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcConnectionError, SrvsvcError, SrvsvcStatusError
+from ansible_collections.lanman.smb.plugins.module_utils.session_rules import account_part, normalise_client
 
-# The fields each level fills in (MS-SRVS SESSION_INFO_0/1/2/10/502).
+# The fields each level fills in (MS-SRVS SESSION_INFO_0/1/2/10/502), written out here on
+# purpose rather than taken from the codec: the fake is a second, independent reading of the spec.
 LEVEL_FIELDS = {
     0: ('cname',),
     1: ('cname', 'username', 'num_opens', 'time', 'idle_time', 'user_flags'),
@@ -25,13 +26,15 @@ class FakeSrvsvc:
     """Live sessions a delete really removes; answers scripted per level / per delete number.
 
     ``honour_filters`` False behaves like Samba (wire filters ignored).
-    ``enum_status``: level -> status the enumeration answers at that level.
+    ``enum_status``: level -> status the enumeration answers at that level (or a SrvsvcError
+    to raise, e.g. a timeout).
+    ``connect_error``: a SrvsvcError that connect() raises.
     ``delete_status``: 1-based delete number -> status (or ``'connection'`` for a dropped line).
     ``vanish_before``: 1-based delete numbers whose target logs off just before the call lands.
     """
 
     def __init__(self, sessions, enum_status=None, delete_status=None, vanish_before=(), honour_filters=False,
-                 local_address='10.9.9.9', auth_username='svc-admin'):
+                 local_address='10.9.9.9', auth_username='svc-admin', connect_error=None):
         self.live = list(sessions)
         self.enum_status = dict(enum_status or {})
         self.delete_status = dict(delete_status or {})
@@ -42,6 +45,7 @@ class FakeSrvsvc:
         self.log = []
         self.connected = False
         self.deletes = 0
+        self.connect_error = connect_error
 
     # SrvsvcClient's constructor signature, so the fake can replace the class itself.
     def __call__(self, server, port=445, username=None, password=None, auth_protocol='negotiate',
@@ -51,6 +55,8 @@ class FakeSrvsvc:
 
     def connect(self):
         self.log.append(('connect',))
+        if self.connect_error is not None:
+            raise self.connect_error
         self.connected = True
 
     def close(self):
@@ -66,8 +72,10 @@ class FakeSrvsvc:
     def enum_sessions(self, level, client=None, user=None):
         self.log.append(('enum', level, client, user))
         status = self.enum_status.get(level)
+        if isinstance(status, SrvsvcError):
+            raise status
         if status:
-            raise SrvsvcError(status, 'NetrSessionEnum')
+            raise SrvsvcStatusError(status, 'NetrSessionEnum')
         rows = [e for e in self.live if not self.honour_filters or self._matches(e, client, user)]
         return [dict((k, e[k] if k in LEVEL_FIELDS[level] else None) for k in e) for e in rows]
 
@@ -80,10 +88,10 @@ class FakeSrvsvc:
         if status == 'connection':
             raise SrvsvcConnectionError('NetrSessionDel on files01 port 445 failed: connection reset')
         if status:
-            raise SrvsvcError(status, 'NetrSessionDel')
+            raise SrvsvcStatusError(status, 'NetrSessionDel')
         gone = [e for e in self.live if self._matches(e, client, user)]
         if not gone:
-            raise SrvsvcError(2312, 'NetrSessionDel')
+            raise SrvsvcStatusError(2312, 'NetrSessionDel')
         self.live = [e for e in self.live if e not in gone]
 
     def calls(self, kind):

@@ -391,3 +391,19 @@ def test_summarize_verdicts():
         'errors': 1, 'verdict': 'fail'}
     assert summarize([]) == {'servers': 0, 'servers_with_violations': 0, 'violations': 0,
                              'not_evaluable': 0, 'errors': 0, 'verdict': 'pass'}
+
+
+def test_the_policy_knows_every_information_level_of_the_client():
+    from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import LEVELS
+    from ansible_collections.lanman.smb.plugins.module_utils.session_policy import LEVEL_FIELDS
+    assert sorted(LEVEL_FIELDS) == sorted(LEVELS)
+
+
+@pytest.mark.parametrize('username, anonymous', [
+    ('', True), ('  ', True), ('ANONYMOUS LOGON', True), ('nt authority\\Anonymous Logon', True),
+    (None, False),            # a level without user names: unknown, not a null session
+    ('bob', False), ('anonymous', False),
+])
+def test_is_anonymous(username, anonymous):
+    from ansible_collections.lanman.smb.plugins.module_utils.session_policy import is_anonymous
+    assert is_anonymous(username) is anonymous

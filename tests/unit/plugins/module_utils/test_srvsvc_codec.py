@@ -7,14 +7,13 @@ import struct
 
 import pytest
 
-from ansible_collections.lanman.smb.plugins.module_utils import dcerpc
-from ansible_collections.lanman.smb.plugins.module_utils.ndr import NdrError, NdrReader, NdrWriter
-from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import (
-    SrvsvcClient, SrvsvcError, SrvsvcProtocolError,
-)
-from ansible_collections.lanman.smb.plugins.module_utils.srvsvc_ndr import (
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc import dcerpc
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.client import SrvsvcClient
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcProtocolError, SrvsvcStatusError
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import (
     LEVEL_FIELDS, decode_session_enum, encode_session_enum,
 )
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.ndr import NdrError, NdrReader, NdrWriter
 
 
 def enum_response(level, entries, total=None, resume=None, status=0):
@@ -135,46 +134,52 @@ class FakeServer:
         return self.pages[min(len(self.calls), len(self.pages)) - 1]
 
 
-def _client(server):
+def client_on(pipe=None, call=None, timeout=30):
+    """A SrvsvcClient without a connection: its pipe is ``pipe`` (the real _call, transact and
+    resume loop run) or, with ``call``, its _call is replaced (only the resume loop runs)."""
     client = object.__new__(SrvsvcClient)
     client.server = 'srv'
     client.port = 445
-    client._timeout = 30
-    client._call = server
+    client._password = None
+    client._timeout = timeout
+    client._call_id = 1
+    client._pipe = pipe
+    if call is not None:
+        client._call = call
     return client
 
 
-def _entry(i):
-    return {'cname': '10.0.0.%d' % i, 'username': 'u%d' % i, 'num_opens': 0, 'time': 1, 'idle_time': 2,
-            'user_flags': 0}
+def level_1_entry(i):
+    return {'cname': '10.0.%d.%d' % (i // 250, i % 250), 'username': 'u%d' % i, 'num_opens': 0, 'time': 1,
+            'idle_time': 2, 'user_flags': 0}
 
 
 def test_more_data_is_followed_to_the_end():
-    server = FakeServer([enum_response(1, [_entry(1)], 3, resume=11, status=234),
-                         enum_response(1, [_entry(2)], 3, resume=12, status=234),
-                         enum_response(1, [_entry(3)], 3, status=0)])
-    entries = _client(server).enum_sessions(1)
+    server = FakeServer([enum_response(1, [level_1_entry(1)], 3, resume=11, status=234),
+                         enum_response(1, [level_1_entry(2)], 3, resume=12, status=234),
+                         enum_response(1, [level_1_entry(3)], 3, status=0)])
+    entries = client_on(call=server).enum_sessions(1)
     assert [e['cname'] for e in entries] == ['10.0.0.1', '10.0.0.2', '10.0.0.3']
     assert len(server.calls) == 3
 
 
 def test_a_server_that_repeats_its_resume_handle_is_not_followed_forever():
-    server = FakeServer([enum_response(1, [_entry(1)], 9, resume=11, status=234)])
+    server = FakeServer([enum_response(1, [level_1_entry(1)], 9, resume=11, status=234)])
     with pytest.raises(SrvsvcProtocolError, match='without making progress'):
-        _client(server).enum_sessions(1)
+        client_on(call=server).enum_sessions(1)
     assert len(server.calls) == 2
 
 
 def test_more_data_with_no_entries_stops():
     server = FakeServer([enum_response(1, [], 9, resume=11, status=234)])
     with pytest.raises(SrvsvcProtocolError):
-        _client(server).enum_sessions(1)
+        client_on(call=server).enum_sessions(1)
 
 
 def test_status_codes_become_readable_errors():
     server = FakeServer([enum_response(1, [], status=5)])
-    with pytest.raises(SrvsvcError) as err:
-        _client(server).enum_sessions(1)
+    with pytest.raises(SrvsvcStatusError) as err:
+        client_on(call=server).enum_sessions(1)
     assert err.value.status == 5 and 'SrvsvcSessionInfo' in str(err.value) and 'Server Operators' in str(err.value)
 
 

@@ -4,6 +4,7 @@ Fake pipes stand in for \\PIPE\\srvsvc (no network): each test plays one misbeha
 expects a clear SrvsvcProtocolError / SrvsvcTimeoutError, fast and without building the
 entries a lying answer announces."""
 import itertools
+import socket
 import struct
 import threading
 import time
@@ -11,13 +12,12 @@ import tracemalloc
 
 import pytest
 
-from ansible_collections.lanman.smb.plugins.module_utils import dcerpc, srvsvc, srvsvc_ndr
-from ansible_collections.lanman.smb.plugins.module_utils.ndr import NdrWriter
-from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import (
-    SrvsvcClient, SrvsvcProtocolError, SrvsvcTimeoutError,
-)
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc import client as srvsvc_client, dcerpc, messages
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.client import SrvsvcClient
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcError, SrvsvcProtocolError, SrvsvcTimeoutError
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.ndr import NdrWriter
 
-from test_srvsvc_codec import enum_response  # same directory (pytest rootdir-less import)
+from test_srvsvc_codec import client_on, enum_response, level_1_entry  # same directory (pytest rootdir-less import)
 
 FIRST, LAST = dcerpc.PFC_FIRST_FRAG, dcerpc.PFC_LAST_FRAG
 
@@ -48,18 +48,6 @@ class FragmentPipe:
         return next(self._frags)
 
 
-def client_on(pipe, timeout=30):
-    """A SrvsvcClient whose connection is ``pipe``: the real _call, transact and resume loop."""
-    client = object.__new__(SrvsvcClient)
-    client.server = 'srv'
-    client.port = 445
-    client._password = None
-    client._timeout = timeout
-    client._call_id = 1
-    client._pipe = pipe
-    return client
-
-
 def split(stub, call_id, size=dcerpc.MAX_FRAG - 24):
     """``stub`` as the fragments of one answer, as a server sends it."""
     chunks = [stub[i:i + size] for i in range(0, len(stub), size)] or [b'']
@@ -69,11 +57,6 @@ def split(stub, call_id, size=dcerpc.MAX_FRAG - 24):
 
 def one_fragment(stub):
     return lambda call_id: split(stub, call_id)
-
-
-def _entry(i):
-    return {'cname': '10.0.%d.%d' % (i // 250, i % 250), 'username': 'u%d' % i, 'num_opens': 0, 'time': 1,
-            'idle_time': 2, 'user_flags': 0}
 
 
 # ---------------------------------------------------------------- fragments
@@ -112,21 +95,21 @@ def test_fragment_cap_admits_a_full_size_answer_in_the_smallest_legal_fragments(
 
 
 def test_first_fragment_without_the_first_flag_is_refused():
-    stub = enum_response(1, [_entry(1)])
+    stub = enum_response(1, [level_1_entry(1)])
     for flags in (LAST, 0):
         with pytest.raises(SrvsvcProtocolError, match='lacks the first-fragment flag'):
             client_on(FragmentPipe(lambda call_id, f=flags: [fragment(stub, f, call_id)])).enum_sessions(1)
 
 
 def test_a_later_fragment_with_the_first_flag_is_refused():
-    stub = enum_response(1, [_entry(1)])
+    stub = enum_response(1, [level_1_entry(1)])
     pipe = FragmentPipe(lambda call_id: [fragment(stub[:8], FIRST, call_id), fragment(stub[8:], FIRST | LAST, call_id)])
     with pytest.raises(SrvsvcProtocolError, match='after the first one carries the first-fragment flag'):
         client_on(pipe).enum_sessions(1)
 
 
 def test_every_fragment_is_checked_for_call_id_and_type():
-    stub = enum_response(1, [_entry(1)])
+    stub = enum_response(1, [level_1_entry(1)])
     wrong_call = FragmentPipe(lambda call_id: [fragment(stub[:8], FIRST, call_id), fragment(stub[8:], LAST, call_id + 1)])
     with pytest.raises(SrvsvcProtocolError, match='response for call 3 while waiting for call 2'):
         client_on(wrong_call).enum_sessions(1)
@@ -137,7 +120,7 @@ def test_every_fragment_is_checked_for_call_id_and_type():
 
 
 def test_a_well_formed_multi_fragment_answer_still_decodes():
-    stub = enum_response(1, [_entry(i) for i in range(300)])
+    stub = enum_response(1, [level_1_entry(i) for i in range(300)])
     pipe = FragmentPipe(lambda call_id: split(stub, call_id, size=1000))
     entries = client_on(pipe).enum_sessions(1)
     assert pipe.reads > 5
@@ -161,20 +144,20 @@ def null_entries_answer(count, resume=None, status=0):
 
 
 def test_null_entries_answer_helper_decodes_below_the_cap():
-    entries, total, resume, status = srvsvc_ndr.decode_session_enum(null_entries_answer(5))
+    entries, total, resume, status = messages.decode_session_enum(null_entries_answer(5))
     assert (len(entries), total, resume, status) == (5, 5, None, 0)
     assert entries[0]['cname'] is None
-    assert srvsvc_ndr.decode_session_enum(null_entries_answer(2, resume=9, status=234))[1:] == (2, 9, 234)
+    assert messages.decode_session_enum(null_entries_answer(2, resume=9, status=234))[1:] == (2, 9, 234)
 
 
 def test_an_answer_over_the_session_cap_is_refused_before_building_entries():
-    count = srvsvc_ndr.MAX_SESSIONS + 1
+    count = messages.MAX_SESSIONS + 1
     stub = null_entries_answer(count)
     frags = split(stub, 2)                   # built before measuring: the first call id is 2
     tracemalloc.start()
     try:
         with pytest.raises(SrvsvcProtocolError, match='holds %d sessions.*at most %d sessions'
-                           % (count, srvsvc_ndr.MAX_SESSIONS)):
+                           % (count, messages.MAX_SESSIONS)):
             client_on(FragmentPipe(lambda call_id: frags)).enum_sessions(0)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -184,14 +167,14 @@ def test_an_answer_over_the_session_cap_is_refused_before_building_entries():
 
 
 def test_an_answer_at_the_session_cap_is_accepted():
-    old = srvsvc_ndr.MAX_SESSIONS
-    srvsvc_ndr.MAX_SESSIONS = srvsvc.MAX_SESSIONS = 50
+    old = messages.MAX_SESSIONS
+    messages.MAX_SESSIONS = srvsvc_client.MAX_SESSIONS = 50
     try:
         assert len(client_on(FragmentPipe(one_fragment(null_entries_answer(50)))).enum_sessions(0)) == 50
         with pytest.raises(SrvsvcProtocolError, match='holds 51 sessions'):
             client_on(FragmentPipe(one_fragment(null_entries_answer(51)))).enum_sessions(0)
     finally:
-        srvsvc_ndr.MAX_SESSIONS = srvsvc.MAX_SESSIONS = old
+        messages.MAX_SESSIONS = srvsvc_client.MAX_SESSIONS = old
 
 
 def test_the_session_cap_spans_all_rounds_of_a_listing():
@@ -201,13 +184,13 @@ def test_the_session_cap_spans_all_rounds_of_a_listing():
         page = next(pages)
         return split(null_entries_answer(20, resume=page, status=234), call_id)
     pipe = FragmentPipe(make)
-    old = srvsvc.MAX_SESSIONS
-    srvsvc.MAX_SESSIONS = 50
+    old = srvsvc_client.MAX_SESSIONS
+    srvsvc_client.MAX_SESSIONS = 50
     try:
         with pytest.raises(SrvsvcProtocolError, match='holds 20 sessions, more than the 10 this listing may still take'):
             client_on(pipe).enum_sessions(0)
     finally:
-        srvsvc.MAX_SESSIONS = old
+        srvsvc_client.MAX_SESSIONS = old
     assert pipe.reads == 3    # 20 + 20 accepted, the third answer refused
 
 
@@ -215,21 +198,21 @@ def test_the_session_cap_spans_all_rounds_of_a_listing():
 
 def endless_more_data(delay=0.0):
     handles = itertools.count(1)
-    return FragmentPipe(lambda call_id: split(enum_response(1, [_entry(1)], 9, resume=next(handles), status=234),
+    return FragmentPipe(lambda call_id: split(enum_response(1, [level_1_entry(1)], 9, resume=next(handles), status=234),
                                               call_id), delay=delay)
 
 
 def test_a_slow_server_cannot_stretch_a_listing_past_timeout():
     pipe = endless_more_data(delay=0.05)   # every round well within the per-answer timeout
-    old = srvsvc.MAX_ENUM_ROUNDS
-    srvsvc.MAX_ENUM_ROUNDS = 200           # without a time bound the round cap would end it, after 10 s
+    old = srvsvc_client.MAX_ENUM_ROUNDS
+    srvsvc_client.MAX_ENUM_ROUNDS = 200           # without a time bound the round cap would end it, after 10 s
     start = time.monotonic()
     try:
         with pytest.raises(SrvsvcTimeoutError, match=r'did not finish within the 0\.4 second timeout \(\d+ rounds, '
                                                      r'\d+ sessions received so far\).*Raise timeout'):
             client_on(pipe, timeout=0.4).enum_sessions(1)
     finally:
-        srvsvc.MAX_ENUM_ROUNDS = old
+        srvsvc_client.MAX_ENUM_ROUNDS = old
     elapsed = time.monotonic() - start
     assert 0.4 <= elapsed < 2.0, elapsed
     assert 2 <= pipe.reads <= 9
@@ -237,13 +220,13 @@ def test_a_slow_server_cannot_stretch_a_listing_past_timeout():
 
 def test_resume_loop_is_bounded_by_the_round_cap():
     pipe = endless_more_data()
-    old = srvsvc.MAX_ENUM_ROUNDS
-    srvsvc.MAX_ENUM_ROUNDS = 50
+    old = srvsvc_client.MAX_ENUM_ROUNDS
+    srvsvc_client.MAX_ENUM_ROUNDS = 50
     try:
         with pytest.raises(SrvsvcProtocolError, match='more than 50 rounds'):
             client_on(pipe, timeout=5).enum_sessions(1)
     finally:
-        srvsvc.MAX_ENUM_ROUNDS = old
+        srvsvc_client.MAX_ENUM_ROUNDS = old
     assert pipe.reads == 50
 
 
@@ -274,7 +257,7 @@ class _SilentOpen:
 
 
 def test_the_real_pipe_waits_no_longer_than_the_listing_budget():
-    pipe = srvsvc._Pipe(_SilentOpen(), 4096, timeout=30)
+    pipe = srvsvc_client._Pipe(_SilentOpen(), 4096, timeout=30)
     pipe.deadline = time.monotonic() + 0.2
     start = time.monotonic()
     with pytest.raises(SrvsvcTimeoutError):
@@ -292,9 +275,69 @@ def test_the_listing_budget_reaches_the_pipe_and_is_cleared_afterwards():
         def read_fragment(self):
             seen.append(self.deadline)
             return FragmentPipe.read_fragment(self)
-    pipe = Pipe(one_fragment(enum_response(1, [_entry(1)])))
+    pipe = Pipe(one_fragment(enum_response(1, [level_1_entry(1)])))
     pipe.deadline = None
     before = time.monotonic()
     client_on(pipe, timeout=7).enum_sessions(1)
     assert seen and before + 7 <= seen[0] <= time.monotonic() + 7
     assert pipe.deadline is None
+
+
+# ---------------------------------------------------------------- bytes that are not SMB at all
+
+class _GarbageServer:
+    """A loopback TCP server that answers the first thing it receives with ``payload``."""
+
+    def __init__(self, payload):
+        self.payload = payload
+        self.listener = socket.socket()
+        self.listener.bind(('127.0.0.1', 0))
+        self.listener.listen(1)
+        self.listener.settimeout(10)
+        self.port = self.listener.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        try:
+            conn, _ = self.listener.accept()
+        except OSError:
+            return
+        with conn:
+            conn.settimeout(10)
+            try:
+                conn.recv(65536)
+                conn.sendall(self.payload)
+                conn.recv(65536)   # until the client hangs up
+            except OSError:
+                pass
+
+    def close(self):
+        self.listener.close()
+        self.thread.join(10)
+
+
+@pytest.mark.parametrize('payload', [
+    b'\x00\x00\x00\x08garbage!',          # a NetBIOS frame too short for an SMB2 header
+    b'\x00\x00\x00\x04\xfeSMB',           # an SMB2 header cut after its magic
+], ids=['not-smb', 'truncated-smb2-header'])
+def test_a_server_that_answers_garbage_is_a_protocol_error(payload):
+    server = _GarbageServer(payload)
+    client = SrvsvcClient('127.0.0.1', port=server.port, username='u', password='Pw-in-no-message', timeout=5)
+    try:
+        with pytest.raises(SrvsvcProtocolError) as err:
+            client.connect()
+    finally:
+        client.close()
+        server.close()
+    assert isinstance(err.value, SrvsvcError)
+    assert 'not valid SMB or DCE/RPC' in str(err.value) and '127.0.0.1 port %d' % server.port in str(err.value)
+    assert 'Pw-in-no-message' not in str(err.value)
+
+
+def test_a_decode_error_during_a_call_is_a_protocol_error():
+    class GarbledPipe:
+        def transceive(self, pdu):
+            raise struct.error('unpack requires a buffer of 4 bytes')   # what smbprotocol lets escape
+    with pytest.raises(SrvsvcProtocolError, match='NetrSessionEnum on srv port 445: the answer is not valid SMB'):
+        client_on(GarbledPipe()).enum_sessions(1)

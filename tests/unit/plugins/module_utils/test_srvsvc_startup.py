@@ -20,18 +20,19 @@ def run(code):
 def test_importing_the_module_utils_leaves_credssp_and_tls_unloaded():
     out = run('''
         import sys
-        from %s import smb_session_ops, srvsvc
+        from %s import agentless_module
+        from %s._srvsvc import client as srvsvc
         assert srvsvc.HAS_SMBPROTOCOL, srvsvc.SMBPROTOCOL_IMPORT_ERROR
         print(sorted(m for m in ('spnego._credssp', 'spnego.tls', 'cryptography.x509') if m in sys.modules))
         print('spnego' in sys.modules, 'smbprotocol.session' in sys.modules)
-    ''' % UTIL)
+    ''' % (UTIL, UTIL))
     assert out.splitlines() == ['[]', 'True True']
 
 
 def test_credssp_still_works_after_the_deferred_import():
     out = run('''
         import sys
-        from %s import srvsvc
+        from %s._srvsvc import client as srvsvc
         import spnego
         ctx = spnego.client('user', 'pass', hostname='host', protocol='credssp')
         import spnego._credssp
@@ -45,7 +46,7 @@ def test_nothing_is_changed_when_spnego_is_already_imported():
         import sys
         import spnego
         real = sys.modules['spnego._credssp']
-        from %s import srvsvc
+        from %s._srvsvc import client as srvsvc
         print(sys.modules['spnego._credssp'] is real, srvsvc.HAS_SMBPROTOCOL)
     ''' % UTIL)
     assert out.strip() == 'True True'
@@ -55,7 +56,7 @@ def test_missing_smbprotocol_is_still_reported_and_leaves_no_placeholder():
     out = run('''
         import sys
         sys.modules['smbprotocol'] = None          # as if it were not installed
-        from %s import srvsvc
+        from %s._srvsvc import client as srvsvc
         print(srvsvc.HAS_SMBPROTOCOL, isinstance(srvsvc.SMBPROTOCOL_IMPORT_ERROR, ImportError),
               'spnego._credssp' in sys.modules and sys.modules['spnego._credssp'].__name__)
     ''' % UTIL)
@@ -66,7 +67,7 @@ def test_missing_spnego_is_reported_as_missing_smbprotocol_dependency():
     out = run('''
         import sys
         sys.modules['spnego'] = None
-        from %s import srvsvc
+        from %s._srvsvc import client as srvsvc
         print(srvsvc.HAS_SMBPROTOCOL, 'spnego' in str(srvsvc.SMBPROTOCOL_IMPORT_ERROR), 'spnego._credssp' in sys.modules)
     ''' % UTIL)
     assert out.strip() == 'False True False'
@@ -76,7 +77,7 @@ def test_a_failing_spnego_import_leaves_no_placeholder():
     out = run('''
         import sys
         sys.modules['spnego._ntlm'] = None         # a broken spnego install: its import fails midway
-        from %s import srvsvc
+        from %s._srvsvc import client as srvsvc
         credssp = sys.modules.get('spnego._credssp')
         # gone, or the real module a plain import left behind: never the placeholder
         print(srvsvc.HAS_SMBPROTOCOL, credssp is None or hasattr(credssp, '__file__'))
@@ -106,7 +107,7 @@ def test_a_pyspnego_that_needs_more_of_credssp_while_loading_still_imports():
                 spec.loader.exec_module = exec_module
                 return spec
         sys.meta_path.insert(0, NeedsMore())
-        from %s import srvsvc
+        from %s._srvsvc import client as srvsvc
         print(srvsvc.HAS_SMBPROTOCOL, type(sys.modules.get('spnego._credssp')).__name__)
     ''' % UTIL)
     assert out.strip() == 'True module'

@@ -15,7 +15,10 @@ from fake_srvsvc import FakeSrvsvc, entry  # noqa: E402
 from ansible.module_utils.common import warnings  # noqa: E402
 from ansible.module_utils.testing import patch_module_args  # noqa: E402
 
-from ansible_collections.lanman.smb.plugins.module_utils import smb_session_ops as ops  # noqa: E402
+from ansible_collections.lanman.smb.plugins.module_utils import agentless_module as ops  # noqa: E402
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import (  # noqa: E402
+    SrvsvcConnectionError, SrvsvcProtocolError, SrvsvcTimeoutError,
+)
 from ansible_collections.lanman.smb.plugins.modules import smb_session, smb_session_info  # noqa: E402
 
 PASSWORD = 'S3cret-Pw-for-the-log'
@@ -129,3 +132,28 @@ def test_close_unset_level_with_502_denied_closes_at_level_10(monkeypatch, capsy
 def test_listing_errors_fail_cleanly(monkeypatch, capsys):
     result = _run(smb_session, _fake(enum_status={502: 50}), monkeypatch, capsys, all=True)
     assert result['failed'] is True and 'status 50' in result['msg']
+
+
+# Every error of the client is a SrvsvcError: the modules catch that one type and fail with its
+# text, whichever kind it is and wherever it happens (connecting or listing).
+CLIENT_ERRORS = [
+    SrvsvcConnectionError('Cannot connect to SMB server files01 port 445: refused'),
+    SrvsvcProtocolError('Cannot connect to SMB server files01 port 445: its answer is not valid SMB'),
+    SrvsvcTimeoutError('NetrSessionEnum on files01 port 445: the listing did not finish'),
+]
+
+
+@pytest.mark.parametrize('module, args', [(smb_session_info, {}), (smb_session, {'all': True})],
+                         ids=['info', 'close'])
+@pytest.mark.parametrize('error', CLIENT_ERRORS, ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize('where', ['connect', 'list'])
+def test_every_kind_of_client_error_fails_the_module_with_its_text(monkeypatch, capsys, module, args, error, where):
+    fake = _fake(connect_error=error) if where == 'connect' else _fake(enum_status={502: error})
+    result = _run(module, fake, monkeypatch, capsys, **args)
+    assert result['failed'] is True and result['msg'] == str(error)
+    assert fake.calls('del') == []
+
+
+def test_a_refused_level_fails_the_info_module_with_the_level_advice(monkeypatch, capsys):
+    result = _run(smb_session_info, _fake(enum_status={2: 124}), monkeypatch, capsys, level=2)
+    assert result['failed'] is True and 'does not serve information level 2' in result['msg']

@@ -7,7 +7,7 @@
 # (given as 'cases') through SessionRules.cs's ClosePlanner (over NetSession.cs, which ansible-core
 # ships with it because SessionRules.cs `using`s it) and reports each one as passed or
 # not, with what differed. The rules of a vector are those of tests/csharp (RunVector) and
-# tests/unit (test_smb_sessions_planning.py): the plan's calls and skips, in order.
+# tests/unit (test_session_rules_planning.py): the plan's calls and skips, in order.
 # A key this runner does not know fails the case: a vector must never pass unread.
 
 #AnsibleRequires -CSharpUtil Ansible.Basic

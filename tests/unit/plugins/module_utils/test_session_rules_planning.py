@@ -4,7 +4,7 @@ import pathlib
 
 import pytest
 
-from ansible_collections.lanman.smb.plugins.module_utils.smb_sessions import (
+from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
     CloseSelection, SelectionError, Session, account_part, clients_match, has_client_name, is_null_session,
     plan_close,
 )
@@ -15,7 +15,7 @@ PLANNED = [c for c in CASES if not c['expect']['error']]
 
 
 def _sessions(case):
-    return [Session(raw_client=e['client'], username=e['username'], idle_seconds=e['idle_seconds'], level=1)
+    return [Session(raw_client=e['client'], username=e['username'], idle_seconds=e['idle_seconds'])
             for e in case['sessions']]
 
 

@@ -1,7 +1,7 @@
 """Client/user name rules and the session result shape (docs/developer/contract.md)."""
 import pytest
 
-from ansible_collections.lanman.smb.plugins.module_utils.smb_sessions import (
+from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
     RESULT_KEYS, Session, account_part, client_api_filter, clients_match, diff_entries,
     filter_sessions, is_machine_account, is_null_session, normalise_client,
 )

@@ -5,13 +5,14 @@
 
 Transport, authentication (NTLM, Kerberos), signing and SMB3 encryption come from
 smbprotocol + pyspnego. The DCE/RPC bind and the NDR codec are ours (dcerpc.py, ndr.py,
-srvsvc_ndr.py), because the measured alternative, impacket, was several times slower per
+messages.py), because the measured alternative, impacket, was several times slower per
 enumeration against Samba (benchmarks/srvsvc_bench.py, figures in docs/benchmarks.md) and adds
 tens of megabytes of dependencies (flask, ldap3, pyOpenSSL, ...) to every execution environment.
 
 A hostile or broken server cannot hang or exhaust the controller: every answer waits at most
 ``timeout``, a whole listing (all its rounds) finishes within ``timeout``, an answer is capped
-in fragments and bytes (dcerpc.py) and a listing in sessions (srvsvc_ndr.MAX_SESSIONS).
+in fragments and bytes (dcerpc.py) and a listing in sessions (messages.MAX_SESSIONS). Every
+failure is a SrvsvcError (errors.py).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,16 +20,21 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import socket
+import struct
 import time
 import uuid
 
-from ansible_collections.lanman.smb.plugins.module_utils import dcerpc
-from ansible_collections.lanman.smb.plugins.module_utils.ndr import NdrError
-from ansible_collections.lanman.smb.plugins.module_utils.spnego_import import import_spnego
-from ansible_collections.lanman.smb.plugins.module_utils.srvsvc_ndr import (
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc import dcerpc
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import (
+    SrvsvcConnectionError, SrvsvcProtocolError, SrvsvcStatusError, SrvsvcTimeoutError, without_secret,
+)
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import (
     MAX_SESSIONS, OPNUM_SESSION_DEL, OPNUM_SESSION_ENUM, TooManyEntriesError, decode_session_enum, decode_status,
     encode_session_del, encode_session_enum,
 )
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.ndr import NdrError
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.spnego_import import import_spnego
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.status import ERROR_MORE_DATA
 
 try:
     import_spnego()   # before smbprotocol.session imports it, so CredSSP/TLS stay unloaded
@@ -46,52 +52,13 @@ except ImportError as e:  # reported by the modules with missing_required_lib
     SMBPROTOCOL_IMPORT_ERROR = e
 
 SRVSVC_INTERFACE = (uuid.UUID('4b324fc8-1670-01d3-1278-5a47bf6ee188'), 3, 0)
-ERROR_MORE_DATA = 234
-MAX_PREFERRED_LENGTH = 0xFFFFFFFF
+MAX_PREFERRED_LENGTH = 0xFFFFFFFF   # "as much as you have": the server picks the round size
 # Each round must return at least one entry; this caps a server that keeps saying "more".
 # (MAX_SESSIONS and the listing's time budget usually stop such a server first.)
 MAX_ENUM_ROUNDS = 100000
-
-_ACCESS_DENIED_HINT = (
-    'Listing sessions needs membership of Administrators or Server Operators on the server '
-    '(Windows 10 1607 / Server 2016 and later: the SrvsvcSessionInfo security descriptor under '
-    'HKLM\\SYSTEM\\CurrentControlSet\\Services\\LanmanServer\\DefaultSecurity; Samba: '
-    'BUILTIN\\Administrators); closing needs Administrators or Server Operators (Samba: root or '
-    'Domain Admins).')
-
-STATUS_TEXT = {
-    5: 'Access is denied. ' + _ACCESS_DENIED_HINT,
-    8: 'Not enough memory on the server to complete the call.',
-    50: 'The server does not support this call (a Samba AD DC answers NOT_SUPPORTED for sessions).',
-    87: 'The server rejected a parameter as invalid.',
-    124: 'The server does not serve this information level (Samba serves levels 0 and 1 only).',
-    234: 'More data is available.',
-    2221: 'The user name was not found among the sessions.',
-    2312: 'The client name was not found among the sessions.',
-    2351: 'The server name is not valid.',
-}
-
-
-class SrvsvcError(Exception):
-    """A status code returned by the server for an MS-SRVS call."""
-
-    def __init__(self, status, operation):
-        self.status = status
-        self.operation = operation
-        text = STATUS_TEXT.get(status, 'The server returned status %d (0x%08x).' % (status, status))
-        super(SrvsvcError, self).__init__('%s failed with status %d: %s' % (operation, status, text))
-
-
-class SrvsvcConnectionError(Exception):
-    """Cannot reach, authenticate to, or talk MS-SRVS with the server."""
-
-
-class SrvsvcProtocolError(SrvsvcConnectionError):
-    """The server's answer was malformed, truncated or hostile."""
-
-
-class SrvsvcTimeoutError(SrvsvcConnectionError):
-    """The server did not answer, or a listing did not finish, within ``timeout``."""
+# What smbprotocol's and our decoders raise on bytes that are not SMB or DCE/RPC at all
+# (a short header, a missing field); such a server is broken or hostile, not unreachable.
+_GARBAGE_ERRORS = (struct.error, IndexError, KeyError)
 
 
 class _Pipe:
@@ -153,7 +120,6 @@ class SrvsvcClient:
         self._pipe = None
         self._call_id = 1
         self.local_address = None
-        self.dialect = None
 
     # ------------------------------------------------------------ connection
     def __enter__(self):
@@ -167,6 +133,16 @@ class SrvsvcClient:
         return '%s port %s' % (self.server, self.port)
 
     def connect(self):
+        try:
+            self._connect()
+        except _GARBAGE_ERRORS as e:
+            self.close()
+            raise SrvsvcProtocolError(
+                'Cannot connect to SMB server %s: its answer is not valid SMB or DCE/RPC (%s: %s). Check that '
+                'the server and port are those of an SMB server.'
+                % (self._where(), type(e).__name__, _clean(e, self._password)))
+
+    def _connect(self):
         try:
             self._connection = Connection(uuid.uuid4(), self.server, self.port, require_signing=True)
             self._connection.connect(timeout=self._timeout)
@@ -204,7 +180,6 @@ class SrvsvcClient:
                                         % (self._where(), _clean(e, self._password)))
         read_size = min(self._connection.max_read_size, 65536)
         self._pipe = _Pipe(self._open, read_size, self._timeout)
-        self.dialect = self._connection.dialect
         sock = getattr(self._connection.transport, '_sock', None)
         if sock is not None:
             self.local_address = sock.getsockname()[0]
@@ -244,9 +219,12 @@ class SrvsvcClient:
             raise SrvsvcTimeoutError('%s on %s failed: %s' % (operation, self._where(), e))
         except (SMBException, OSError, SrvsvcConnectionError) as e:
             raise SrvsvcConnectionError('%s on %s failed: %s' % (operation, self._where(), _clean(e, self._password)))
+        except _GARBAGE_ERRORS as e:
+            raise SrvsvcProtocolError('%s on %s: the answer is not valid SMB or DCE/RPC (%s: %s)'
+                                      % (operation, self._where(), type(e).__name__, _clean(e, self._password)))
 
     # ------------------------------------------------------------ calls
-    def enum_sessions(self, level, client=None, user=None, prefmaxlen=MAX_PREFERRED_LENGTH):
+    def enum_sessions(self, level, client=None, user=None):
         """Every session at ``level``, following ERROR_MORE_DATA with the resume handle.
 
         The whole listing, every round together, must finish within ``timeout`` and hold at
@@ -257,12 +235,12 @@ class SrvsvcClient:
         if pipe is not None:
             pipe.deadline = deadline
         try:
-            return self._enum_rounds(level, client, user, prefmaxlen, deadline)
+            return self._enum_rounds(level, client, user, deadline)
         finally:
             if pipe is not None:
                 pipe.deadline = None
 
-    def _enum_rounds(self, level, client, user, prefmaxlen, deadline):
+    def _enum_rounds(self, level, client, user, deadline):
         server = '\\\\' + self.server
         entries = []
         resume = 0
@@ -270,7 +248,7 @@ class SrvsvcClient:
         for rounds in range(MAX_ENUM_ROUNDS):
             if rounds and time.monotonic() >= deadline:
                 raise self._listing_too_slow(rounds, len(entries))
-            stub = encode_session_enum(server, client, user, level, prefmaxlen, resume)
+            stub = encode_session_enum(server, client, user, level, MAX_PREFERRED_LENGTH, resume)
             try:
                 answer = self._call(OPNUM_SESSION_ENUM, stub, 'NetrSessionEnum')
             except SrvsvcTimeoutError:
@@ -287,7 +265,7 @@ class SrvsvcClient:
             except NdrError as e:
                 raise SrvsvcProtocolError('NetrSessionEnum on %s: malformed answer: %s' % (self._where(), e))
             if status not in (0, ERROR_MORE_DATA):
-                raise SrvsvcError(status, 'NetrSessionEnum')
+                raise SrvsvcStatusError(status, 'NetrSessionEnum')
             entries.extend(batch)
             if status == 0:
                 return entries
@@ -315,12 +293,9 @@ class SrvsvcClient:
         except NdrError as e:
             raise SrvsvcProtocolError('NetrSessionDel on %s: malformed answer: %s' % (self._where(), e))
         if status != 0:
-            raise SrvsvcError(status, 'NetrSessionDel')
+            raise SrvsvcStatusError(status, 'NetrSessionDel')
 
 
 def _clean(error, password):
     """Text of an exception with the password removed, whatever the library put in it."""
-    text = str(error) or error.__class__.__name__
-    if password:
-        text = text.replace(password, '********')
-    return text
+    return without_secret(str(error) or error.__class__.__name__, password)

@@ -8,9 +8,9 @@ import pytest
 
 from fake_srvsvc import FakeSrvsvc, entry
 
-from ansible_collections.lanman.smb.plugins.module_utils import smb_session_ops as ops
-from ansible_collections.lanman.smb.plugins.module_utils.smb_sessions import CloseSelection, plan_close
-from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import SrvsvcError
+from ansible_collections.lanman.smb.plugins.module_utils import agentless_module as ops
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcStatusError
+from ansible_collections.lanman.smb.plugins.module_utils.session_rules import CloseSelection, plan_close
 
 
 # ---------------------------------------------------------------- server option
@@ -161,14 +161,14 @@ def test_level_10_is_not_in_the_124_chain():
 
 def test_explicit_502_denied_is_never_changed():
     fake = FakeSrvsvc(_three_users(), enum_status={502: 5})
-    with pytest.raises(SrvsvcError) as err:
+    with pytest.raises(SrvsvcStatusError) as err:
         ops.list_sessions(fake, 502, [], [])
     assert err.value.status == 5 and fake.calls('enum') == [(502, None, None)]
 
 
 def test_502_and_10_both_denied_is_the_access_error():
     fake = FakeSrvsvc(_three_users(), enum_status={502: 5, 10: 5})
-    with pytest.raises(SrvsvcError) as err:
+    with pytest.raises(SrvsvcStatusError) as err:
         ops.list_sessions(fake, None, [], [])
     assert err.value.status == 5
 

@@ -1,9 +1,9 @@
-"""Name rules of smb_sessions.py that are not planning vectors: client name forms, IPv6 zones,
+"""Name rules of session_rules.py that are not planning vectors: client name forms, IPv6 zones,
 ANONYMOUS LOGON and CIDR selectors. tests/csharp/PlannerRulesTests.cs holds the same tables for
 the C# twin, so both normalise and match alike."""
 import pytest
 
-from ansible_collections.lanman.smb.plugins.module_utils.smb_sessions import (
+from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
     SKIP_REASONS, CloseSelection, SelectionError, Session, clients_match, filter_sessions, is_machine_account,
     is_null_session, normalise_client, parse_client_network, plan_close, usernames_match,
     validate_client_selectors,

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, lanman.smb contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Session normalisation and close planning for the agentless modules.
+"""Session rules of the agentless modules: client and account names, Session, filters, the close planner.
 
 The Windows modules do the same in C# (SessionRules.cs: ClientName, AccountName, ClosePlanner).
 Both follow docs/developer/contract.md and are tested against the same vectors in
@@ -231,10 +231,10 @@ class Session:
     """One enumerated session: normalised fields plus the server's raw client spelling."""
 
     __slots__ = ('raw_client', 'client', 'username', 'num_opens', 'active_seconds',
-                 'idle_seconds', 'user_flags', 'client_type', 'transport', 'level')
+                 'idle_seconds', 'user_flags', 'client_type', 'transport')
 
     def __init__(self, raw_client, username=None, num_opens=None, active_seconds=None,
-                 idle_seconds=None, user_flags=None, client_type=None, transport=None, level=None):
+                 idle_seconds=None, user_flags=None, client_type=None, transport=None):
         self.raw_client = raw_client
         self.client = normalise_client(raw_client)
         self.username = username
@@ -244,7 +244,6 @@ class Session:
         self.user_flags = user_flags
         self.client_type = client_type
         self.transport = transport
-        self.level = level
 
     @classmethod
     def from_wire(cls, entry, level):
@@ -262,7 +261,6 @@ class Session:
             user_flags=entry.get('user_flags'),
             client_type=entry.get('cltype_name'),
             transport=entry.get('transport'),
-            level=level,
         )
 
     def to_result(self):

@@ -1,9 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, lanman.smb contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What smb_session_info and smb_session share: options, connecting, listing, closing.
+"""The agentless modules' shared glue (smb_session_info, smb_session, smb_session_audit).
 
-The modules stay thin; the rules live here and in smb_sessions.py (docs/developer/contract.md).
+Options, the server option, connecting, name resolution, listing with the level fallbacks, and
+running a close plan. The modules stay thin; the session rules live in session_rules.py and the
+MS-SRVS client in _srvsvc/ (docs/developer/contract.md).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,20 +17,23 @@ import socket
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
-from ansible_collections.lanman.smb.plugins.module_utils.smb_sessions import (
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.client import (
+    HAS_SMBPROTOCOL, SMBPROTOCOL_IMPORT_ERROR, SrvsvcClient,
+)
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import (
+    SrvsvcError, SrvsvcStatusError,
+)
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import LEVELS
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.status import (
+    ERROR_ACCESS_DENIED, ERROR_INVALID_LEVEL, NOT_FOUND,
+)
+from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
     CloseSelection, Session, account_part, client_api_filter, clients_match, diff_entries, filter_sessions,
     normalise_client, usernames_match,
 )
-from ansible_collections.lanman.smb.plugins.module_utils.srvsvc import (
-    HAS_SMBPROTOCOL, SMBPROTOCOL_IMPORT_ERROR, SrvsvcClient, SrvsvcConnectionError, SrvsvcError,
-)
 
-LEVELS = [0, 1, 2, 10, 502]
 # Unset level: the richest one the server serves. Samba answers 124 above level 1.
 LEVEL_PREFERENCE = (502, 2, 1)
-ERROR_INVALID_LEVEL = 124
-NOT_FOUND = (2221, 2312)
-ERROR_ACCESS_DENIED = 5
 LEVEL_502_DENIED_WARNING = (
     'Access to level 502 was denied; listed at level 10 (user-info right only): num_opens, '
     'user_flags, client_type and transport are null.')
@@ -52,7 +57,7 @@ FILTER_SPEC = dict(
 def info_spec():
     spec = dict(CONNECTION_SPEC)
     spec.update(FILTER_SPEC)
-    spec['level'] = dict(type='int', choices=LEVELS)
+    spec['level'] = dict(type='int', choices=list(LEVELS))
     return spec
 
 
@@ -137,9 +142,14 @@ def check_connection_options(params):
     host = normalise_server(params['server'])
     if not 1 <= params['port'] <= 65535:
         raise ValueError('port must be between 1 and 65535, got %d' % params['port'])
-    if params['timeout'] <= 0:
-        raise ValueError('timeout must be a positive number of seconds, got %d' % params['timeout'])
+    check_timeout(params['timeout'])
     return host
+
+
+def check_timeout(seconds):
+    """ValueError for a timeout that cannot work (every agentless module has the option)."""
+    if seconds <= 0:
+        raise ValueError('timeout must be a positive number of seconds, got %d' % seconds)
 
 
 def check_options(module):
@@ -150,17 +160,26 @@ def check_options(module):
         module.fail_json(msg=str(e))
 
 
-def connect(module, host):
-    """An open SrvsvcClient, or fail_json with a message that says what to check."""
+def require_smbprotocol(module):
+    """Fail the module, saying how to install it, when smbprotocol is missing."""
     if not HAS_SMBPROTOCOL:
         module.fail_json(msg=missing_required_lib('smbprotocol'), exception=str(SMBPROTOCOL_IMPORT_ERROR))
-    p = module.params
-    client = SrvsvcClient(host, port=p['port'], username=p['auth_username'],
-                          password=p['auth_password'], auth_protocol=p['auth_protocol'],
-                          require_encryption=p['require_encryption'], timeout=p['timeout'])
+
+
+def new_client(params, host, port, timeout):
+    """A SrvsvcClient (not yet connected) with the credentials of the module's options."""
+    return SrvsvcClient(host, port=port, username=params['auth_username'], password=params['auth_password'],
+                        auth_protocol=params['auth_protocol'], require_encryption=params['require_encryption'],
+                        timeout=timeout)
+
+
+def connect(module, host):
+    """An open SrvsvcClient, or fail_json with a message that says what to check."""
+    require_smbprotocol(module)
+    client = new_client(module.params, host, module.params['port'], module.params['timeout'])
     try:
         client.connect()
-    except SrvsvcConnectionError as e:
+    except SrvsvcError as e:
         module.fail_json(msg=str(e))
     return client
 
@@ -243,7 +262,7 @@ def _wire_filters(clients, usernames):
 def _enum(client, level, wire_client, wire_user):
     try:
         entries = client.enum_sessions(level, client=wire_client, user=wire_user)
-    except SrvsvcError as e:
+    except SrvsvcStatusError as e:
         if e.status in NOT_FOUND and (wire_client or wire_user):
             return []  # a filtered enumeration that matched nothing
         raise
@@ -261,7 +280,7 @@ def list_sessions(client, level, clients, usernames, warn=None):
     if level is not None:
         try:
             sessions = _enum(client, level, wire_client, wire_user)
-        except SrvsvcError as e:
+        except SrvsvcStatusError as e:
             if e.status == ERROR_INVALID_LEVEL:
                 raise LevelError(level)
             raise
@@ -269,7 +288,7 @@ def list_sessions(client, level, clients, usernames, warn=None):
     for candidate in LEVEL_PREFERENCE:
         try:
             sessions = _enum(client, candidate, wire_client, wire_user)
-        except SrvsvcError as e:
+        except SrvsvcStatusError as e:
             if e.status == ERROR_INVALID_LEVEL and candidate != LEVEL_PREFERENCE[-1]:
                 continue
             if e.status == ERROR_ACCESS_DENIED and candidate == 502:
@@ -287,18 +306,21 @@ def _list_level_0_by_user(client, clients, usernames, wire_client, wire_user):
     try:
         try:
             sessions = _enum(client, 10, wire_client, wire_user)
-        except SrvsvcError as e:
+        except SrvsvcStatusError as e:
             if e.status != ERROR_INVALID_LEVEL:
                 raise
             sessions = _enum(client, 1, wire_client, wire_user)  # Samba: 0 and 1 only
-    except SrvsvcError as e:
+    except SrvsvcStatusError as e:
         raise LevelError(0, message=(
             'level 0 carries no user name, so the username filter needs level 10 or 1, and the server '
             'refused them (%s). Use level 1, or drop the username filter.' % e))
-    return [Session(s.raw_client, level=0) for s in filter_sessions(sessions, clients, usernames)]
+    return [Session(s.raw_client) for s in filter_sessions(sessions, clients, usernames)]
 
 
-class LevelError(Exception):
+class LevelError(SrvsvcError):
+    """The server does not serve the information level asked for (a SrvsvcError, so the modules
+    catch one type)."""
+
     def __init__(self, level, message=None):
         super(LevelError, self).__init__(message or (
             'The server does not serve information level %d (ERROR_INVALID_LEVEL). Windows serves '
@@ -374,7 +396,7 @@ def _is_vanished(client, level, target, e):
         return False, None
     try:
         return not _still_present(client, level, target), None
-    except (SrvsvcError, SrvsvcConnectionError) as again:
+    except SrvsvcError as again:
         return False, 'could not list the sessions again to tell vanished from denied: %s' % again
 
 
@@ -390,13 +412,13 @@ def execute_plan(client, plan, level, check_mode):
             client.delete_session(target.raw_client, target.username)
             outcome.closed.extend(target.sessions)
             continue
-        except SrvsvcError as e:
+        except SrvsvcStatusError as e:
             vanished, why = _is_vanished(client, level, target, e)
             if vanished:
                 outcome.vanished.extend(target.sessions)
                 continue
             status, message = e.status, str(e) + ('; ' + why if why else '')
-        except SrvsvcConnectionError as e:
+        except SrvsvcError as e:
             status, message = None, str(e)
         outcome.failed_call = _call_result(target, status=status, message=message)
         outcome.untried = [_call_result(t) for t in plan.targets[index + 1:]]
