@@ -20,8 +20,8 @@ from ansible.module_utils.six import string_types
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcError, without_secret
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import LEVELS
 from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import (
-    CONNECTION_SPEC, FILTER_SPEC, check_timeout, list_sessions, new_client, require_smbprotocol,
-    resolve_selectors,
+    CONNECTION_SPEC, FILTER_SPEC, check_timeout, list_sessions, new_client, normalise_server,
+    require_smbprotocol, resolve_selectors,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.deadline_pool import run_with_deadlines
 
@@ -70,9 +70,13 @@ def parse_servers(entries, default_port):
         else:
             raise AuditInputError('%s is a %s; an entry is a host name or a dict with server and '
                                   'optionally port.' % (where, type(entry).__name__))
-        server = server.strip()
-        if not server:
+        if not server.strip():
             raise AuditInputError('%s has an empty server name.' % where)
+        # The forms an admin types for one server (\\files01, [::1], a trailing dot) work here too.
+        try:
+            server = normalise_server(server)
+        except ValueError as e:
+            raise AuditInputError('%s: %s' % (where, e))
         port = _port(port, where)
         key = (server.lower().rstrip('.'), port)
         if key in seen:

@@ -515,7 +515,8 @@ def evaluate(policy, server_result, resolver=None):
     reliable = server_result.get('idle_time_reliable', True) is not False
     sessions = list(server_result.get('sessions') or [])
     evaluation = {
-        'server': server, 'level': level, 'error': error, 'idle_time_reliable': reliable,
+        # a server that could not be listed says nothing about its idle time
+        'server': server, 'level': level, 'error': error, 'idle_time_reliable': None if error else reliable,
         'session_count': None if error else len(sessions), 'rules': [], 'findings': [],
         'sessions': [],
     }

@@ -3,7 +3,6 @@
 Client state is always checked through the lab (a new request on each client's own
 connection), never only through the module's output.
 """
-import os
 import time
 
 
@@ -143,11 +142,7 @@ def _add_lister(lab, name, password):
     lab.add_user(name, password)
     group = lab.dir / 'group'
     group.write_text(group.read_text().replace('smbbuiltinadmins:x:30001:\n', 'smbbuiltinadmins:x:30001:%s\n' % name))
-    # nss_wrapper reloads a file only when its mtime (in seconds) changes: an edit within the
-    # second smbd last read it would go unseen, and the new user's logon would fail.
-    later = time.time() + 2
-    for path in (lab.dir / 'passwd', group):
-        os.utime(path, (later, later))
+    lab.touch_nss_files()
 
 
 def test_a_denied_close_fails_with_the_call_and_the_untried_ones_and_is_not_vanished(lab, run):

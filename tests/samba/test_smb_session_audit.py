@@ -224,6 +224,10 @@ def test_filters_levels_and_server_forms(fleet, audit):
     # A bare string uses the module's port.
     result = audit(['127.0.0.1', 'localhost'], port=good_b.port)
     assert [_users(e).count('bob') for e in result['servers']] == [2, 2]
+    # The forms an admin types for smb_session_info's server work here too.
+    result = audit(['\\\\127.0.0.1', '[::1]', '//localhost.'], port=good_b.port)
+    assert [e['server'] for e in result['servers']] == ['127.0.0.1', '::1', 'localhost']
+    assert [_users(e).count('bob') for e in result['servers']] == [2, 2, 2]
 
 
 @pytest.mark.parametrize('args, message', [
@@ -236,6 +240,9 @@ def test_filters_levels_and_server_forms(fleet, audit):
     (dict(servers=[{'server': '127.0.0.1', 'port': 70000}]), 'a port is a number from 1 to 65535'),
     (dict(servers=['  ']), 'empty server name'),
     (dict(servers=[['a']]), 'servers[0] is a list'),
+    (dict(servers=['files01:4445']), 'servers[0]: server'),
+    (dict(servers=['smb://files01']), 'is not a URL'),
+    (dict(servers=[{'server': '\\\\files01\\share'}]), 'servers[0]: server'),
 ])
 def test_bad_input_fails_before_any_server_is_contacted(audit, args, message):
     listener = FakeServer('silent')

@@ -228,7 +228,16 @@ class SambaLab:
         with open(self.dir / 'passwd', 'a') as f:
             f.write('%s:x:%d:%d:%s:%s:/bin/false\n' % (name, 21000 + len(self.users), os.getgid(), name, self.dir))
         self.users[name] = password
+        self.touch_nss_files()
         self._run('smbpasswd', '-c', str(self.conf), '-s', '-a', name, stdin='%s\n%s\n' % (password, password))
+
+    def touch_nss_files(self):
+        """Call after editing passwd or group while the lab runs: nss_wrapper reloads a file only
+        when its mtime (in whole seconds) changes, so an edit within the second smbd last read it
+        would go unseen and the new user's logon would fail now and then."""
+        later = time.time() + 2
+        for path in (self.dir / 'passwd', self.dir / 'group'):
+            os.utime(str(path), (later, later))
 
     def open_session(self, user, password=None):
         if password is None:
