@@ -160,5 +160,6 @@ def main():
             print('import of the module_utils beyond basic (fresh interpreter, median wall), %s: %.3f s'
                   % (name, import_cost(envs[name]['ANSIBLE_COLLECTIONS_PATH'])))
 
+
 if __name__ == '__main__':
     main()

@@ -491,6 +491,7 @@ def plan_close(sessions, selection):
     # are exactly the sessions it ends (a later client-wide call ends what is left).
     targets = []
     target_by_key = {}
+
     def in_user_wide(session):
         return not is_null_session(session.username) and _user_key(session) in user_wide
 

@@ -41,7 +41,9 @@ def test_check_flags_the_reliability_contract_attribute():
 
 
 def test_check_flags_the_attribute_in_its_fully_qualified_form():
-    sample = '[System.Runtime.ConstrainedExecution.ReliabilityContract(System.Runtime.ConstrainedExecution.Consistency.WillNotCorruptState, System.Runtime.ConstrainedExecution.Cer.MayFail)]'
+    sample = ('[System.Runtime.ConstrainedExecution.ReliabilityContract('
+              'System.Runtime.ConstrainedExecution.Consistency.WillNotCorruptState, '
+              'System.Runtime.ConstrainedExecution.Cer.MayFail)]')
     assert problems(sample) and all('SYSLIB0004' in p for p in problems(sample))
 
 
