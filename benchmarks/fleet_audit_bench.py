@@ -175,7 +175,7 @@ def main():
                 lab.open_session(sorted(USERS)[n % len(USERS)])
         print('load: %d smbd instances x %d loopback addresses, %d user sessions each; ansible-core %s'
               % (LABS, ADDRESSES, SESSIONS_PER_LAB,
-                 subprocess.run([str(BIN / 'ansible'), '--version'], capture_output=True, text=True)
+                 subprocess.run([str(BIN / 'ansible'), '--version'], capture_output=True, text=True, check=True)
                  .stdout.split('\n')[0]))
         runs = dict((size, []) for size in SIZES)
         per_host, audit50_peer = [], []
