@@ -175,7 +175,7 @@ def main():
                 lab.open_session(sorted(USERS)[n % len(USERS)])
         print('load: %d smbd instances x %d loopback addresses, %d user sessions each; ansible-core %s'
               % (LABS, ADDRESSES, SESSIONS_PER_LAB,
-                 subprocess.run([str(BIN / 'ansible'), '--version'], capture_output=True, text=True)
+                 subprocess.run([str(BIN / 'ansible'), '--version'], capture_output=True, text=True, check=True)
                  .stdout.split('\n')[0]))
         runs = dict((size, []) for size in SIZES)
         per_host, audit50_peer = [], []
@@ -204,7 +204,8 @@ def main():
             lab.stop()
 
     print()
-    print('| servers | wall s, median (min-max) | ratio to 1 server, median (min-max) | peak RSS largest process MiB | peak RSS process tree MiB | max open fds (one process) |')
+    print('| servers | wall s, median (min-max) | ratio to 1 server, median (min-max) | peak RSS largest process MiB'
+          ' | peak RSS process tree MiB | max open fds (one process) |')
     print('|---|---|---|---|---|---|')
     for size in SIZES:
         walls = [r['wall'] for r in runs[size]]
@@ -216,10 +217,10 @@ def main():
     ratios = [b['wall'] / a['wall'] for a, b in zip(audit50_peer, per_host)]
     print('| 50 servers | wall s, median (min-max) | peak RSS process tree MiB |')
     print('|---|---|---|')
-    print('| smb_session_audit, one task | %s | %.0f |' % (spread([a['wall'] for a in audit50_peer]),
-                                                        max(a['tree_rss'] for a in audit50_peer)))
-    print('| smb_session_info per host, forks 5 | %s | %.0f |' % (spread([b['wall'] for b in per_host]),
-                                                              max(b['tree_rss'] for b in per_host)))
+    print('| smb_session_audit, one task | %s | %.0f |'
+          % (spread([a['wall'] for a in audit50_peer]), max(a['tree_rss'] for a in audit50_peer)))
+    print('| smb_session_info per host, forks 5 | %s | %.0f |'
+          % (spread([b['wall'] for b in per_host]), max(b['tree_rss'] for b in per_host)))
     print('| ratio per-host / audit | %s | |' % spread(ratios))
 
 

@@ -94,8 +94,9 @@ def main():
                 rss['cs'] = max(rss['cs'], peak)
                 return ms
             r = paired(c_loop, cs_util, RUNS, self_timed=True)
-            print('%-18s %10.1f %12.1f %26s %9.0f / %3.0f MB' % (label, r['a_ms'], r['b_ms'], ratio_text(r),
-                                                              rss['c'], rss['cs']))
+            print('%-18s %10.1f %12.1f %26s %9.0f / %3.0f MB'
+                  % (label, r['a_ms'], r['b_ms'], ratio_text(r), rss['c'], rss['cs']))
+
 
 if __name__ == '__main__':
     main()

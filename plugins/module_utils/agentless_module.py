@@ -400,6 +400,23 @@ def _is_vanished(client, level, target, e):
         return False, 'could not list the sessions again to tell vanished from denied: %s' % again
 
 
+def _make_call(client, level, target, outcome):
+    """One planned delete: its sessions go to outcome.closed or outcome.vanished and None is
+    returned, or the call failed and (status, message) is returned (status None: no answer)."""
+    try:
+        client.delete_session(target.raw_client, target.username)
+    except SrvsvcStatusError as e:
+        vanished, why = _is_vanished(client, level, target, e)
+        if not vanished:
+            return e.status, str(e) + ('; ' + why if why else '')
+        outcome.vanished.extend(target.sessions)
+    except SrvsvcError as e:
+        return None, str(e)
+    else:
+        outcome.closed.extend(target.sessions)
+    return None
+
+
 def execute_plan(client, plan, level, check_mode):
     """Run the planned deletes in order, stopping at the first failed call (see CloseOutcome)."""
     outcome = CloseOutcome()
@@ -408,18 +425,10 @@ def execute_plan(client, plan, level, check_mode):
         if check_mode:
             outcome.closed.extend(target.sessions)
             continue
-        try:
-            client.delete_session(target.raw_client, target.username)
-            outcome.closed.extend(target.sessions)
+        failure = _make_call(client, level, target, outcome)
+        if failure is None:
             continue
-        except SrvsvcStatusError as e:
-            vanished, why = _is_vanished(client, level, target, e)
-            if vanished:
-                outcome.vanished.extend(target.sessions)
-                continue
-            status, message = e.status, str(e) + ('; ' + why if why else '')
-        except SrvsvcError as e:
-            status, message = None, str(e)
+        status, message = failure
         outcome.failed_call = _call_result(target, status=status, message=message)
         outcome.untried = [_call_result(t) for t in plan.targets[index + 1:]]
         outcome.error = (

@@ -15,8 +15,6 @@ __metaclass__ = type
 import socket
 import time
 
-from ansible.module_utils.six import string_types
-
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcError, without_secret
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import LEVELS
 from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import (
@@ -57,7 +55,7 @@ def parse_servers(entries, default_port):
     targets, seen = [], {}
     for number, entry in enumerate(entries):
         where = 'servers[%d]' % number
-        if isinstance(entry, string_types):
+        if isinstance(entry, str):
             server, port = entry, default_port
         elif isinstance(entry, dict):
             unknown = sorted(set(entry) - set(['server', 'port']))
@@ -65,7 +63,7 @@ def parse_servers(entries, default_port):
                 raise AuditInputError('%s has unknown key(s) %s; an entry is a host name or a dict '
                                       'with server and optionally port.' % (where, ', '.join(unknown)))
             server, port = entry.get('server'), entry.get('port', default_port)
-            if not isinstance(server, string_types):
+            if not isinstance(server, str):
                 raise AuditInputError('%s needs a server (a host name or address).' % where)
         else:
             raise AuditInputError('%s is a %s; an entry is a host name or a dict with server and '

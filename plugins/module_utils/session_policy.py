@@ -527,7 +527,7 @@ def evaluate(policy, server_result, resolver=None):
         return evaluation
 
     resolved = _resolve_hosts(policy, resolver)
-    marks = [set() for _ in sessions]
+    marks = [set() for dummy in sessions]
     for rule, limit in policy.rules.items():
         reason = _not_evaluable_reason(rule, level, reliable)
         if reason is not None:

@@ -75,9 +75,9 @@ def has_client_name(name):
 
 def _same_address_ignoring_zone(key_a, key_b):
     """``fe80::1%3`` and ``fe80::1`` are one client; ``fe80::1%3`` and ``fe80::1%4`` are not."""
-    address_a, zoned_a, _ = key_a.partition('%')
-    address_b, zoned_b, _ = key_b.partition('%')
-    if bool(zoned_a) == bool(zoned_b) or address_a != address_b:
+    address_a, zoned_a = key_a.partition('%')[0], '%' in key_a
+    address_b, zoned_b = key_b.partition('%')[0], '%' in key_b
+    if zoned_a == zoned_b or address_a != address_b:
         return False
     try:
         ipaddress.IPv6Address(address_a)
@@ -111,7 +111,7 @@ def parse_client_network(selector):
         return None
     if text.startswith('[') and text.endswith(']'):
         text = text[1:-1]
-    address, _, prefix = text.partition('/')
+    address, prefix = text.split('/', 1)
     if address.startswith('[') and address.endswith(']'):
         address = address[1:-1]
     problem = None
@@ -491,6 +491,7 @@ def plan_close(sessions, selection):
     # are exactly the sessions it ends (a later client-wide call ends what is left).
     targets = []
     target_by_key = {}
+
     def in_user_wide(session):
         return not is_null_session(session.username) and _user_key(session) in user_wide
 

@@ -187,8 +187,7 @@ def active_code(text, symbols=CORECLR_SYMBOLS):
                 stack[-1] = (parent, True)
                 active = parent and not taken
             else:
-                parent, _ = stack.pop()
-                active = parent
+                active = stack.pop()[0]
             out.append('')
             continue
         out.append(line if active else '')

@@ -41,7 +41,9 @@ def test_check_flags_the_reliability_contract_attribute():
 
 
 def test_check_flags_the_attribute_in_its_fully_qualified_form():
-    sample = '[System.Runtime.ConstrainedExecution.ReliabilityContract(System.Runtime.ConstrainedExecution.Consistency.WillNotCorruptState, System.Runtime.ConstrainedExecution.Cer.MayFail)]'
+    sample = ('[System.Runtime.ConstrainedExecution.ReliabilityContract('
+              'System.Runtime.ConstrainedExecution.Consistency.WillNotCorruptState, '
+              'System.Runtime.ConstrainedExecution.Cer.MayFail)]')
     assert problems(sample) and all('SYSLIB0004' in p for p in problems(sample))
 
 
@@ -91,9 +93,9 @@ def test_check_flags_framework_only_namespaces():
 
 
 def test_table_covers_syslib0001_to_0060():
-    ids = set(diag for diag, _, _ in OBSOLETE)
+    ids = set(diag for diag, pattern, what in OBSOLETE)
     assert ids == set('SYSLIB%04d' % n for n in range(1, 61))
-    for _, pattern, _ in OBSOLETE:
+    for diag, pattern, what in OBSOLETE:
         re.compile(pattern)
 
 

@@ -91,7 +91,7 @@ def inventory(fleet, servers=('fs-ok', 'fs-bad', 'fs-denied'), windows=True, str
     return path
 
 
-def run_compliance(ansible_env, fleet, inv, check=False, policy=POLICY, policy_file=None, down=True, **extra):
+def run_compliance(ansible_env, fleet, inv, check=False, policy=None, policy_file=None, down=True, **extra):
     report_dir = fleet.tmp / 'reports'
     variables = {
         'session_compliance_report_dir': str(report_dir),
@@ -106,7 +106,7 @@ def run_compliance(ansible_env, fleet, inv, check=False, policy=POLICY, policy_f
     if policy_file:
         variables['session_compliance_policy_file'] = str(policy_file)
     else:
-        variables['session_compliance_policy'] = policy
+        variables['session_compliance_policy'] = POLICY if policy is None else policy
     variables.update(extra)
     vars_file = fleet.tmp / 'vars.json'
     vars_file.write_text(json.dumps(variables))

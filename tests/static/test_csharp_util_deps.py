@@ -156,7 +156,7 @@ def test_every_accelerator_names_one_public_type():
     texts = {f.name: f.read_text(encoding='utf-8') for f in UTILS}
     for name, (util, type_name) in accelerators(UTILS).items():
         assert name.startswith('Lanman'), name
-        declared = [u for u, t in texts.items() for _ in re.finditer(
+        declared = [u for u, t in texts.items() for match in re.finditer(
             r'\b(?:class|struct|enum|interface)\s+%s\b' % re.escape(type_name), t)]
         assert declared == [util], '%s -> %s declared in %s' % (name, type_name, declared)
         assert re.search(r'\bpublic\s+(?:static\s+|sealed\s+)*(?:class|struct|enum)\s+%s\b' % type_name, texts[util]), type_name

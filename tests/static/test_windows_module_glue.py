@@ -85,7 +85,7 @@ def error_glue_problems(text, options):
             problems.append('a catch that does not fail with ErrorText: %r' % handler.strip())
     if 'InnerException' in text:
         problems.append('unwraps exceptions itself instead of ErrorText')
-    guarded = ''.join(body for body, _ in blocks)
+    guarded = ''.join(body for body, handler in blocks)
     for option in options:
         if "ResolveClients('%s'," % option not in guarded:
             problems.append('%s not resolved (and validated, naming the option) inside a try' % option)

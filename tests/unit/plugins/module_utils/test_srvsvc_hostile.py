@@ -300,7 +300,7 @@ class _GarbageServer:
 
     def _serve(self):
         try:
-            conn, _ = self.listener.accept()
+            conn = self.listener.accept()[0]
         except OSError:
             return
         with conn:

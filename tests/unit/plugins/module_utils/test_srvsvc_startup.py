@@ -12,7 +12,7 @@ UTIL = 'ansible_collections.lanman.smb.plugins.module_utils'
 def run(code):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
     proc = subprocess.run([sys.executable, '-c', textwrap.dedent(code)], env=env, capture_output=True, text=True,
-                          timeout=120)
+                          timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
