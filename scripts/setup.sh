@@ -18,6 +18,7 @@ APT_TEST=(
   mono-mcs mono-runtime mono-devel                # compile/run the C# utils as C# 5 against .NET 4.5
   smbclient                                       # rpcclient, a peer in benchmarks/srvsvc_bench.py
   git                                             # snapshots for the gates
+  shellcheck                                      # ansible-test sanity lints the shell scripts with it
   chromium chromium-driver                        # headless browser for the compliance HTML report tests
 )
 MODE="${1:-}"

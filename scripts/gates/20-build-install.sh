@@ -9,7 +9,7 @@ if tar -tzf "$TARBALL" | grep -E '(^|/)(\.venv|\.cache|tests/output)/' ; then
 fi
 export ANSIBLE_COLLECTIONS_PATH="$WORK/installed"
 # every module of the checkout (one .py per module: the sidecar of a .ps1 one) must be found by FQCN
-expected="$(cd "$ROOT/plugins/modules" && ls *.py | sed 's/\.py$//; s/^/lanman.smb./' | sort | xargs)"
+expected="$(find "$ROOT/plugins/modules" -maxdepth 1 -name '*.py' -printf 'lanman.smb.%f\n' | sed 's/\.py$//' | sort | xargs)"
 found="$(ansible-doc -l lanman.smb 2>/dev/null | awk '{print $1}' | sort | xargs)"
 if [ "$found" != "$expected" ]; then
   echo "FAIL: modules found by FQCN: '$found', expected '$expected'"; exit 1

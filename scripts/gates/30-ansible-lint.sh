@@ -7,13 +7,13 @@ export HOME="$ROOT/.cache/lint-home"
 mkdir -p "$HOME/collections/ansible_collections/lanman"
 ln -sfn "$ROOT" "$HOME/collections/ansible_collections/lanman/smb"
 export ANSIBLE_COLLECTIONS_PATH="$HOME/collections"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 ansible-lint --offline -q
 echo "ansible-lint (production profile): playbooks, roles and targets clean"
 
 # The EXAMPLES of every module, each wrapped in a play, must pass the same profile.
 EXAMPLES_DIR="$ROOT/playbooks/.examples-lint"
-at_exit 'rm -rf "$EXAMPLES_DIR"'
+at_exit "rm -rf '$EXAMPLES_DIR'"
 rm -rf "$EXAMPLES_DIR" && mkdir -p "$EXAMPLES_DIR"
 python - "$EXAMPLES_DIR" <<'PY'
 import json, pathlib, subprocess, sys, yaml

@@ -22,4 +22,4 @@ BUILD_FILE="$WORK/ee/context/Containerfile"
 grep -q 'ansible-galaxy collection install' "$BUILD_FILE" || { echo "FAIL: no collection install step"; exit 1; }
 grep -q 'lanman-smb.tar.gz' "$WORK/ee/context/_build/requirements.yml" || { echo "FAIL: collection not in requirements"; exit 1; }
 [ -s "$WORK/ee/context/_build/collections/lanman-smb.tar.gz" ] || { echo "FAIL: tarball not in the build context"; exit 1; }
-echo "ansible-builder create: build context with lanman.smb ready ($(ls "$WORK/ee/context" | xargs))"
+echo "ansible-builder create: build context with lanman.smb ready ($(find "$WORK/ee/context" -mindepth 1 -maxdepth 1 -printf '%f '))"

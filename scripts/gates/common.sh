@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by every gate script: the venv on PATH, a temp WORK dir removed on exit, exit hooks, and
 # helpers to snapshot the working tree and build/install the collection from it.
 set -euo pipefail
