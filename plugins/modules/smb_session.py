@@ -131,6 +131,7 @@ closed_sessions:
       sample: \Device\NetbiosSmb
 skipped_sessions:
   description:
+    - Each entry has the keys of RV(closed_sessions), plus C(reason).
     - Sessions that matched O(client) and O(username) but were left open, each with a C(reason).
     - C(own_session) the module's own session; C(own_client) a null session of the module's own address;
       C(excluded_client) / C(excluded_username) an exclude option;
@@ -144,55 +145,13 @@ skipped_sessions:
   type: list
   elements: dict
   contains:
-    client:
-      description: Client address as the server reports it, without C(\\) and without brackets around IPv6.
-      type: str
-      sample: 10.0.0.5
-    username:
-      description: Account of the session, without domain. C("") for a null (anonymous) session; C(null) at level 0.
-      type: str
-      sample: jdoe
-    num_opens:
-      description: Files, devices and pipes the session has open. C(null) at levels 0 and 10.
-      type: int
-      sample: 3
-    active_seconds:
-      description: Seconds since the session was established. C(null) at level 0.
-      type: int
-      sample: 5400
-    idle_seconds:
-      description: Seconds since the session was last used (Samba always reports 0). C(null) at level 0.
-      type: int
-      sample: 3700
-    user_flags:
-      description: Raw user flags (0x1 guest, 0x2 logged on without password encryption). C(null) at levels 0 and 10.
-      type: int
-      sample: 0
-    is_guest:
-      description: Whether the user is logged on as guest. C(null) at levels 0 and 10.
-      type: bool
-      sample: false
-    cleartext_password:
-      description: Whether the user logged on without password encryption (a legacy client), not whether SMB traffic is encrypted. C(null) at levels 0 and 10.
-      type: bool
-      sample: false
-    client_type:
-      description:
-        - Client type string reported by the server. C(null) below level 2 and at level 10.
-        - SMB2 and SMB3 sessions (every modern client) report an empty string C(""); only SMB1
-          clients report a name such as C(DOS LM 2.0).
-      type: str
-      sample: ""
-    transport:
-      description: Transport the session came in on. Level 502 only, else C(null).
-      type: str
-      sample: \Device\NetbiosSmb
     reason:
       description: Why the session was left open (see above).
       type: str
       sample: pair_has_unselected_session
 vanished_sessions:
   description:
+    - Each entry has the keys of RV(closed_sessions).
     - Sessions that ended by themselves between listing and closing (not an error).
     - A close answered "not found" (2312, 2221) is vanished. A close answered access denied (5; Samba
       says so when nothing matched) is vanished only when a fresh listing shows no session of that
@@ -200,50 +159,6 @@ vanished_sessions:
   returned: always
   type: list
   elements: dict
-  contains:
-    client:
-      description: Client address as the server reports it, without C(\\) and without brackets around IPv6.
-      type: str
-      sample: 10.0.0.5
-    username:
-      description: Account of the session, without domain. C("") for a null (anonymous) session; C(null) at level 0.
-      type: str
-      sample: jdoe
-    num_opens:
-      description: Files, devices and pipes the session has open. C(null) at levels 0 and 10.
-      type: int
-      sample: 3
-    active_seconds:
-      description: Seconds since the session was established. C(null) at level 0.
-      type: int
-      sample: 5400
-    idle_seconds:
-      description: Seconds since the session was last used (Samba always reports 0). C(null) at level 0.
-      type: int
-      sample: 3700
-    user_flags:
-      description: Raw user flags (0x1 guest, 0x2 logged on without password encryption). C(null) at levels 0 and 10.
-      type: int
-      sample: 0
-    is_guest:
-      description: Whether the user is logged on as guest. C(null) at levels 0 and 10.
-      type: bool
-      sample: false
-    cleartext_password:
-      description: Whether the user logged on without password encryption (a legacy client), not whether SMB traffic is encrypted. C(null) at levels 0 and 10.
-      type: bool
-      sample: false
-    client_type:
-      description:
-        - Client type string reported by the server. C(null) below level 2 and at level 10.
-        - SMB2 and SMB3 sessions (every modern client) report an empty string C(""); only SMB1
-          clients report a name such as C(DOS LM 2.0).
-      type: str
-      sample: ""
-    transport:
-      description: Transport the session came in on. Level 502 only, else C(null).
-      type: str
-      sample: \Device\NetbiosSmb
 close_calls:
   description:
     - One entry per close call made (or planned in check mode), including a call that failed.
