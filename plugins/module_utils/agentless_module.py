@@ -152,8 +152,21 @@ def check_timeout(seconds):
         raise ValueError('timeout must be a positive number of seconds, got %d' % seconds)
 
 
+SELECTOR_LISTS = ('client', 'username', 'exclude_client', 'exclude_username')
+
+
+def drop_empty_selectors(params):
+    """Empty entries in the selector lists select nothing and are dropped, as the Windows twins
+    do (PowerShell's Where-Object { $_ }), so `username: ['']` means the same on both paths."""
+    for key in SELECTOR_LISTS:
+        if params.get(key) is not None:
+            params[key] = [value for value in params[key] if value]
+
+
 def check_options(module):
-    """Fail the module on connection options that cannot work; returns the host to connect to."""
+    """Fail the module on connection options that cannot work; returns the host to connect to.
+    Also drops empty selector entries (drop_empty_selectors)."""
+    drop_empty_selectors(module.params)
     try:
         return check_connection_options(module.params)
     except ValueError as e:

@@ -237,12 +237,12 @@ from ansible_collections.lanman.smb.plugins.module_utils.session_rules import Se
 def main():
     module = AnsibleModule(argument_spec=close_spec(), supports_check_mode=True)
     p = module.params
+    host = check_options(module)
     if not p['client'] and not p['username'] and not p['all']:
         module.fail_json(msg='No sessions selected: give client and/or username, or set all=true to close '
                              'every session (optionally limited by min_idle_seconds and the exclude options).')
     if p['min_idle_seconds'] is not None and p['min_idle_seconds'] < 0:
         module.fail_json(msg='min_idle_seconds must be 0 or more, got %d' % p['min_idle_seconds'])
-    host = check_options(module)
     # Before anything is listed or closed: an exclusion that matches nothing protects nothing.
     try:
         exclude_clients = resolve_exclusions(p['exclude_client'])

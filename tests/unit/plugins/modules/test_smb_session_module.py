@@ -71,6 +71,16 @@ def test_success_reports_no_failed_call(monkeypatch, capsys):
     assert result['failed_call'] is None and result['untried_calls'] == []
 
 
+def test_empty_selector_entries_are_dropped_as_on_windows(monkeypatch, capsys):
+    # win_smb_session*.ps1 drop empty list entries (Where-Object { $_ }): the twins must agree.
+    result = _run(smb_session_info, _fake(), monkeypatch, capsys, username=[''], client=[''])
+    assert sorted(s['username'] for s in result['sessions']) == ['alice', 'bob', 'carol', 'svc-admin']
+    fake = _fake()
+    result = _run(smb_session, fake, monkeypatch, capsys, username=[''])
+    assert result['failed'] is True and 'No sessions selected' in result['msg']
+    assert fake.calls('del') == []
+
+
 def test_an_unresolvable_exclusion_fails_before_connecting(monkeypatch, capsys):
     fake = _fake()
     result = _run(smb_session, fake, monkeypatch, capsys, all=True, exclude_client=['backup01.invalid'])
