@@ -76,7 +76,7 @@ def parse_servers(entries, default_port):
         except ValueError as e:
             raise AuditInputError('%s: %s' % (where, e))
         port = _port(port, where)
-        key = (server.lower().rstrip('.'), port)
+        key = (server.lower(), port)  # normalise_server already dropped a trailing dot
         if key in seen:
             raise AuditInputError('%s repeats servers[%d] (%s port %d); list each server once.'
                                   % (where, seen[key], server, port))

@@ -21,22 +21,8 @@ description:
   - Same options and result keys as M(lanman.smb.smb_session), which does the job agentless over
     SMB against Windows and Samba servers.
   - Closing needs membership of Administrators or Server Operators on the server.
-options:
-  server:
-    description:
-      - The server whose sessions are closed, as a name or address. Default - the target itself.
-      - Unset, C(""), C(.), C(localhost), a loopback address, the target's own name, its FQDN (with
-        or without a trailing dot) and any of its addresses all mean the target itself - the API is
-        called without a server name.
-      - Another server is reached from the target, and WinRM's double hop applies - with NTLM,
-        Basic, or Kerberos without delegation your credentials do not travel on to a second
-        machine, and the call fails with access denied (5) or "no such logon session" (1312).
-        C(become) helps only with C(become_password) (C(become_method=runas) with a domain account)
-        or with C(become_flags=logon_type=new_credentials) - become without a password logs on with
-        S4U, which has no network credentials. CredSSP or Kerberos delegation also work; or target
-        that server directly.
-    type: str
 extends_documentation_fragment:
+  - lanman.smb.windows_server
   - lanman.smb.session_filters
   - lanman.smb.session_close
   - ansible.builtin.action_common_attributes

@@ -1,0 +1,30 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, lanman.smb contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    """The O(server) option of the Windows modules (lanman.smb.windows_server): optional, the
+    target itself by default. The agentless twin's O(server) is lanman.smb.server."""
+
+    DOCUMENTATION = r'''
+options:
+  server:
+    description:
+      - The server whose sessions are listed or closed, as a name or address. Default - the target itself.
+      - Unset, C(""), C(.), C(localhost), a loopback address, the target's own name, its FQDN (with
+        or without a trailing dot) and any of its addresses all mean the target itself - the API is
+        called without a server name.
+      - Another server is reached from the target, and WinRM's double hop applies - with NTLM,
+        Basic, or Kerberos without delegation your credentials do not travel on to a second
+        machine, and the call fails with access denied (5) or "no such logon session" (1312).
+        C(become) helps only with C(become_password) (C(become_method=runas) with a domain account)
+        or with C(become_flags=logon_type=new_credentials) - become without a password logs on with
+        S4U, which has no network credentials. CredSSP or Kerberos delegation also work; or target
+        that server directly.
+    type: str
+'''
