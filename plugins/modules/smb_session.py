@@ -27,13 +27,8 @@ extends_documentation_fragment:
   - lanman.smb.session_filters
   - lanman.smb.session_close
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: posix
+  - lanman.smb.attributes.close
+  - lanman.smb.attributes.posix
 seealso:
   - module: lanman.smb.smb_session_info
   - module: lanman.smb.win_smb_session
@@ -42,23 +37,25 @@ author:
 '''
 
 EXAMPLES = r'''
-- name: Dry run - which sessions of jdoe would be closed
-  lanman.smb.smb_session:
-    server: files01.example.com
-    auth_username: svc-smbadmin
-    auth_password: "{{ vault_smbadmin_password }}"
-    username: CONTOSO\jdoe
+- name: Close jdoe's sessions before maintenance, after a dry run (connection options set once)
+  module_defaults:
+    group/lanman.smb.agentless:
+      server: files01.example.com
+      auth_username: svc-smbadmin
+      auth_password: "{{ vault_smbadmin_password }}"
   delegate_to: localhost
-  check_mode: true
-  diff: true
+  block:
+    - name: Dry run - which sessions of jdoe would be closed
+      lanman.smb.smb_session:
+        username: CONTOSO\jdoe
+      check_mode: true
+      diff: true
+      register: would_close
 
-- name: Close jdoe's sessions before maintenance
-  lanman.smb.smb_session:
-    server: files01.example.com
-    auth_username: svc-smbadmin
-    auth_password: "{{ vault_smbadmin_password }}"
-    username: CONTOSO\jdoe
-  delegate_to: localhost
+    - name: Close them, unless jdoe is on more machines than expected
+      lanman.smb.smb_session:
+        username: CONTOSO\jdoe
+      when: would_close.closed_sessions | map(attribute='client') | unique | length <= 2
 
 - name: Close every session idle for more than an hour, except the backup server's
   lanman.smb.smb_session:

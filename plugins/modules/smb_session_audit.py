@@ -53,13 +53,8 @@ extends_documentation_fragment:
   - lanman.smb.session_filters
   - lanman.smb.session_level
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
+  - lanman.smb.attributes.info
+  - lanman.smb.attributes.posix
 notes:
   - The filters and O(level) apply to every server. An explicit level a server does not serve is an
     C(error) for that server only.

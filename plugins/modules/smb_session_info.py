@@ -25,13 +25,8 @@ extends_documentation_fragment:
   - lanman.smb.session_filters
   - lanman.smb.session_level
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
+  - lanman.smb.attributes.info
+  - lanman.smb.attributes.posix
 seealso:
   - module: lanman.smb.smb_session
   - module: lanman.smb.win_smb_session_info

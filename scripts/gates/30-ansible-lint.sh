@@ -26,8 +26,8 @@ class Indented(yaml.SafeDumper):  # yamllint wants indented sequences
 
 
 
-# Every module (a .py file per module, the sidecar of a .ps1 one), so a new module cannot be missed.
-names = sorted(p.stem for p in pathlib.Path('plugins/modules').glob('*.py'))
+# Every module (a .py or a .ps1 file; a .ps1 one is documented by a .yml), so a new module cannot be missed.
+names = sorted(set(p.stem for p in pathlib.Path('plugins/modules').iterdir() if p.suffix in ('.py', '.ps1')))
 docs = json.loads(subprocess.check_output(['ansible-doc', '--json'] + ['lanman.smb.' + n for n in names]))
 for name in names:
     tasks = yaml.safe_load(docs['lanman.smb.' + name]['examples'])

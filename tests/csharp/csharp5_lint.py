@@ -25,21 +25,25 @@ def strip_comments_and_strings(text):
     return re.sub(r'"(?:\\.|[^"\\\n])*"', '""', text)
 
 
+def matches_by_line(code, rules):
+    """'line N: what' for each match of each (compiled pattern, what) rule in code."""
+    return ['line %d: %s' % (code.count('\n', 0, m.start()) + 1, what)
+            for pattern, what in rules for m in pattern.finditer(code)]
+
+
 def lint(text):
-    code = strip_comments_and_strings(text)
-    problems = []
-    for pattern, what in RULES:
-        for m in pattern.finditer(code):
-            problems.append('line %d: %s' % (code.count('\n', 0, m.start()) + 1, what))
-    for m in _CATCH_AWAIT.finditer(code):
-        problems.append('line %d: await in catch/finally (C# 6)' % (code.count('\n', 0, m.start()) + 1))
-    return problems
+    return matches_by_line(strip_comments_and_strings(text), RULES + [(_CATCH_AWAIT, 'await in catch/finally (C# 6)')])
 
 
-if __name__ == '__main__':
+def main(check, paths):
+    """Print 'PATH: problem' for every problem check(text) finds; exit status 1 if there is any."""
     bad = 0
-    for path in sys.argv[1:]:
-        for problem in lint(open(path, encoding='utf-8').read()):
+    for path in paths:
+        for problem in check(open(path, encoding='utf-8').read()):
             print('%s: %s' % (path, problem))
             bad += 1
     sys.exit(1 if bad else 0)
+
+
+if __name__ == '__main__':
+    main(lint, sys.argv[1:])

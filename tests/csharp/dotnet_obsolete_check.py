@@ -16,7 +16,7 @@ python dotnet_obsolete_check.py FILE...
 import re
 import sys
 
-from csharp5_lint import strip_comments_and_strings
+from csharp5_lint import main, matches_by_line, strip_comments_and_strings
 
 # PowerShell 7 on 64-bit Windows, as Add-CSharpType defines them.
 CORECLR_SYMBOLS = frozenset(['CORECLR', 'WINDOWS', 'AMD64'])
@@ -139,27 +139,22 @@ def _evaluate(expression, symbols):
             return token == 'true'
         return token in symbols
 
-    def equality():
-        value = primary()
-        while peek() in ('==', '!='):
-            op = take()
-            other = primary()
-            value = (value == other) if op == '==' else (value != other)
-        return value
+    # One loop per precedence level: == and != bind tighter than &&, && tighter than ||.
+    # The right operand is always parsed (no short cut), so every token is consumed.
+    combine = {'==': lambda a, b: a == b, '!=': lambda a, b: a != b,
+               '&&': lambda a, b: a and b, '||': lambda a, b: a or b}
 
-    def conjunction():
-        value = equality()
-        while peek() == '&&':
-            take()
-            value = equality() and value
-        return value
+    def level(operators, operand):
+        def parse():
+            value = operand()
+            while peek() in operators:
+                op = take()
+                value = combine[op](value, operand())
+            return value
+        return parse
 
     def disjunction():
-        value = conjunction()
-        while peek() == '||':
-            take()
-            value = conjunction() or value
-        return value
+        return level(('||',), level(('&&',), level(('==', '!='), primary)))()
 
     return disjunction()
 
@@ -198,23 +193,11 @@ def problems(text, symbols=CORECLR_SYMBOLS):
     """'line N: SYSLIBxxxx what' for every obsolete API and 'line N: what' for every
     Framework-only construct that PowerShell 7 would compile."""
     suppressed = set(m.group('name') for m in _NOWARN.finditer(text) if m.group('clr') in (None, 'Core'))
-    code = strip_comments_and_strings(active_code(text, symbols))
-    found = []
-    for diag, pattern, what in OBSOLETE:
-        if diag in suppressed:
-            continue
-        for m in re.finditer(pattern, code):
-            found.append((code.count('\n', 0, m.start()) + 1, '%s %s' % (diag, what)))
-    for pattern, what in FRAMEWORK_ONLY:
-        for m in re.finditer(pattern, code):
-            found.append((code.count('\n', 0, m.start()) + 1, what))
-    return ['line %d: %s' % item for item in sorted(set(found))]
+    rules = [(re.compile(pattern), '%s %s' % (diag, what)) for diag, pattern, what in OBSOLETE if diag not in suppressed]
+    rules += [(re.compile(pattern), what) for pattern, what in FRAMEWORK_ONLY]
+    found = matches_by_line(strip_comments_and_strings(active_code(text, symbols)), rules)
+    return sorted(set(found), key=lambda line: (int(line.split()[1].rstrip(':')), line))
 
 
 if __name__ == '__main__':
-    bad = 0
-    for path in sys.argv[1:]:
-        for problem in problems(open(path, encoding='utf-8').read()):
-            print('%s: %s' % (path, problem))
-            bad += 1
-    sys.exit(1 if bad else 0)
+    main(problems, sys.argv[1:])

@@ -113,11 +113,8 @@ class SrvsvcClient:
         self._auth_protocol = auth_protocol
         self._require_encryption = require_encryption
         self._timeout = timeout
-        self._connection = None
-        self._session = None
-        self._tree = None
-        self._open = None
-        self._pipe = None
+        # SMB connection, session, IPC$ tree, srvsvc open and pipe: set by connect(), cleared by close()
+        self._connection = self._session = self._tree = self._open = self._pipe = None
         self._call_id = 1
         self.local_address = None
 
