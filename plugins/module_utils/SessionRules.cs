@@ -13,6 +13,8 @@
 // Add-CSharpType -References call, which compiles them into one assembly. A module that
 // requires this util therefore gets the wrapper too (tests/static/test_csharp_util_deps.py).
 //TypeAccelerator -Name LanmanSessionInfo -TypeName SessionInfo
+//TypeAccelerator -Name LanmanClientName -TypeName ClientName
+//TypeAccelerator -Name LanmanAccountName -TypeName AccountName
 //TypeAccelerator -Name LanmanSessionList -TypeName SessionList
 //TypeAccelerator -Name LanmanLocalHost -TypeName LocalHost
 //TypeAccelerator -Name LanmanClientResolution -TypeName ClientResolution

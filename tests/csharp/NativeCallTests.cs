@@ -68,6 +68,14 @@ internal static class CallLog
 
 internal static partial class Program
 {
+    // "all: true" and nothing else: every session is a candidate (the rules still protect some)
+    private static CloseSelection SelectAll()
+    {
+        CloseSelection sel = new CloseSelection();
+        sel.All = true;
+        return sel;
+    }
+
     private static CloseSelection SelectUsers(params string[] users)
     {
         CloseSelection sel = new CloseSelection();
@@ -145,8 +153,7 @@ internal static partial class Program
             Standin.Add("\\\\10.0.0.6", "alice");
             Standin.Add("\\\\10.0.0.6", "carol");
             Standin.Add("\\\\10.0.0.7", "dave");
-            CloseSelection sel = new CloseSelection();
-            sel.All = true;
+            CloseSelection sel = SelectAll();
             sel.ExcludeClients = new string[] { "10.0.0.5" };
             sel.ExcludeUsernames = new string[] { "carol" };
             CloseFor(null, sel);
@@ -170,8 +177,7 @@ internal static partial class Program
                 for (int k = 0; k < sc.Length - 1; k++)
                     Standin.standin_add_session(sc[k][0], sc[k][1], 1, 100, 10, 0, "", "\\Device\\Tcp");
                 List<SessionInfo> all = SessionList.Enumerate(null, null, null, 502);
-                CloseSelection sel = new CloseSelection();
-                sel.All = true;
+                CloseSelection sel = SelectAll();
                 sel.ExcludeClients = sc[sc.Length - 1][0].Length > 0 ? new string[] { sc[sc.Length - 1][0] } : null;
                 CloseRun run = CloseExecutor.Run(null, ClosePlanner.Plan(all, sel), false);
                 List<SessionInfo> left = SessionList.Enumerate(null, null, null, 502);
@@ -361,8 +367,7 @@ internal static partial class Program
             Standin.Add("\\\\10.0.0.2", "bob");
             Standin.Add("\\\\10.0.0.3", "cy");
             Standin.standin_inject(Standin.Del, 5, 1, 1);   // the second NetSessionDel is denied
-            CloseSelection sel = new CloseSelection();
-            sel.All = true;
+            CloseSelection sel = SelectAll();
             CloseRun run = CloseFor(null, sel);
             Equal(CallLog.Del(null, "\\\\10.0.0.1", "ann", 0) + " | " + CallLog.Del(null, "\\\\10.0.0.2", "bob", 5),
                 CallLog.Joined(CallLog.Of("NetSessionDel")), "two calls, the third not made");
@@ -396,8 +401,7 @@ internal static partial class Program
             Standin.Add("\\\\10.0.0.1", "ann");
             Standin.Add("\\\\10.0.0.2", "bob");
             Standin.standin_inject(Standin.Del, 8, 0, 1);
-            CloseSelection sel = new CloseSelection();
-            sel.All = true;
+            CloseSelection sel = SelectAll();
             CloseRun run = CloseFor("fs01", sel);
             Check(!run.Changed, "not changed");
             Equal(8, run.FailedCall.Status, "status");
@@ -424,8 +428,7 @@ internal static partial class Program
             Standin.Add("\\\\10.0.0.2", "bob");
             CallLog.standin_set_samba_delete(1);
             List<SessionInfo> all = SessionList.Enumerate(null, null, null, 1);
-            CloseSelection sel = new CloseSelection();
-            sel.All = true;
+            CloseSelection sel = SelectAll();
             ClosePlan plan = ClosePlanner.Plan(all, sel);
             CloseExecutor.Close(null, "\\\\10.0.0.1", "ann");   // ann logs off meanwhile
             CallLog.standin_log_clear();
@@ -451,8 +454,7 @@ internal static partial class Program
         {
             Standin.Add("\\\\10.0.0.1", "");
             Standin.standin_inject(Standin.Del, 5, 0, -1);
-            CloseSelection sel = new CloseSelection();
-            sel.All = true;
+            CloseSelection sel = SelectAll();
             CloseRun run = CloseFor(null, sel);
             Equal(CallLog.Del(null, "\\\\10.0.0.1", null, 5), CallLog.Joined(CallLog.Of("NetSessionDel")), "client-wide call");
             Equal(5, run.FailedCall == null ? 0 : run.FailedCall.Status, "denied");

@@ -412,8 +412,7 @@ internal static partial class Program
             Standin.Add("\\\\10.0.0.5", "bob");
             Standin.Add("\\\\10.0.0.6", "alice");
             List<SessionInfo> all = SessionList.Enumerate(null, null, null, 502);
-            CloseSelection sel = new CloseSelection();
-            sel.All = true;
+            CloseSelection sel = SelectAll();
             ClosePlan plan = ClosePlanner.Plan(all, sel);
             CloseRun dry = CloseExecutor.Run(null, plan, true);
             Equal(0, Standin.standin_calls(Standin.Del), "check mode made no NetSessionDel call");
@@ -548,8 +547,11 @@ internal static partial class Program
         Equal(String.Join(" | ", expected.ToArray()), String.Join(" | ", actual.ToArray()), "plan");
     }
 
+    // args: [planning vectors [name-rule tables]], both written by tests/csharp/test_netsession_cs.py
     private static int Main(string[] args)
     {
+        if (args.Length > 1)
+            LoadNameRules(args[1]);
         LayoutTests();
         FieldTests();
         PagingTests();

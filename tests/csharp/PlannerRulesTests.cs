@@ -1,72 +1,65 @@
 // Name and planning rules of SessionRules.cs that are not planning vectors: client name forms,
 // IPv6 zones, ANONYMOUS LOGON, CIDR selectors (also through SessionList.ListSessions) and a user-wide
-// close run against the stand-in. tests/unit/plugins/module_utils/test_session_rules_tables.py
-// holds the same tables for the Python twin.
+// close run against the stand-in. The tables are tests/fixtures/name_rule_cases.json, which
+// tests/unit/plugins/module_utils/test_session_rules_tables.py runs through the Python twin.
 using System;
 using System.Collections.Generic;
+using System.IO;
+using System.Text;
 using ansible_collections.lanman.smb.plugins.module_utils.NetSession;
 using ansible_collections.lanman.smb.plugins.module_utils.SessionRules;
 
 internal static partial class Program
 {
-    private static readonly string[,] NormalizeCases = new string[,] {
-        { "010.1.0.5", "010.1.0.5" }, { "::a01:203", "::a01:203" }, { "::10.1.2.3", "::a01:203" },
-        { "1:0:0:1:0:0:0:1", "1:0:0:1::1" }, { "1:2:3:4:5:6:7::", "1:2:3:4:5:6:7:0" }, { "FD00::", "fd00::" },
-        { "::ffff:0:1.2.3.4", "::ffff:0:102:304" }, { "0:0:0:0:0:0:0:0", "::" }, { "::ffff:010.1.0.5", "::ffff:010.1.0.5" },
-        { "10.0.0.5%3", "10.0.0.5%3" }, { "\\\\[fe80::1%]", "fe80::1%" }, { "  ", "" }, { "\\\\", "" },
-        { "[FE80::1%eth0]", "fe80::1%eth0" }, { "2001:DB8:0:0:1:0:0:1", "2001:db8::1:0:0:1" },
-    };
+    // The name-rule tables of tests/fixtures/name_rule_cases.json, which the Python twin runs too,
+    // by table name: one row is the arguments and then the expected result (the driver's cells).
+    private static readonly Dictionary<string, List<string[]>> NameRules = new Dictionary<string, List<string[]>>();
 
-    // client, selector, "1" when they match
-    private static readonly string[,] MatchCases = new string[,] {
-        { "fe80::1%3", "fe80::1", "1" }, { "fe80::1", "\\\\[FE80::0:1%3]", "1" }, { "fe80::1%3", "fe80::1%4", "" },
-        { "fe80::1%3", "FE80::0:1%3", "1" }, { "fe80::1%3", "fe80::2", "" }, { "host%3", "host", "" },
-        { "10.0.0.5%3", "10.0.0.5", "" }, { "", "", "" }, { "", "10.0.0.0/8", "" }, { "10.1.2.3", "10.1.0.0/16", "1" },
-        { "::ffff:10.1.2.3", "10.1.0.0/16", "1" }, { "10.1.2.3", "::ffff:10.1.0.0/112", "1" }, { "10.1.2.3", "::/0", "1" },
-        { "fd00::1", "0.0.0.0/0", "" }, { "pc01", "0.0.0.0/0", "" }, { "fe80::1%3", "fe80::/10", "1" },
-        { "10.1.2.3", "10.1.2.3/32", "1" }, { "10.1.2.4", "10.1.2.3/32", "" }, { "\\\\[fd00::1]", "[fd00::]/8", "1" },
-        { "10.1.2.3", "\\\\10.1.0.0/16", "1" }, { "10.1.0.0/16", "10.1.0.0/16", "" }, { "010.1.2.3", "10.0.0.0/8", "" },
-        { "10.255.255.255", "10.0.0.0/8", "1" }, { "11.0.0.0", "10.0.0.0/8", "" }, { "fc00::1", "fd00::/8", "" },
-    };
+    private static void LoadNameRules(string path)
+    {
+        foreach (string line in File.ReadAllLines(path, Encoding.UTF8))
+        {
+            string[] parts = line.Split('\t');
+            string[] row = new string[parts.Length - 1];
+            for (int k = 1; k < parts.Length; k++)
+                row[k - 1] = Cell(parts[k]);
+            if (!NameRules.ContainsKey(parts[0]))
+                NameRules[parts[0]] = new List<string[]>();
+            NameRules[parts[0]].Add(row);
+        }
+    }
 
-    private static readonly string[] MalformedNetworks = new string[] {
-        "10.1.0.0/33", "10.1.0.0/16/2", "fd00::/129", "pc01/24", "010.1.0.0/16", "10.1.0.0/255.255.0.0",
-        "10.1.0.0/", "/16", "fe80::%3/64", "10.1.0.0/-1", "10.1.0.0/ 16", "10.1.0.0/1e1", "10.1.0.0/\u0663", "10.1/16",
-    };
-
-    // user, "1" when a null session
-    private static readonly string[,] NullSessionCases = new string[,] {
-        { "", "1" }, { " ", "1" }, { "ANONYMOUS LOGON", "1" }, { "anonymous logon", "1" },
-        { "NT AUTHORITY\\ANONYMOUS LOGON", "1" }, { "nt authority\\Anonymous Logon", "1" }, { "CORP\\ANONYMOUS LOGON", "" },
-        { "ANONYMOUS", "" }, { "ANONYMOUS LOGON$", "" }, { "bob", "" },
-    };
-
-    // session user, selector, "1" when they match
-    private static readonly string[,] UserMatchCases = new string[,] {
-        { "", "ANONYMOUS LOGON", "1" }, { "ANONYMOUS LOGON", "nt authority\\anonymous logon", "1" }, { "bob", "", "" },
-        { "", "", "" }, { "ANONYMOUS LOGON", "anonymous", "" }, { "bob", "ANONYMOUS LOGON", "" },
-        { "ANONYMOUS LOGON", "bob", "" }, { "Bob", "CORP\\BOB", "1" }, { "bob", " ", "" },
-    };
+    // A table that is missing fails the test that needs it, so no rule passes unchecked.
+    private static List<string[]> Rows(string table)
+    {
+        if (!NameRules.ContainsKey(table) || NameRules[table].Count == 0)
+            throw new InvalidOperationException("name rule table '" + table + "' missing: pass name_rule_cases as the second argument");
+        return NameRules[table];
+    }
 
     static partial void PlannerRuleTests()
     {
-        Run("rules: client names normalise like Python's ipaddress (no octal, RFC 5952 IPv6)", delegate
+        Run("rules: client and account names take the forms of the shared table (no octal, RFC 5952 IPv6)", delegate
         {
-            for (int i = 0; i < NormalizeCases.GetLength(0); i++)
-                Equal(NormalizeCases[i, 1], ClientName.Normalize(NormalizeCases[i, 0]), "normalise " + NormalizeCases[i, 0]);
+            foreach (string[] row in Rows("normalise_client"))
+                Equal(row[1], ClientName.Normalize(row[0]), "normalise " + row[0]);
+            foreach (string[] row in Rows("client_api_filter"))
+                Equal(row[1], ClientName.ToApiFilter(row[0]), "API filter " + row[0]);
+            foreach (string[] row in Rows("account_part"))
+                Equal(row[1], AccountName.AccountPart(row[0]), "account part " + row[0]);
             Check(!ClientName.IsIpLiteral("010.1.0.5") && ClientName.IsIpLiteral("10.1.0.5"), "octal is not an IP literal");
         });
         Run("rules: client matching with zones and networks", delegate
         {
-            for (int i = 0; i < MatchCases.GetLength(0); i++)
-                Equal(MatchCases[i, 2] == "1", ClientName.Matches(MatchCases[i, 0], MatchCases[i, 1]),
-                    "Matches(" + MatchCases[i, 0] + ", " + MatchCases[i, 1] + ")");
+            foreach (string[] row in Rows("clients_match"))
+                Equal(row[2] == "true", ClientName.Matches(row[0], row[1]), "Matches(" + row[0] + ", " + row[1] + ")");
             Check(!ClientName.Matches(null, "10.0.0.0/8") && !ClientName.Matches("10.0.0.1", null), "null");
         });
         Run("rules: a malformed network is an ArgumentException that names it and the right form", delegate
         {
-            foreach (string bad in MalformedNetworks)
+            foreach (string[] row in Rows("malformed_networks"))
             {
+                string bad = row[0];
                 string message = null;
                 try { ClientName.Matches("10.1.0.5", bad); }
                 catch (ArgumentException e) { message = e.Message; }
@@ -92,13 +85,11 @@ internal static partial class Program
         });
         Run("rules: ANONYMOUS LOGON is a null session; selectors that name it name every null session", delegate
         {
-            for (int i = 0; i < NullSessionCases.GetLength(0); i++)
-                Equal(NullSessionCases[i, 1] == "1", AccountName.IsNullSession(NullSessionCases[i, 0]), "null session " + NullSessionCases[i, 0]);
-            Check(AccountName.IsNullSession(null), "NULL");
+            foreach (string[] row in Rows("is_null_session"))
+                Equal(row[1] == "true", AccountName.IsNullSession(row[0]), "null session " + (row[0] ?? "NULL"));
             Check(!AccountName.IsMachineAccount("ANONYMOUS LOGON"), "not a machine");
-            for (int i = 0; i < UserMatchCases.GetLength(0); i++)
-                Equal(UserMatchCases[i, 2] == "1", AccountName.Matches(UserMatchCases[i, 0], UserMatchCases[i, 1]),
-                    "Matches(" + UserMatchCases[i, 0] + ", " + UserMatchCases[i, 1] + ")");
+            foreach (string[] row in Rows("usernames_match"))
+                Equal(row[2] == "true", AccountName.Matches(row[0], row[1]), "Matches(" + row[0] + ", " + row[1] + ")");
             Equal("(anonymous)@10.0.0.5", new SessionInfo("\\\\10.0.0.5", "NT AUTHORITY\\ANONYMOUS LOGON", 1).DiffEntry(), "diff");
             Equal("alice@(no client)", new SessionInfo(null, "alice", 1).DiffEntry(), "diff without client");
             Equal("alice@(no client)", new SessionInfo("", "alice", 1).DiffEntry(), "diff with empty client");
@@ -146,8 +137,7 @@ internal static partial class Program
             Standin.Add("", "alice");
             Standin.Add("\\\\10.0.0.5", "alice");
             List<SessionInfo> all = SessionList.Enumerate(null, null, null, 502);
-            CloseSelection sel = new CloseSelection();
-            sel.All = true;
+            CloseSelection sel = SelectAll();
             sel.ExcludeClients = new string[] { "10.0.0.5" };
             CloseRun run = CloseExecutor.Run(null, ClosePlanner.Plan(all, sel), false);
             Equal(0, Standin.standin_calls(Standin.Del), "no NetSessionDel");
@@ -156,8 +146,7 @@ internal static partial class Program
         });
         Run("rules: a malformed network in the selection fails the plan with its option named", delegate
         {
-            CloseSelection sel = new CloseSelection();
-            sel.All = true;
+            CloseSelection sel = SelectAll();
             sel.ExcludeClients = new string[] { "10.1.0.0/16/2" };
             CloseSelectionException error = null;
             try { ClosePlanner.Plan(new List<SessionInfo>(), sel); }

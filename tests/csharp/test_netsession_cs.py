@@ -31,13 +31,16 @@ def _run(cmd, **kw):
     return proc
 
 
+def cell(value):
+    """One value as the C# test reads it: <null>, true/false, or the text."""
+    return '<null>' if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def write_vectors(path):
     """tests/fixtures/close_planning_cases.json as tab-separated lines the C# test reads.
 
     CLOSE lines end with the indices of the sessions the call ends, so both twins are held to
     the same sessions per call, not only to the same count."""
-    def cell(value):
-        return '<null>' if value is None else str(value).lower() if isinstance(value, bool) else str(value)
     out = []
     for case in json.loads((ROOT / 'tests' / 'fixtures' / 'close_planning_cases.json').read_text(encoding='utf-8')):
         out.append('CASE ' + case['name'])
@@ -60,6 +63,19 @@ def write_vectors(path):
     return len([line for line in out if line.startswith('CASE ')])
 
 
+def write_name_rules(path):
+    """tests/fixtures/name_rule_cases.json as 'TABLE<TAB>cell<TAB>...' lines, a row each (keys
+    starting with _ are comments). Returns the number of tables."""
+    tables = json.loads((ROOT / 'tests' / 'fixtures' / 'name_rule_cases.json').read_text(encoding='utf-8'))
+    tables = dict((name, rows) for name, rows in tables.items() if not name.startswith('_'))
+    lines = ['\t'.join([name] + [cell(v) for v in (row if isinstance(row, list) else [row])])
+             for name, rows in tables.items() for row in rows]
+    assert not any('\t' in str(v) or '\n' in str(v) for rows in tables.values() for row in rows for v in
+                   (row if isinstance(row, list) else [row])), 'a cell may not hold a tab or a newline'
+    path.write_text('\n'.join(lines) + '\n', encoding='utf-8')
+    return len(tables)
+
+
 @pytest.fixture(scope='module')
 def build(tmp_path_factory):
     if not shutil.which('mcs') or not shutil.which('mono'):
@@ -77,9 +93,9 @@ def build(tmp_path_factory):
     return out
 
 
-def run_tests(build, vectors=None):
+def run_tests(build, *inputs):
     env = dict(os.environ, LD_LIBRARY_PATH=str(build), MONO_ENV_OPTIONS='')
-    cmd = ['mono', '--debug', str(build / 'NetSessionTests.exe')] + ([str(vectors)] if vectors else [])
+    cmd = ['mono', '--debug', str(build / 'NetSessionTests.exe')] + [str(p) for p in inputs]
     return subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=120, cwd=str(build), env=env)
 
 
@@ -119,9 +135,10 @@ def test_lint_ignores_strings_and_comments():
 
 
 def test_netsession_util_against_the_standin(build, tmp_path):
-    vectors = tmp_path / 'vectors.tsv'
+    vectors, name_rules = tmp_path / 'vectors.tsv', tmp_path / 'name_rules.tsv'
     count = write_vectors(vectors)
-    proc = run_tests(build, vectors)
+    assert write_name_rules(name_rules) == 7
+    proc = run_tests(build, vectors, name_rules)
     output = proc.stdout + proc.stderr
     # a crash (SIGSEGV from a layout mistake) or an abort is a failure with the output shown
     assert proc.returncode == 0, 'exit %d\n%s' % (proc.returncode, output[-6000:])

@@ -1,41 +1,8 @@
-"""Client/user name rules and the session result shape (docs/developer/contract.md)."""
-import pytest
-
+"""Client/user name rules and the session result shape (docs/developer/contract.md). The tables
+of name rules shared with the C# twin are in test_session_rules_tables.py."""
 from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
-    RESULT_KEYS, Session, account_part, client_api_filter, clients_match, diff_entries,
-    filter_sessions, is_machine_account, is_null_session, normalise_client,
+    RESULT_KEYS, Session, clients_match, diff_entries, filter_sessions, is_machine_account, is_null_session,
 )
-
-
-@pytest.mark.parametrize('raw, expected', [
-    ('\\\\10.0.0.5', '10.0.0.5'),
-    ('10.0.0.5', '10.0.0.5'),
-    ('\\\\[::1]', '::1'),
-    ('::1', '::1'),
-    ('\\\\[FE80:0:0:0:0:0:0:1%12]', 'fe80::1%12'),
-    ('::ffff:127.0.0.1', '127.0.0.1'),
-    ('\\\\FILESRV1', 'FILESRV1'),
-    ('\\\\filesrv1.corp.example.', 'filesrv1.corp.example.'),
-    ('  \\\\10.0.0.5 ', '10.0.0.5'),
-    ('10.0.0.256', '10.0.0.256'),
-    ('1.2.3.4.5', '1.2.3.4.5'),
-    ('\\\\0.0.0.0', '0.0.0.0'),
-])
-def test_normalise_client(raw, expected):
-    assert normalise_client(raw) == expected
-
-
-@pytest.mark.parametrize('name, expected', [
-    ('10.0.0.5', '\\\\10.0.0.5'),
-    ('\\\\10.0.0.5', '\\\\10.0.0.5'),
-    ('\\\\\\\\10.0.0.5', '\\\\10.0.0.5'),
-    ('fe80::1', '\\\\[fe80::1]'),
-    ('[::1]', '\\\\[::1]'),
-    ('fe80::1%3', '\\\\[fe80::1%3]'),
-    ('filesrv1', '\\\\filesrv1'),
-])
-def test_api_filter_has_exactly_one_prefix(name, expected):
-    assert client_api_filter(name) == expected
 
 
 def test_clients_match_is_case_insensitive_and_form_independent():
@@ -43,13 +10,6 @@ def test_clients_match_is_case_insensitive_and_form_independent():
     assert clients_match('\\\\[0:0::1]', '::1')
     assert not clients_match('10.0.0.5', '10.0.0.50')
     assert not clients_match(None, '10.0.0.5')
-
-
-@pytest.mark.parametrize('name, expected', [
-    ('CORP\\bob', 'bob'), ('bob@corp.example', 'bob'), ('bob', 'bob'), ('HOST1$', 'HOST1$'),
-])
-def test_account_part(name, expected):
-    assert account_part(name) == expected
 
 
 def test_null_and_machine_accounts():
