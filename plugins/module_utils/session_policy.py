@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import collections
 import difflib
 import ipaddress
 import re
@@ -425,7 +426,19 @@ class _Rule:
         })
         self.session_indexes.append(list(indexes))
 
+    def _number_alike(self):
+        # Two sessions of one user from one client read the same; numbering them shows the
+        # reader two findings, not one finding twice.
+        totals = collections.Counter(f['message'] for f in self.findings)
+        seen = collections.Counter()
+        for finding in self.findings:
+            message = finding['message']
+            if totals[message] > 1:
+                seen[message] += 1
+                finding['message'] = '%s (session %d of %d alike)' % (message, seen[message], totals[message])
+
     def result(self, total, field):
+        self._number_alike()
         reason = None
         if self.unjudged:
             reason = ('%d of %d sessions do not report %s'

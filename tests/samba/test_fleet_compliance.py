@@ -158,6 +158,8 @@ def test_violations_fail_the_run_after_every_report_is_written(ansible_env, flee
         assert f['server'] == 'fs-bad' and f['rule'] == 'forbidden_users'
         assert f['session'] == {'client': '127.0.0.1', 'username': 'carol'}
         assert f['message']
+    # carol's two sessions from one address read alike; the messages tell them apart
+    assert len(set(f['message'] for f in findings)) == 2, findings
     assert report['summary']['violations'] == 2 and report['summary']['servers_with_violations'] == 1
     assert report['summary']['verdict'] == 'fail'
 

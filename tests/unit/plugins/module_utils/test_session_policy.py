@@ -229,6 +229,18 @@ def test_forbidden_users_patterns(pattern, username, matches):
         assert ev['findings'][0]['observed'] == username
 
 
+def test_two_sessions_alike_give_two_findings_a_reader_can_tell_apart():
+    """One user from one client twice: the messages are numbered, so the report (and the JUnit
+    failure text) does not show one finding twice; a lone session's message stays as it was."""
+    sessions = [session('10.0.0.5', 'carol'), session('10.0.0.5', 'carol'), session('10.0.0.6', 'carol')]
+    messages = [f['message'] for f in run({'forbidden_users': ['carol']}, sessions)['findings']]
+    assert messages == [
+        "fs01: carol from '10.0.0.5': user matches forbidden_users entry 'carol' (session 1 of 2 alike)",
+        "fs01: carol from '10.0.0.5': user matches forbidden_users entry 'carol' (session 2 of 2 alike)",
+        "fs01: carol from '10.0.0.6': user matches forbidden_users entry 'carol'",
+    ]
+
+
 def test_allowed_users_null_session_is_a_violation_unless_listed():
     sessions = [session('10.0.0.5', ''), session('10.0.0.6', 'alice'), session('10.0.0.7', 'ALICE$'),
                 session('10.0.0.8', None)]  # null user at level 502 = null session (contract)
