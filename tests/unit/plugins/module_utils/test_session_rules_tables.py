@@ -33,7 +33,7 @@ def test_every_table_has_a_rule():
 
 
 @pytest.mark.parametrize('rule, row', [(rule, row) for rule in RULES for row in TABLES[rule]],
-                         ids=lambda value: repr(value))
+                         ids=repr)
 def test_name_rule(rule, row):
     arguments, expected = row[:-1], row[-1]
     actual = RULES[rule](*arguments)
@@ -68,8 +68,6 @@ def test_a_network_ignores_host_bits():
     assert str(parse_client_network('\\\\[fdff::1]/8')) == 'fd00::/8'
     assert str(parse_client_network('10.1.2.3/0')) == '0.0.0.0/0'
     assert parse_client_network('10.1.2.3') is None
-
-
 
 
 def test_diff_entries_of_anonymous_and_clientless_sessions():
