@@ -29,7 +29,7 @@ from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.status import (
 )
 from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
     CloseSelection, Session, account_part, client_api_filter, clients_match, diff_entries, filter_sessions,
-    normalise_client, usernames_match,
+    normalise_client, parse_client_network, usernames_match, validate_client_selectors,
 )
 
 # Unset level: the richest one the server serves. Samba answers 124 above level 1.
@@ -198,23 +198,16 @@ def connect(module, host):
 
 
 class ResolutionError(ValueError):
-    """An exclusion that resolves to nothing: it would protect nothing."""
+    """A client option that cannot be used: a malformed network in CIDR form, or an exclusion
+    that resolves to nothing (it would protect nothing)."""
 
 
-def _is_address_or_network(text):
-    """IP literals and CIDR networks are matched as they are, never looked up in DNS."""
+def _is_ip_literal(text):
     try:
         ipaddress.ip_address(text.partition('%')[0])
         return True
     except ValueError:
-        pass
-    if '/' in text:
-        try:
-            ipaddress.ip_network(text, strict=False)
-            return True
-        except ValueError:
-            pass
-    return False
+        return False
 
 
 def _addresses(text):
@@ -226,13 +219,22 @@ def _addresses(text):
     return [normalise_client(info[4][0]) for info in infos]
 
 
-def _resolve(names, on_unresolved):
-    """Selector names plus every address a host name resolves to (servers report addresses)."""
+def _resolve(option, names, on_unresolved):
+    """Selector names plus every address a host name resolves to (servers report addresses).
+
+    As the Windows twin (ClientResolution.ResolveClients) does, every entry is checked first, so
+    a malformed network fails as one, naming the option, before any name is looked up; networks
+    and IP literals are matched as they are, never looked up.
+    """
+    try:
+        validate_client_selectors(option, names)
+    except ValueError as e:
+        raise ResolutionError(str(e))
     result = []
     for name in names or []:
         result.append(name)
         text = normalise_client(name)
-        if _is_address_or_network(text):
+        if parse_client_network(name) is not None or _is_ip_literal(text):
             continue
         addresses = _addresses(text)
         if not addresses:
@@ -244,19 +246,20 @@ def _resolve(names, on_unresolved):
 
 
 def resolve_selectors(names, warn):
-    """``client`` selectors: an unresolvable name warns and is matched only as a name."""
-    return _resolve(names, lambda name: warn(
+    """``client`` selectors: an unresolvable name warns and is matched only as a name; a
+    malformed network raises ResolutionError."""
+    return _resolve('client', names, lambda name: warn(
         "client '%s' does not resolve; matching it only as a name the server might report" % name))
 
 
 def resolve_exclusions(names):
-    """``exclude_client``: an entry that resolves to nothing raises ResolutionError, because
-    an exclusion that matches nothing would let those sessions be closed."""
+    """``exclude_client``: a malformed network, or an entry that resolves to nothing, raises
+    ResolutionError, because an exclusion that matches nothing would let those sessions be closed."""
     def refuse(name):
         raise ResolutionError(
             "exclude_client '%s' does not resolve to any address, so it would protect nothing; "
             "fix the name or give its IP address." % name)
-    return _resolve(names, refuse)
+    return _resolve('exclude_client', names, refuse)
 
 
 def _wire_filters(clients, usernames):

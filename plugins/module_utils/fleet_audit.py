@@ -18,8 +18,8 @@ import time
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcError, without_secret
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import LEVELS
 from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import (
-    CONNECTION_SPEC, FILTER_SPEC, check_timeout, drop_empty_selectors, list_sessions, new_client, normalise_server,
-    require_smbprotocol, resolve_selectors,
+    CONNECTION_SPEC, FILTER_SPEC, ResolutionError, check_timeout, drop_empty_selectors, list_sessions, new_client,
+    normalise_server, require_smbprotocol, resolve_selectors,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.deadline_pool import run_with_deadlines
 
@@ -196,9 +196,10 @@ def run_module(module):
     require_smbprotocol(module)
     try:
         targets = check_options(module.params)
-    except AuditInputError as e:
+        audit = FleetAudit(module.params, module.warn)
+    except (AuditInputError, ResolutionError) as e:
         module.fail_json(msg=str(e))
-    entries = FleetAudit(module.params, module.warn).run(targets)
+    entries = audit.run(targets)
     for entry in entries:
         for text in entry['warnings']:
             module.warn('%s port %d: %s' % (entry['server'], entry['port'], text))

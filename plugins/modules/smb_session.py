@@ -243,9 +243,9 @@ def main():
     # Before anything is listed or closed: an exclusion that matches nothing protects nothing.
     try:
         exclude_clients = resolve_exclusions(p['exclude_client'])
+        clients = resolve_selectors(p['client'], module.warn)
     except ResolutionError as e:
         module.fail_json(msg=str(e))
-    clients = resolve_selectors(p['client'], module.warn)
     client = connect(module, host)
     try:
         # The whole list: a pair or client-wide close is judged against every session it would end.

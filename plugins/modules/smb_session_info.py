@@ -128,14 +128,17 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcError
 from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import (
-    check_options, connect, info_spec, list_sessions, resolve_selectors,
+    ResolutionError, check_options, connect, info_spec, list_sessions, resolve_selectors,
 )
 
 
 def main():
     module = AnsibleModule(argument_spec=info_spec(), supports_check_mode=True)
     host = check_options(module)
-    clients = resolve_selectors(module.params['client'], module.warn)
+    try:
+        clients = resolve_selectors(module.params['client'], module.warn)
+    except ResolutionError as e:
+        module.fail_json(msg=str(e))
     client = connect(module, host)
     try:
         sessions, level = list_sessions(client, module.params['level'], clients,

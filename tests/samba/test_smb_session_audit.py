@@ -243,6 +243,7 @@ def test_filters_levels_and_server_forms(fleet, audit):
     (dict(servers=['files01:4445']), 'servers[0]: server'),
     (dict(servers=['smb://files01']), 'is not a URL'),
     (dict(servers=[{'server': '\\\\files01\\share'}]), 'servers[0]: server'),
+    (dict(client=['10.1.0.0/33']), "client '10.1.0.0/33' is not a valid network"),
 ])
 def test_bad_input_fails_before_any_server_is_contacted(audit, args, message):
     listener = FakeServer('silent')
@@ -255,4 +256,6 @@ def test_bad_input_fails_before_any_server_is_contacted(audit, args, message):
     finally:
         listener.close()
     assert result['failed'] and message in result['msg'], result.get('msg')
+    # fail_json, not an exception the module let through (2.19+ say 'Module failed:', older 'MODULE FAILURE')
+    assert 'Module failed' not in result['msg'] and 'MODULE FAILURE' not in result['msg'], result['msg']
     assert listener.accepted == 0

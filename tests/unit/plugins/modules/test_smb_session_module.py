@@ -90,6 +90,27 @@ def test_an_unresolvable_exclusion_fails_before_connecting(monkeypatch, capsys):
     assert fake.log == []  # never connected, never listed, never closed
 
 
+@pytest.mark.parametrize('module, option, value', [
+    (smb_session, 'exclude_client', '10.1/16'),
+    (smb_session, 'client', '10.1.0.0/33'),
+    (smb_session_info, 'client', 'pc01/24'),
+    (smb_session_info, 'client', '010.1.0.0/16'),
+], ids=['close-exclude', 'close-client', 'info-name-with-prefix', 'info-octal'])
+def test_a_malformed_network_fails_before_connecting_and_is_never_looked_up(module, option, value, monkeypatch,
+                                                                          capsys):
+    """Like the Windows twin (ClientResolution.ResolveClients): the option's entries are checked
+    first, so the user reads what is wrong with the network, not that it "does not resolve"."""
+    looked_up = []
+    monkeypatch.setattr(ops.socket, 'getaddrinfo', lambda *a, **k: looked_up.append(a) or [])
+    fake = _fake()
+    args = {option: [value], 'all': True} if module is smb_session else {option: [value]}
+    result = _run(module, fake, monkeypatch, capsys, **args)
+    assert result['failed'] is True
+    assert result['msg'].startswith("%s '%s' is not a valid network: " % (option, value)), result['msg']
+    assert '10.1.0.0/16' in result['msg']
+    assert fake.log == [] and looked_up == [] and result['warnings'] == []
+
+
 def test_an_unresolvable_client_warns(monkeypatch, capsys):
     fake = _fake()
     result = _run(smb_session, fake, monkeypatch, capsys, client=['ws42.invalid'])
