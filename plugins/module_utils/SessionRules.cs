@@ -1046,8 +1046,9 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
             if (!ClientName.HasName(s.Client) && AccountName.IsNullSession(s.UserName))
                 return "no_client_name";
             // Unknown own user (e.g. Kerberos without a name): every session from our address may be ours.
+            // Empty counts as unknown: PowerShell stores $null in a string field as "".
             if (ClientName.MatchesAny(s.Client, sel.OwnClients) &&
-                (sel.OwnUsername == null || AccountName.Matches(s.UserName, sel.OwnUsername)))
+                (String.IsNullOrEmpty(sel.OwnUsername) || AccountName.Matches(s.UserName, sel.OwnUsername)))
                 return "own_session";
             if (ClientName.MatchesAny(s.Client, sel.ExcludeClients))
                 return "excluded_client";

@@ -382,8 +382,9 @@ def _individual_reason(session, sel):
     if not has_client_name(session.client) and is_null_session(session.username):
         return 'no_client_name'
     # Unknown own user (e.g. Kerberos without a name): every session from our address may be ours.
+    # Empty counts as unknown, as in the C# twin (PowerShell stores $null in a string field as "").
     if _any_client(session, sel.own_client) and (
-            sel.own_username is None or usernames_match(session.username, sel.own_username)):
+            not sel.own_username or usernames_match(session.username, sel.own_username)):
         return 'own_session'
     if _any_client(session, sel.exclude_client):
         return 'excluded_client'

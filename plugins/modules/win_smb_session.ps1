@@ -54,10 +54,9 @@ $selection.MinIdleSeconds = $module.Params.min_idle_seconds
 $selection.All = $module.Params.all
 if ($remote) {
     # Our own calls to a remote server arrive there as a session of ours. The user it runs as is
-    # not known here (become, delegation, CredSSP): OwnUsername null protects every session
-    # from this host's addresses.
+    # not known here (become, delegation, CredSSP), so OwnUsername stays unset: every session
+    # from this host's addresses is protected.
     $selection.OwnClients = [LanmanLocalHost]::LocalAddresses()
-    $selection.OwnUsername = $null
 }
 
 try {
