@@ -21,8 +21,8 @@ options:
       - When not set, the richest level the server serves is used - 502 on Windows, 1 on Samba
         (which serves levels 0 and 1 only) - and returned in the C(level) result.
       - When not set and level 502 is denied (it needs more than the user-info right an auditor may hold),
-        level 10 is used with a warning (C(num_opens), C(user_flags), C(client_type)
-        and C(transport) are then null).
+        level 10 is used with a warning (C(num_opens), C(user_flags), C(is_guest),
+        C(cleartext_password), C(client_type) and C(transport) are then null).
       - An explicit level is never changed; a level the server does not serve fails with a message.
       - Level 0 carries no user name. With O(username), the sessions are listed at level 10 (Samba - level 1),
         filtered there, and returned as level 0 (every key but C(client) null).

@@ -800,7 +800,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
         private static readonly int[] LevelPreference = new int[] { 502, 2, 1 };
 
         public const string Level10Warning = "Access to level 502 was denied; listed at level 10 (user-info right only): " +
-            "num_opens, user_flags, client_type and transport are null.";
+            "num_opens, user_flags, is_guest, cleartext_password, client_type and transport are null.";
 
         public static List<SessionInfo> Enumerate(string server, string client, string user, int level)
         {

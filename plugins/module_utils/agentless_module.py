@@ -36,7 +36,7 @@ from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
 LEVEL_PREFERENCE = (502, 2, 1)
 LEVEL_502_DENIED_WARNING = (
     'Access to level 502 was denied; listed at level 10 (user-info right only): num_opens, '
-    'user_flags, client_type and transport are null.')
+    'user_flags, is_guest, cleartext_password, client_type and transport are null.')
 
 CONNECTION_SPEC = dict(
     server=dict(type='str', required=True),

@@ -159,13 +159,14 @@ vanished_sessions:
 close_calls:
   description:
     - One entry per close call made (or planned in check mode), including a call that failed.
-      C(username) null closes every session of the client.
+      C(username) null closes every session of the client; C(client) null closes every session
+      of the user (the only call that reaches a session the server reports without a client name).
   returned: always
   type: list
   elements: dict
   contains:
     client:
-      description: Client of the call.
+      description: Client of the call, or null for every session of the user.
       type: str
       sample: 10.0.0.5
     username:
@@ -215,10 +216,12 @@ untried_calls:
       type: list
       elements: dict
 level:
-  description: The information level used to list the sessions.
+  description:
+    - The information level used to list the sessions.
+    - C(10) when level 502 was denied and the module fell back to level 10 (with a warning).
   returned: always
   type: int
-  sample: 1
+  sample: 502
 '''
 
 from ansible.module_utils.basic import AnsibleModule

@@ -118,10 +118,14 @@ sessions:
       type: str
       sample: \Device\NetbiosSmb
 level:
-  description: The information level used.
+  description:
+    - The information level used.
+    - C(10) when O(level) was unset, level 502 was denied and the module fell back to level 10
+      (with a warning).
+    - C(0) when O(level=0) with O(username) - listed at level 10 (or 1) and reduced to level 0.
   returned: always
   type: int
-  sample: 1
+  sample: 502
 '''
 
 from ansible.module_utils.basic import AnsibleModule

@@ -333,7 +333,7 @@ internal static partial class Program
             Equal(10, listing.Level, "level");
             Equal(SessionList.Level10Warning, String.Join("|", listing.Warnings.ToArray()), "warning");
             Equal("Access to level 502 was denied; listed at level 10 (user-info right only): num_opens, user_flags, " +
-                "client_type and transport are null.", SessionList.Level10Warning, "the shared text");
+                "is_guest, cleartext_password, client_type and transport are null.", SessionList.Level10Warning, "the shared text");
             Equal("502=5,10=0", CallLog.EnumLevels(), "calls");
             SessionInfo s = listing.Sessions[0];
             Check(s.UserName == "alice" && s.IdleSeconds == 10 && s.NumOpens == null && s.Transport == null, "level-10 fields");

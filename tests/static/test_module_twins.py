@@ -57,3 +57,12 @@ def test_other_session_lists_point_to_the_documented_keys(docs, module, key, ext
 def test_close_modules_return_the_same_keys(docs):
     assert sorted(docs['win_smb_session']['return']) == sorted(docs['smb_session']['return'])
     assert docs['win_smb_session']['return']['skipped_sessions'] == docs['smb_session']['return']['skipped_sessions']
+
+
+@pytest.mark.parametrize('agentless, windows', [('smb_session', 'win_smb_session'),
+                                                ('smb_session_info', 'win_smb_session_info')])
+def test_twins_document_their_results_word_for_word(docs, agentless, windows):
+    # Same result keys, same behaviour: a description one twin updates and the other does not
+    # (close_calls' null client, level's fallbacks) is drift a user would read as a difference.
+    mine, theirs = docs[agentless]['return'], docs[windows]['return']
+    assert [k for k in sorted(set(mine) | set(theirs)) if mine.get(k) != theirs.get(k)] == []

@@ -148,7 +148,7 @@ def test_unset_level_with_502_denied_retries_at_level_10_and_warns():
     assert warnings == [ops.LEVEL_502_DENIED_WARNING]
     assert ops.LEVEL_502_DENIED_WARNING == (
         'Access to level 502 was denied; listed at level 10 (user-info right only): num_opens, '
-        'user_flags, client_type and transport are null.')
+        'user_flags, is_guest, cleartext_password, client_type and transport are null.')
     assert len(sessions) == 4 and all(s.num_opens is None and s.username for s in sessions)
 
 
