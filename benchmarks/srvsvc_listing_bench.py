@@ -5,7 +5,7 @@ Samba sends them; the timed part is SrvsvcClient.enum_sessions (request, fragmen
 NDR decode, the hostile-server checks). Compares two checkouts, interleaved (A, B, A, B...)
 in separate processes, to show that the checks cost a normal listing nothing measurable:
 
-    .venv/bin/python benchmarks/srvsvc_listing_bench.py [--before /work/main] [--rounds 9]
+    .venv/bin/python benchmarks/srvsvc_listing_bench.py --before OTHER_CHECKOUT [--rounds 9]
 
 Prints the median and min-max per checkout and of the ratio after/before. A script, not a test.
 """
@@ -85,7 +85,8 @@ def run(coll, root):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument('--before', default='/work/main', type=pathlib.Path)
+    parser.add_argument('--before', required=True, type=pathlib.Path,
+                        help='the checkout to compare with (a worktree of an older commit)')
     parser.add_argument('--rounds', default=9, type=int)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

@@ -51,7 +51,7 @@ def open_sessions(lab, user, count):
 
 
 def listed_sessions(lab):
-    sys.path.insert(0, str(ROOT / 'tests' / 'output' / 'collections'))
+    # This checkout's client, through the collection path main() put on sys.path.
     from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.client import SrvsvcClient
     with SrvsvcClient('127.0.0.1', lab.port, lab.admin_user, lab.admin_password, auth_protocol='ntlm') as client:
         return len(client.enum_sessions(1))
@@ -128,6 +128,7 @@ def main():
         envs = {}
         for name, root in checkouts:
             envs[name] = dict(env, ANSIBLE_COLLECTIONS_PATH=collection_path(root, '%s/%s' % (tmp, name)))
+        sys.path.insert(0, envs['after']['ANSIBLE_COLLECTIONS_PATH'])
         module_args = json.dumps({'server': '127.0.0.1', 'port': lab.port, 'auth_username': lab.admin_user,
                                   'auth_password': lab.admin_password, 'auth_protocol': 'ntlm', 'level': 1})
         ping = [str(BIN / 'ansible'), 'localhost', '-m', 'ping']

@@ -8,8 +8,8 @@ if tar -tzf "$TARBALL" | grep -E '(^|/)(\.venv|\.cache|tests/output)/' ; then
   echo "FAIL: the tarball contains local build or venv files"; exit 1
 fi
 export ANSIBLE_COLLECTIONS_PATH="$WORK/installed"
-# every module of the checkout (a .py or a .ps1 file; a .ps1 one is documented by a .yml) must be found by FQCN
-expected="$(find "$ROOT/plugins/modules" -maxdepth 1 \( -name '*.py' -o -name '*.ps1' \) -printf 'lanman.smb.%f\n' | sed 's/\.\(py\|ps1\)$//' | sort -u | xargs)"
+# every module of the checkout must be found by FQCN
+expected="$(module_fqcns)"
 found="$(ansible-doc -l lanman.smb 2>/dev/null | awk '{print $1}' | sort | xargs)"
 if [ "$found" != "$expected" ]; then
   echo "FAIL: modules found by FQCN: '$found', expected '$expected'"; exit 1

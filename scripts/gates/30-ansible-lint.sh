@@ -15,7 +15,8 @@ echo "ansible-lint (production profile): playbooks, roles and targets clean"
 EXAMPLES_DIR="$ROOT/playbooks/.examples-lint"
 at_exit "rm -rf '$EXAMPLES_DIR'"
 rm -rf "$EXAMPLES_DIR" && mkdir -p "$EXAMPLES_DIR"
-python - "$EXAMPLES_DIR" <<'PY'
+# shellcheck disable=SC2046  # one argument per module
+python - "$EXAMPLES_DIR" $(module_fqcns) <<'PY'
 import json, pathlib, subprocess, sys, yaml
 out = pathlib.Path(sys.argv[1])
 
@@ -25,13 +26,13 @@ class Indented(yaml.SafeDumper):  # yamllint wants indented sequences
         return super().increase_indent(flow, False)
 
 
-
-# Every module (a .py or a .ps1 file; a .ps1 one is documented by a .yml), so a new module cannot be missed.
-names = sorted(set(p.stem for p in pathlib.Path('plugins/modules').iterdir() if p.suffix in ('.py', '.ps1')))
-docs = json.loads(subprocess.check_output(['ansible-doc', '--json'] + ['lanman.smb.' + n for n in names]))
-for name in names:
-    tasks = yaml.safe_load(docs['lanman.smb.' + name]['examples'])
-    play = [{'name': 'Examples of lanman.smb.%s' % name, 'hosts': 'fileservers', 'gather_facts': False, 'tasks': tasks}]
+# Every module of the checkout (module_fqcns in common.sh), so a new module cannot be missed.
+fqcns = sys.argv[2:]
+docs = json.loads(subprocess.check_output(['ansible-doc', '--json'] + fqcns))
+for fqcn in fqcns:
+    name = fqcn.split('.')[-1]
+    tasks = yaml.safe_load(docs[fqcn]['examples'])
+    play = [{'name': 'Examples of %s' % fqcn, 'hosts': 'fileservers', 'gather_facts': False, 'tasks': tasks}]
     (out / ('%s.yml' % name)).write_text('---\n' + yaml.dump(play, Dumper=Indented, sort_keys=False, width=200))
 PY
 ansible-lint --offline -q "$EXAMPLES_DIR"/*.yml

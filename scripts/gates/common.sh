@@ -11,6 +11,13 @@ at_exit() { EXIT_HOOKS=("$1" "${EXIT_HOOKS[@]}"); }
 run_exit_hooks() { local h; for h in "${EXIT_HOOKS[@]}"; do eval "$h" || true; done; rm -rf "$WORK"; }
 trap run_exit_hooks EXIT
 
+# module_fqcns: every module of the checkout as lanman.smb.NAME, space-separated. A module is a .py
+# or a .ps1 file in plugins/modules (a .ps1 one is documented by a .yml), so none can be missed.
+module_fqcns() {
+  find "$ROOT/plugins/modules" -maxdepth 1 \( -name '*.py' -o -name '*.ps1' \) -printf 'lanman.smb.%f\n' \
+    | sed 's/\.\(py\|ps1\)$//' | sort -u | xargs
+}
+
 # snapshot DIR: the working tree as DIR/ansible_collections/lanman/smb (a git repo); prints its path
 snapshot() { "$ROOT/scripts/gates/snapshot.sh" "$1"; }
 

@@ -12,12 +12,13 @@ import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
+import xmlschema
 
 from ansible_collections.lanman.smb.plugins.module_utils import compliance_report
 from ansible_collections.lanman.smb.plugins.module_utils.compliance_report import write_reports
-from ansible_collections.lanman.smb.plugins.module_utils.session_policy import (
-    LEVEL_FIELDS, evaluate, load_policy, summarize,
-)
+from ansible_collections.lanman.smb.plugins.module_utils.session_policy import evaluate, load_policy, summarize
+
+from contract_session import session
 
 REPO = pathlib.Path(__file__).resolve().parents[4]
 XSD = REPO / 'tests' / 'fixtures' / 'junit-report.xsd'
@@ -35,13 +36,6 @@ POLICY = {
     'max_sessions_per_user': 2,
     'max_open_files_per_session': 50,
 }
-
-
-def session(client, username, level=502, num_opens=1, idle=0, flags=0):
-    full = {'client': client, 'username': username, 'num_opens': num_opens, 'active_seconds': 100,
-            'idle_seconds': idle, 'user_flags': flags, 'is_guest': bool(flags & 1),
-            'cleartext_password': bool(flags & 2), 'client_type': 'SMB 3.1.1', 'transport': 'tcp'}
-    return {k: (v if k in LEVEL_FIELDS[level] else None) for k, v in full.items()}
 
 
 def fleet():
@@ -132,13 +126,11 @@ def test_findings_csv(report):
 # ---------------------------------------------------------------- JUnit
 
 def test_junit_validates_against_the_junit_schema(report):
-    xmlschema = pytest.importorskip('xmlschema')
     paths = report[0]
     xmlschema.XMLSchema(str(XSD)).validate(paths['junit'])
 
 
 def test_junit_schema_check_can_fail(tmp_path):
-    xmlschema = pytest.importorskip('xmlschema')
     bad = tmp_path / 'bad.xml'
     bad.write_text('<testsuites><testsuite name="x"><testcase/></testsuite></testsuites>')
     assert not xmlschema.XMLSchema(str(XSD)).is_valid(str(bad))
@@ -260,7 +252,7 @@ def browser(tmp_path_factory):
         if os.environ.get('CI'):
             pytest.fail(message)
         pytest.skip(message)
-    webdriver = pytest.importorskip('selenium.webdriver')
+    from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM

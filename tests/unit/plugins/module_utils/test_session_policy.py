@@ -5,18 +5,7 @@ from ansible_collections.lanman.smb.plugins.module_utils.session_policy import (
     KNOWN_KEYS, LEVEL_FIELDS, RULES, PolicyError, evaluate, load_policy, summarize,
 )
 
-CONTRACT_KEYS = ('client', 'username', 'num_opens', 'active_seconds', 'idle_seconds',
-                 'user_flags', 'is_guest', 'cleartext_password', 'client_type', 'transport')
-
-
-def session(client, username='alice', level=502, num_opens=1, idle=0, flags=0):
-    """A contract session dict as the listing modules return it at ``level``."""
-    full = {
-        'client': client, 'username': username, 'num_opens': num_opens, 'active_seconds': 100,
-        'idle_seconds': idle, 'user_flags': flags, 'is_guest': bool(flags & 1),
-        'cleartext_password': bool(flags & 2), 'client_type': 'SMB 3.1.1', 'transport': 'tcp',
-    }
-    return {k: (full[k] if k in LEVEL_FIELDS[level] else None) for k in CONTRACT_KEYS}
+from contract_session import session
 
 
 def result(sessions, level=502, server='fs01', error=None, **extra):
@@ -407,7 +396,6 @@ def test_summarize_verdicts():
 
 def test_the_policy_knows_every_information_level_of_the_client():
     from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import LEVELS
-    from ansible_collections.lanman.smb.plugins.module_utils.session_policy import LEVEL_FIELDS
     assert sorted(LEVEL_FIELDS) == sorted(LEVELS)
 
 

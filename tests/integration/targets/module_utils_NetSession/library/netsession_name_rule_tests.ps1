@@ -35,10 +35,8 @@ function Get-Refusal {
         return $null
     }
     catch {
-        $e = $_.Exception
-        if ($e -is [System.Management.Automation.MethodInvocationException] -and $null -ne $e.InnerException) {
-            $e = $e.InnerException
-        }
+        # PowerShell wraps what a .NET method throws in MethodInvocationException.
+        $e = $_.Exception.GetBaseException()
         if ($e -isnot [System.ArgumentException]) { return "not an ArgumentException: $($e.GetType().FullName)" }
         return $e.Message
     }
