@@ -54,5 +54,7 @@ notes:
     user, from every client (a user-wide close); when one of them is not selected it stays open with
     reason C(no_client_name).
   - The module never closes its own session and never closes every session of its own address.
+  - When a close call fails the module stops and fails, and still returns what was closed, the failed
+    call (RV(failed_call)) and the calls not tried (RV(untried_calls)).
   - Closing a session can lose a client's unsaved writes to open files; run in check mode first.
 '''
