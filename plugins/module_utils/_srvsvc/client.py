@@ -253,7 +253,7 @@ class SrvsvcClient:
                     raise self._listing_too_slow(rounds, len(entries))
                 raise
             try:
-                batch, _total, next_resume, status = decode_session_enum(answer, MAX_SESSIONS - len(entries))
+                batch, _total, next_resume, status = decode_session_enum(answer, MAX_SESSIONS - len(entries), level)
             except TooManyEntriesError as e:
                 raise SrvsvcProtocolError(
                     'NetrSessionEnum on %s: refusing the answer: %s; at most %d sessions are accepted in one '

@@ -70,11 +70,12 @@ def encode_session_del(server, client, user):
     return w.getvalue()
 
 
-def decode_session_enum(stub, max_entries=MAX_SESSIONS):
+def decode_session_enum(stub, max_entries=MAX_SESSIONS, asked_level=None):
     """Return (entries, total_entries, resume_handle or None, status).
 
     An answer with more than ``max_entries`` entries raises TooManyEntriesError before any
-    entry is built.
+    entry is built. Entries at another level than ``asked_level`` raise NdrError: level 0
+    entries read as level 502 would be sessions without a user (null sessions).
     """
     r = NdrReader(stub)
     level = r.u32()
@@ -85,6 +86,8 @@ def decode_session_enum(stub, max_entries=MAX_SESSIONS):
     entries = []
     if r.u32():                              # container pointer
         entries_read = r.u32()
+        if entries_read and asked_level is not None and level != asked_level:
+            raise NdrError('the server answered with sessions at level %d to a level %d request' % (level, asked_level))
         if entries_read > max_entries:
             raise TooManyEntriesError('the answer holds %d sessions, more than the %d this listing may still take'
                                       % (entries_read, max_entries))

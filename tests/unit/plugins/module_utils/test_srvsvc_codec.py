@@ -176,6 +176,19 @@ def test_more_data_with_no_entries_stops():
         client_on(call=server).enum_sessions(1)
 
 
+def test_sessions_at_another_level_than_asked_are_refused():
+    """Level 0 entries answered to a level 502 request would read as sessions without a user
+    (null sessions), which a close plans as client-wide calls: refuse them. An error answer
+    carries no entries, so whatever level it echoes, its status still counts."""
+    server = FakeServer([enum_response(0, [{'cname': '10.0.0.5'}])])
+    with pytest.raises(SrvsvcProtocolError, match='level 0 .* level 502'):
+        client_on(call=server).enum_sessions(502)
+    server = FakeServer([enum_response(1, [], status=124)])
+    with pytest.raises(SrvsvcStatusError) as err:
+        client_on(call=server).enum_sessions(502)
+    assert err.value.status == 124
+
+
 def test_status_codes_become_readable_errors():
     server = FakeServer([enum_response(1, [], status=5)])
     with pytest.raises(SrvsvcStatusError) as err:
