@@ -510,9 +510,12 @@ def _not_evaluable_reason(rule, level, idle_time_reliable):
         return None
     if _field_known(level, field) is False:
         return _level_reason(level, field)
-    if field == 'idle_seconds' and not idle_time_reliable:
+    if field == 'idle_seconds' and idle_time_reliable is False:
         return ('this server does not report idle time reliably (Samba reports 0 for every '
                 'session), so idle sessions cannot be judged')
+    if field == 'idle_seconds' and idle_time_reliable is None:
+        return ('it is not known whether this server reports idle time (level 1 was asked for, '
+                'which Samba serves with every idle time 0); leave level unset to judge idle sessions')
     return None
 
 
@@ -525,7 +528,8 @@ def evaluate(policy, server_result, resolver=None):
     server = server_result.get('server')
     level = server_result.get('level')
     error = server_result.get('error')
-    reliable = server_result.get('idle_time_reliable', True) is not False
+    # True, False (Samba) or None (unknown: level 1 was asked for); a result without it is judged.
+    reliable = server_result.get('idle_time_reliable', True)
     sessions = list(server_result.get('sessions') or [])
     evaluation = {
         # a server that could not be listed says nothing about its idle time

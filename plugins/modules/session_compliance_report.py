@@ -53,7 +53,9 @@ options:
       - One result per server. Each is a dict with C(server) (the name shown in the reports),
         C(level), C(sessions) (session dicts with the keys of the lanman.smb info modules),
         C(error) (null, or why the server could not be queried) and C(idle_time_reliable)
-        (false for Samba, which reports every idle time as 0).
+        (false for Samba, which reports every idle time as 0; null when unknown, as
+        M(lanman.smb.smb_session_audit) returns it when O(lanman.smb.smb_session_audit#module:level=1) was asked for; either way
+        C(max_idle_seconds) is not evaluable; a result without the key is judged).
       - The C(servers) list returned by M(lanman.smb.smb_session_audit) can be passed as is.
     type: list
     elements: dict
@@ -154,6 +156,7 @@ reports:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.lanman.smb.plugins.module_utils.compliance_report import write_reports
+from ansible_collections.lanman.smb.plugins.module_utils.session_rules import has_client_name, is_null_session
 from ansible_collections.lanman.smb.plugins.module_utils.session_policy import (
     PolicyError, evaluate, load_policy, summarize, system_resolver,
 )
@@ -189,7 +192,8 @@ def violating_sessions(evaluations):
             key = (session.get('client'), session.get('username'))
             entry = pairs.setdefault(key, {'client': key[0], 'username': key[1], 'rules': [],
                                            # a client+user selection is exact only with both names
-                                           'closable': bool(key[0]) and bool(key[1])})
+                                           # (ANONYMOUS LOGON is a null session: no user name)
+                                           'closable': has_client_name(key[0]) and not is_null_session(key[1])})
             if finding['rule'] not in entry['rules']:
                 entry['rules'].append(finding['rule'])
         if pairs:

@@ -305,6 +305,19 @@ def test_samba_idle_time_is_not_evaluable_never_pass():
     assert ev['findings'] == []
 
 
+def test_unknown_idle_reliability_is_not_evaluable_never_pass():
+    """smb_session_audit returns idle_time_reliable None when level 1 was asked for: it cannot
+    tell Samba (idle always 0) from Windows then, so a 0 proves nothing. A result without the
+    key (a hand-written or Windows result) is judged."""
+    ev = run({'max_idle_seconds': 10}, [session('10.0.0.5', idle=0, level=1)], level=1,
+             idle_time_reliable=None)
+    assert rule(ev, 'max_idle_seconds')['status'] == 'not_evaluable'
+    assert 'leave level unset' in rule(ev, 'max_idle_seconds')['reason']
+    assert ev['idle_time_reliable'] is None
+    ev = run({'max_idle_seconds': 10}, [session('10.0.0.5', idle=11, level=1)], level=1)
+    assert rule(ev, 'max_idle_seconds')['status'] == 'violation' and ev['idle_time_reliable'] is True
+
+
 def test_max_idle_not_evaluable_at_level_0():
     ev = run({'max_idle_seconds': 10}, [session('10.0.0.5', level=0)], level=0)
     assert rule(ev, 'max_idle_seconds')['status'] == 'not_evaluable'
