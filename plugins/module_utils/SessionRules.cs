@@ -278,9 +278,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
             string text = Normalize(name);
             if (text == null)
                 return null;
-            int percent = text.IndexOf('%');
-            string address = percent >= 0 ? text.Substring(0, percent) : text;
-            if (address.Contains(":"))
+            if (WithoutZone(text).Contains(":"))
                 text = "[" + text + "]";
             return "\\\\" + text;
         }
@@ -297,8 +295,16 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
             string key = Key(name);
             if (key == null)
                 return null;
-            int percent = key.IndexOf('%');
-            return percent >= 0 ? key.Substring(0, percent) : key;
+            return WithoutZone(key);
+        }
+
+        /// <summary>An address without its IPv6 %zone. A zone is the number of an interface of the
+        /// host that wrote it, so an address this host resolved or owns is compared without it: the
+        /// server reports the same client with its own interface number.</summary>
+        public static string WithoutZone(string address)
+        {
+            int percent = address.IndexOf('%');
+            return percent >= 0 ? address.Substring(0, percent) : address;
         }
 
         /// <summary>False for a session the server reports without a client name (NULL or empty).</summary>
@@ -608,7 +614,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
                 foreach (IPAddress ip in Dns.GetHostAddresses(ClientName.Normalize(nameOrAddress).TrimEnd('.')))
                 {
                     resolved = true;
-                    StringLists.AddOnce(result, ClientName.Normalize(ip.ToString()));
+                    StringLists.AddOnce(result, ClientName.WithoutZone(ClientName.Normalize(ip.ToString())));
                 }
             }
             catch (SocketException) { }
@@ -700,8 +706,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
             {
                 IPAddress ip;
                 string address = ClientName.Normalize(name);
-                int percent = address.IndexOf('%');
-                if (IPAddress.TryParse(percent >= 0 ? address.Substring(0, percent) : address, out ip) && IPAddress.IsLoopback(ip))
+                if (IPAddress.TryParse(ClientName.WithoutZone(address), out ip) && IPAddress.IsLoopback(ip))
                     return true;
                 foreach (string own in LocalAddresses())
                 {
@@ -786,7 +791,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
             found.Add(IPAddress.IPv6Loopback);
             List<string> result = new List<string>();
             foreach (IPAddress ip in found)
-                StringLists.AddOnce(result, ClientName.Normalize(ip.ToString()));
+                StringLists.AddOnce(result, ClientName.WithoutZone(ClientName.Normalize(ip.ToString())));
             return result.ToArray();
         }
 

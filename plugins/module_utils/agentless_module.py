@@ -29,7 +29,7 @@ from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.status import (
 )
 from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
     CloseSelection, Session, account_part, client_api_filter, clients_match, diff_entries, filter_sessions,
-    normalise_client, parse_client_network, usernames_match, validate_client_selectors,
+    normalise_client, parse_client_network, usernames_match, validate_client_selectors, without_zone,
 )
 
 # Unset level: the richest one the server serves. Samba answers 124 above level 1.
@@ -216,7 +216,7 @@ def _addresses(text):
         infos = socket.getaddrinfo(text.rstrip('.'), None)
     except (socket.gaierror, socket.herror, UnicodeError, OSError):
         return []
-    return [normalise_client(info[4][0]) for info in infos]
+    return [without_zone(normalise_client(info[4][0])) for info in infos]
 
 
 def _resolve(option, names, on_unresolved):
@@ -346,7 +346,7 @@ class LevelError(SrvsvcError):
 
 def own_identity(client):
     """(own_client, own_username) describing the session this module itself holds."""
-    own_client = [client.local_address] if client.local_address else []
+    own_client = [without_zone(normalise_client(client.local_address))] if client.local_address else []
     own_user = account_part(client.auth_username) if client.auth_username else None
     return own_client, own_user
 

@@ -61,6 +61,13 @@ def normalise_client(name):
     return str(ip) + (sep + zone if sep else '')
 
 
+def without_zone(address):
+    """An address without its IPv6 %zone (ClientName.WithoutZone in the C# twin). A zone is the
+    number of an interface of the host that wrote it, so an address this host resolved or owns
+    is compared without it: the server reports the same client with its own interface number."""
+    return address.partition('%')[0]
+
+
 def _client_key(name):
     text = normalise_client(name)
     if text is None:

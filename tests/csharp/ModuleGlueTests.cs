@@ -25,6 +25,15 @@ internal static partial class Program
                 Check(resolved, cases[i, 0] + " counts as resolved");
             }
         });
+        Run("this host's own addresses carry no IPv6 %zone: the server numbers its interfaces itself", delegate
+        {
+            // A zone is this host's interface number; the server reports our link-local address with
+            // its own number, so a zoned own address would never match and protect nothing.
+            foreach (string own in LocalHost.LocalAddresses())
+                Check(own.IndexOf('%') < 0, "own address with a zone: " + own);
+            Equal("fe80::1", ClientName.WithoutZone("fe80::1%12"), "zone dropped");
+            Equal("10.0.0.5", ClientName.WithoutZone("10.0.0.5"), "no zone, unchanged");
+        });
         Run("ResolveClient: a name that resolves to nothing says so and is kept only as a name", delegate
         {
             bool resolved;

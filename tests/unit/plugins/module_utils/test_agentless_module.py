@@ -10,7 +10,7 @@ from fake_srvsvc import FakeSrvsvc, entry
 
 from ansible_collections.lanman.smb.plugins.module_utils import agentless_module as ops
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcStatusError
-from ansible_collections.lanman.smb.plugins.module_utils.session_rules import CloseSelection, plan_close
+from ansible_collections.lanman.smb.plugins.module_utils.session_rules import CloseSelection, Session, plan_close
 
 
 # ---------------------------------------------------------------- server option
@@ -206,6 +206,20 @@ def test_an_unresolvable_client_selector_warns_and_matches_as_a_name():
     warnings = []
     assert ops.resolve_selectors(['ws42.invalid'], warnings.append) == ['ws42.invalid']
     assert warnings == ["client 'ws42.invalid' does not resolve; matching it only as a name the server might report"]
+
+
+def test_addresses_this_host_resolves_or_owns_carry_no_ipv6_zone(monkeypatch):
+    """A zone is this host's interface number; the server reports our link-local address with
+    its own number, so a zoned own address or exclusion would match nothing and protect nothing."""
+    monkeypatch.setattr(ops.socket, 'getaddrinfo', lambda *a, **k: [
+        (10, 1, 6, '', ('fe80::1%eth0', 0, 0, 2)), (2, 1, 6, '', ('10.0.0.9', 0))])
+    assert ops.resolve_exclusions(['backup01']) == ['backup01', 'fe80::1', '10.0.0.9']
+    client = type('Connected', (), {'local_address': 'fe80::fc:ff:fe00:1%4', 'auth_username': 'CORP\\svc'})()
+    assert ops.own_identity(client) == (['fe80::fc:ff:fe00:1'], 'svc')
+    plan = plan_close([Session('\\\\[fe80::fc:ff:fe00:1%7]', 'svc'), Session('\\\\[fe80::1%7]', 'bob')],
+                      CloseSelection(all=True, exclude_client=['backup01', 'fe80::1'],
+                                     own_client=['fe80::fc:ff:fe00:1'], own_username='svc'))
+    assert plan.targets == [] and [k.reason for k in plan.skipped] == ['own_session', 'excluded_client']
 
 
 def test_a_host_name_adds_its_addresses():
