@@ -29,7 +29,8 @@ from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.status import (
 )
 from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
     CloseSelection, Session, account_part, client_api_filter, clients_match, diff_entries, filter_sessions,
-    normalise_client, parse_client_network, usernames_match, validate_client_selectors, without_zone,
+    is_null_session, normalise_client, parse_client_network, usernames_match, validate_client_selectors,
+    without_zone,
 )
 
 # Unset level: the richest one the server serves. Samba answers 124 above level 1.
@@ -271,7 +272,8 @@ def _wire_filters(clients, usernames):
                 client = client_api_filter(clients[0])
         except ValueError:
             pass
-    user = account_part(usernames[0]) if len(usernames) == 1 else None
+    # No account is called ANONYMOUS LOGON: a null-session selector is matched locally only.
+    user = account_part(usernames[0]) if len(usernames) == 1 and not is_null_session(usernames[0]) else None
     return client, user
 
 

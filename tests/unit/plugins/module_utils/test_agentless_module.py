@@ -109,6 +109,16 @@ def test_level_0_with_username_lists_at_level_10_and_projects_to_level_0(honour_
         assert [k for k, v in r.items() if v is not None] == ['client']
 
 
+@pytest.mark.parametrize('null_name', ['ANONYMOUS LOGON', 'NT AUTHORITY\\ANONYMOUS LOGON'])
+def test_a_null_session_username_is_never_a_wire_filter(null_name):
+    """No account is called ANONYMOUS LOGON: a server that honours the filter would answer none.
+    The null sessions it names are found by the local filter (as in the C# twin)."""
+    fake = FakeSrvsvc([entry('\\\\10.0.0.5', ''), entry('\\\\10.0.0.6', 'bob')], honour_filters=True)
+    sessions, level = ops.list_sessions(fake, None, [], [null_name])
+    assert [user for _lvl, _c, user in fake.calls('enum')] == [None]
+    assert [s.client for s in sessions] == ['10.0.0.5']
+
+
 def test_level_0_with_username_on_samba_falls_back_to_level_1_not_an_empty_list():
     fake = FakeSrvsvc(_three_users(), enum_status=SAMBA_LEVELS)
     sessions, level = ops.list_sessions(fake, 0, [], ['alice', 'carol'])
