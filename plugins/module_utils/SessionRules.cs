@@ -598,8 +598,16 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
         {
             List<string> result = new List<string>();
             resolved = true;
-            if (String.IsNullOrEmpty(nameOrAddress) || nameOrAddress.Trim().Length == 0)
+            if (String.IsNullOrEmpty(nameOrAddress))
+                return result.ToArray();   // no entry (empty entries are dropped, as in the Python twin)
+            if (nameOrAddress.Trim().Length == 0)
+            {
+                // A blank entry names no client: kept, so it matches nothing (dropping it would widen
+                // a close to every client), and never looked up; the caller warns or fails.
+                result.Add(nameOrAddress);
+                resolved = false;
                 return result.ToArray();
+            }
             if (ClientName.ParseNetwork(nameOrAddress.Trim()) != null)
             {
                 result.Add(nameOrAddress.Trim());

@@ -237,7 +237,7 @@ def _resolve(option, names, on_unresolved):
         text = normalise_client(name)
         if parse_client_network(name) is not None or _is_ip_literal(text):
             continue
-        addresses = _addresses(text)
+        addresses = _addresses(text) if text else []   # a blank entry names no host: never looked up
         if not addresses:
             on_unresolved(name)
         for address in addresses:

@@ -25,6 +25,20 @@ internal static partial class Program
                 Check(resolved, cases[i, 0] + " counts as resolved");
             }
         });
+        Run("a blank client entry matches nothing and is never dropped (that would widen a close); a blank exclusion fails", delegate
+        {
+            ClientResolution clients = ClientResolution.ResolveClients("client", new string[] { "  " });
+            Equal("  ", String.Join(",", clients.Selectors.ToArray()), "kept as given");
+            Equal(1, clients.SelectorWarnings().Count, "warned");
+            Standin.Add("\\\\10.0.0.5", "bob");
+            CloseSelection sel = SelectUsers("bob");
+            sel.Clients = clients.Selectors.ToArray();
+            CloseRun run = CloseFor(null, sel);
+            Equal(0, Standin.standin_calls(Standin.Del), "bob from 10.0.0.5 is not closed");
+            Equal(0, run.Closed.Count, "nothing closed");
+            Equal(1, ClientResolution.ResolveClients("exclude_client", new string[] { " " }).ExclusionErrors().Count, "exclusion fails");
+            Equal(0, ClientResolution.ResolveClients("client", new string[] { "", null }).Selectors.Count, "empty entries dropped");
+        });
         Run("this host's own addresses carry no IPv6 %zone: the server numbers its interfaces itself", delegate
         {
             // A zone is this host's interface number; the server reports our link-local address with

@@ -232,6 +232,18 @@ def test_addresses_this_host_resolves_or_owns_carry_no_ipv6_zone(monkeypatch):
     assert plan.targets == [] and [k.reason for k in plan.skipped] == ['own_session', 'excluded_client']
 
 
+def test_a_blank_client_entry_matches_nothing_and_is_never_looked_up(monkeypatch):
+    """As in the C# twin: a blank entry is kept (dropping it would widen a close to every
+    client), warns, and is never given to the resolver (getaddrinfo('') may answer loopback)."""
+    monkeypatch.setattr(ops.socket, 'getaddrinfo', lambda *a, **k: pytest.fail('looked up %r' % (a,)))
+    warnings = []
+    assert ops.resolve_selectors(['  '], warnings.append) == ['  '] and len(warnings) == 1
+    with pytest.raises(ops.ResolutionError):
+        ops.resolve_exclusions([' '])
+    plan = plan_close([Session('\\\\10.0.0.5', 'bob')], CloseSelection(client=['  '], username=['bob']))
+    assert plan.targets == []
+
+
 def test_a_host_name_adds_its_addresses():
     warnings = []
     resolved = ops.resolve_selectors(['localhost'], warnings.append)
