@@ -892,10 +892,10 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
             });
         }
 
-        /// <summary>The richest level the server serves (502, 2, then 1), falling back only on 124;
-        /// when 502 is denied (5), level 10, which needs only the user-info right.</summary>
-        public static List<SessionInfo> EnumerateBest(string server, string client, string user, int minimumLevel,
-            out int levelUsed)
+        /// <summary>The richest level the server serves (502, 2, then 1), falling back only on 124
+        /// (a 124 at level 1 is the error, as in the Python twin: level 0 has no user name to filter
+        /// on); when 502 is denied (5), level 10, which needs only the user-info right.</summary>
+        public static List<SessionInfo> EnumerateBest(string server, string client, string user, out int levelUsed)
         {
             for (int i = 0; i < LevelPreference.Length; i++)
             {
@@ -922,13 +922,11 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
                         levelUsed = 10;
                         return result;
                     }
-                    bool last = i == LevelPreference.Length - 1;
-                    if (e.Status != NetApiStatus.InvalidLevel || (last && minimumLevel > 0))
+                    if (e.Status != NetApiStatus.InvalidLevel || i == LevelPreference.Length - 1)
                         throw;
                 }
             }
-            levelUsed = 0;
-            return Enumerate(server, client, user, 0);
+            throw new InvalidOperationException("unreachable: the last level either answers or throws");
         }
 
         /// <summary>What the modules call: sessions matching any of the clients and any of the
@@ -937,8 +935,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
         /// (Samba ignores filters). level -1 = the richest level the server serves, never below
         /// minimumLevel. Level 0 with a user filter is listed at level 10 (or 1) and projected to
         /// level 0.</summary>
-        public static SessionListing ListSessions(string server, string[] clients, string[] usernames, int level,
-            int minimumLevel)
+        public static SessionListing ListSessions(string server, string[] clients, string[] usernames, int level)
         {
             string apiClient = null, apiUser = null;
             if (clients != null && clients.Length == 1 && ClientName.IsIpLiteral(clients[0]) &&
@@ -951,7 +948,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
             List<SessionInfo> found;
             if (level < 0)
             {
-                found = EnumerateBest(server, apiClient, apiUser, minimumLevel, out listing.Level);
+                found = EnumerateBest(server, apiClient, apiUser, out listing.Level);
                 if (listing.Level == 10)
                     listing.Warnings.Add(Level10Warning);
             }

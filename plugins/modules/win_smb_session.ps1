@@ -61,7 +61,7 @@ if ($remote) {
 
 try {
     # The whole list: a close is judged against every session it would end.
-    $listing = [LanmanSessionList]::ListSessions($server, $null, $null, -1, 1)
+    $listing = [LanmanSessionList]::ListSessions($server, $null, $null, -1)
     $plan = [LanmanClosePlanner]::Plan($listing.Sessions, $selection)
     # Run() makes no NetSessionDel call in check mode; it stops at the first call that fails.
     $run = [LanmanCloseExecutor]::Run($server, $plan, $module.CheckMode)

@@ -28,7 +28,7 @@ try {
     foreach ($warning in $clients.SelectorWarnings()) {
         $module.Warn($warning)
     }
-    $listing = [LanmanSessionList]::ListSessions($server, $clients.Selectors.ToArray(), $usernames, $level, 0)
+    $listing = [LanmanSessionList]::ListSessions($server, $clients.Selectors.ToArray(), $usernames, $level)
 }
 catch {
     $module.FailJson([LanmanSessionErrors]::ErrorText($_.Exception), $_)

@@ -109,7 +109,7 @@ internal static partial class Program
                 catch (ArgumentException e) { message = e.Message; }
                 Check(message != null && message.Contains("'" + bad + "'") && message.Contains("not a server"), "IsLocalServer(" + bad + "): " + message);
                 message = null;
-                try { SessionList.ListSessions(bad, null, null, -1, 0); }
+                try { SessionList.ListSessions(bad, null, null, -1); }
                 catch (ArgumentException e) { message = e.Message; }
                 Check(message != null && message.Contains("not a server"), "ListSessions(" + bad + "): " + message);
                 message = null;
@@ -129,7 +129,7 @@ internal static partial class Program
                 foreach (int level in new int[] { -1, 1, 0 })
                 {
                     CallLog.standin_log_clear();
-                    SessionListing listing = SessionList.ListSessions(null, null, new string[] { anonymous }, level, 0);
+                    SessionListing listing = SessionList.ListSessions(null, null, new string[] { anonymous }, level);
                     Equal(1, listing.Sessions.Count, anonymous + " at level " + level + ": sessions");
                     Equal("10.0.0.1", listing.Sessions[0].Client, anonymous + " at level " + level + ": the \"\" session");
                     foreach (string line in CallLog.Of("NetSessionEnum"))
@@ -137,7 +137,7 @@ internal static partial class Program
                 }
             }
             CallLog.standin_log_clear();
-            Equal(1, SessionList.ListSessions(null, null, new string[] { "bob" }, 1, 0).Sessions.Count, "bob");
+            Equal(1, SessionList.ListSessions(null, null, new string[] { "bob" }, 1).Sessions.Count, "bob");
             Check(CallLog.Of("NetSessionEnum")[0].Contains("user=\"bob\""), "a named user still goes on the wire");
         });
         Run("ErrorText: the innermost message of what PowerShell wraps", delegate

@@ -293,10 +293,10 @@ internal static partial class Program
             Equal("10=0", CallLog.EnumLevels(), "one call at level 10");
             Check(CallLog.All()[0].Contains("user=\"alice\""), CallLog.All()[0]);
             int used;
-            Equal(3, Listed(null, null, new string[] { "alice", "bob" }, 0, 0, out used).Count, "two users");
+            Equal(3, Listed(null, null, new string[] { "alice", "bob" }, 0, out used).Count, "two users");
             Equal(0, used, "reported level");
-            Equal(0, Listed(null, null, new string[] { "eve" }, 0, 0, out used).Count, "nobody");
-            Equal(3, Listed(null, null, null, 0, 0, out used).Count, "no user filter: level 0 itself");
+            Equal(0, Listed(null, null, new string[] { "eve" }, 0, out used).Count, "nobody");
+            Equal(3, Listed(null, null, null, 0, out used).Count, "no user filter: level 0 itself");
         });
         Run("level 0 + username on a server that ignores filters (Samba: 0 and 1): level 1, only matches", delegate
         {
@@ -305,7 +305,7 @@ internal static partial class Program
             Standin.standin_set_levels(CallLog.Level0 | CallLog.Level1);
             CallLog.standin_ignore_enum_filters(1);
             int used;
-            List<SessionInfo> list = Listed(null, null, new string[] { "alice" }, 0, 0, out used);
+            List<SessionInfo> list = Listed(null, null, new string[] { "alice" }, 0, out used);
             Equal(1, list.Count, "only alice");
             Equal("10.0.0.1", list[0].Client, "alice's client");
             Equal(null, list[0].UserName, "projected");
@@ -317,7 +317,7 @@ internal static partial class Program
             Standin.Add("\\\\10.0.0.1", "alice");
             Standin.standin_set_levels(CallLog.Level0);
             int used;
-            NetSessionException e = Throws(delegate { Listed(null, null, new string[] { "alice" }, 0, 0, out used); }, "refused");
+            NetSessionException e = Throws(delegate { Listed(null, null, new string[] { "alice" }, 0, out used); }, "refused");
             Equal(124, e.Status, "status");
             Check(e.Message.Contains("Level 0 carries no user name") && e.Message.Contains("use level 1 or drop the username filter"), e.Message);
         });
@@ -329,7 +329,7 @@ internal static partial class Program
         {
             Standin.Add("\\\\10.0.0.1", "alice");
             CallLog.standin_deny_levels(CallLog.Level502);
-            SessionListing listing = SessionList.ListSessions(null, null, null, -1, 1);
+            SessionListing listing = SessionList.ListSessions(null, null, null, -1);
             Equal(10, listing.Level, "level");
             Equal(SessionList.Level10Warning, String.Join("|", listing.Warnings.ToArray()), "warning");
             Equal("Access to level 502 was denied; listed at level 10 (user-info right only): num_opens, user_flags, " +
@@ -342,16 +342,16 @@ internal static partial class Program
         {
             Standin.Add("\\\\10.0.0.1", "alice");
             CallLog.standin_deny_levels(CallLog.Level502);
-            Equal(5, Throws(delegate { SessionList.ListSessions(null, null, null, 502, 1); }, "explicit").Status, "explicit 502");
+            Equal(5, Throws(delegate { SessionList.ListSessions(null, null, null, 502); }, "explicit").Status, "explicit 502");
             Equal("502=5", CallLog.EnumLevels(), "one call");
             CallLog.standin_log_clear();
             CallLog.standin_deny_levels(CallLog.Level502 | CallLog.Level10);
-            Equal(5, Throws(delegate { SessionList.ListSessions(null, null, null, -1, 1); }, "10 denied").Status, "denied");
+            Equal(5, Throws(delegate { SessionList.ListSessions(null, null, null, -1); }, "10 denied").Status, "denied");
             Equal("502=5,10=5", CallLog.EnumLevels(), "tried 10");
             CallLog.standin_log_clear();
             CallLog.standin_deny_levels(0);
             Standin.standin_set_levels(CallLog.Level0 | CallLog.Level1);
-            SessionListing samba = SessionList.ListSessions(null, null, null, -1, 1);
+            SessionListing samba = SessionList.ListSessions(null, null, null, -1);
             Equal(1, samba.Level, "samba level");
             Equal(0, samba.Warnings.Count, "no warning");
             Equal("502=124,2=124,1=0", CallLog.EnumLevels(), "10 is not in the 124 chain");

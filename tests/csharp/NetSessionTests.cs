@@ -115,9 +115,9 @@ internal static partial class Program
 
     // What the modules get from ListSessions, with the level used as an out parameter.
     private static List<SessionInfo> Listed(string server, string[] clients, string[] usernames, int level,
-        int minimumLevel, out int levelUsed)
+        out int levelUsed)
     {
-        SessionListing listing = SessionList.ListSessions(server, clients, usernames, level, minimumLevel);
+        SessionListing listing = SessionList.ListSessions(server, clients, usernames, level);
         levelUsed = listing.Level;
         return listing.Sessions;
     }
@@ -351,19 +351,19 @@ internal static partial class Program
         {
             Standin.Add("\\\\10.0.0.5", "bob");
             int used;
-            SessionList.EnumerateBest(null, null, null, 1, out used);
+            SessionList.EnumerateBest(null, null, null, out used);
             Equal(502, used, "windows");
             Standin.standin_set_levels(1 | 2);   // levels 0 and 1, like Samba
-            List<SessionInfo> list = SessionList.EnumerateBest(null, null, null, 1, out used);
+            List<SessionInfo> list = SessionList.EnumerateBest(null, null, null, out used);
             Equal(1, used, "samba");
             Equal("bob", list[0].UserName, "data");
             Standin.standin_set_levels(1);       // level 0 only
-            Equal(124, Throws(delegate { SessionList.EnumerateBest(null, null, null, 1, out used); }, "min 1").Status, "no level >= 1");
-            SessionList.EnumerateBest(null, null, null, 0, out used);
-            Equal(0, used, "min 0");
+            Equal(124, Throws(delegate { SessionList.EnumerateBest(null, null, null, out used); }, "level 0 only").Status, "no level >= 1");
+            // as in the Python twin: level 0 (no user name) is never chosen; the info module fails
+            Equal(124, Throws(delegate { SessionList.ListSessions(null, null, new string[] { "a", "b" }, -1); }, "info").Status, "info too");
             Standin.standin_set_levels(-1);
             Standin.standin_inject(Standin.Enum, 5, 0, -1);
-            Equal(5, Throws(delegate { SessionList.EnumerateBest(null, null, null, 1, out used); }, "5").Status, "no fallback on 5");
+            Equal(5, Throws(delegate { SessionList.EnumerateBest(null, null, null, out used); }, "5").Status, "no fallback on 5");
         });
         Run("List filters by any client and any user, sends only safe filters, picks the level", delegate
         {
@@ -371,17 +371,17 @@ internal static partial class Program
             Standin.Add("\\\\10.0.0.6", "alice");
             Standin.Add("\\\\[fe80::1]", "carol");
             int used;
-            List<SessionInfo> two = Listed(null, new string[] { "10.0.0.5", "fe80::1" }, null, -1, 1, out used);
+            List<SessionInfo> two = Listed(null, new string[] { "10.0.0.5", "fe80::1" }, null, -1, out used);
             Equal(2, two.Count, "two clients");
             Equal(502, used, "best level");
             Equal("", Standin.LastClient(), "several clients: no wire filter");
-            List<SessionInfo> one = Listed(null, new string[] { "10.0.0.6" }, new string[] { "ALICE", "eve" }, 1, 1, out used);
+            List<SessionInfo> one = Listed(null, new string[] { "10.0.0.6" }, new string[] { "ALICE", "eve" }, 1, out used);
             Equal(1, one.Count, "client and any user");
             Equal("\\\\10.0.0.6", Standin.LastClient(), "one IPv4 client goes on the wire");
             Equal(1, used, "explicit level");
-            Equal(3, Listed(null, null, new string[0], -1, 1, out used).Count, "no filters");
+            Equal(3, Listed(null, null, new string[0], -1, out used).Count, "no filters");
             Standin.standin_set_levels(1 | 2);
-            Equal(124, Throws(delegate { Listed(null, null, null, 502, 1, out used); }, "explicit 502 on samba").Status, "124");
+            Equal(124, Throws(delegate { Listed(null, null, null, 502, out used); }, "explicit 502 on samba").Status, "124");
         });
     }
 

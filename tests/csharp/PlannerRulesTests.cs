@@ -101,15 +101,15 @@ internal static partial class Program
             Standin.Add("\\\\[fd00::5]", "dave");
             Standin.Add("\\\\[fe80::1%3]", "eve");
             int used;
-            List<SessionInfo> found = Listed(null, new string[] { "10.1.0.0/16" }, null, 1, 1, out used);
+            List<SessionInfo> found = Listed(null, new string[] { "10.1.0.0/16" }, null, 1, out used);
             Equal(1, found.Count, "one IPv4 network");
             Equal("bob", found[0].UserName, "bob");
             Equal("", Standin.LastClient(), "a network never goes on the wire");
-            found = Listed(null, new string[] { "fd00::/8", "fe80::1" }, null, 1, 1, out used);
+            found = Listed(null, new string[] { "fd00::/8", "fe80::1" }, null, 1, out used);
             Equal("dave,eve", String.Join(",", found.ConvertAll(delegate(SessionInfo s) { return s.UserName; }).ToArray()),
                 "IPv6 network and a zone-less link-local");
             bool threw = false;
-            try { Listed(null, new string[] { "10.1.0.0/33" }, null, 1, 1, out used); }
+            try { Listed(null, new string[] { "10.1.0.0/33" }, null, 1, out used); }
             catch (ArgumentException) { threw = true; }
             Check(threw, "malformed network");
         });
