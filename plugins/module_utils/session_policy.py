@@ -519,11 +519,18 @@ def _not_evaluable_reason(rule, level, idle_time_reliable):
     return None
 
 
-def evaluate(policy, server_result, resolver=None):
+def evaluate_all(policy, server_results, resolver=None):
+    """evaluate() for every server, with the allowed_clients host names resolved once for the
+    whole run (not once per server: an unresolvable name costs a resolver timeout each time)."""
+    resolved = _resolve_hosts(policy, resolver)
+    return [evaluate(policy, result, resolved=resolved) for result in server_results]
+
+
+def evaluate(policy, server_result, resolver=None, resolved=None):
     """Judge one server's listing against the policy (see docs/policy.md for the result keys).
 
     ``resolver(name) -> [address, ...]`` resolves allowed_clients host names; without it they
-    match only clients reported by that name.
+    match only clients reported by that name. ``resolved`` is what evaluate_all resolved already.
     """
     server = server_result.get('server')
     level = server_result.get('level')
@@ -543,7 +550,8 @@ def evaluate(policy, server_result, resolver=None):
             for rule, limit in policy.rules.items()]
         return evaluation
 
-    resolved = _resolve_hosts(policy, resolver)
+    if resolved is None:
+        resolved = _resolve_hosts(policy, resolver)
     marks = [set() for dummy in sessions]
     for rule, limit in policy.rules.items():
         reason = _not_evaluable_reason(rule, level, reliable)

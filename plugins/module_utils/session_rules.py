@@ -422,14 +422,15 @@ def _all_selected(sessions, selected_ids):
     return all(id(s) in selected_ids for s in sessions)
 
 
+NO_SELECTOR_MESSAGE = ('No sessions selected: give client and/or username, or set all=true to close '
+                       'every session (optionally limited by min_idle_seconds and the exclude options).')
+
+
 def plan_close(sessions, selection):
     """Decide which NetSessionDel calls to make; see docs/developer/contract.md."""
     sel = selection
     if not sel.client and not sel.username and not sel.all:
-        raise SelectionError(
-            'no_selector',
-            'No sessions selected: give client and/or username, or set all=true to close '
-            'every session (optionally limited by min_idle_seconds and the exclude options).')
+        raise SelectionError('no_selector', NO_SELECTOR_MESSAGE)
     try:
         validate_client_selectors('client', sel.client)
         validate_client_selectors('exclude_client', sel.exclude_client)

@@ -158,7 +158,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.lanman.smb.plugins.module_utils.compliance_report import write_reports
 from ansible_collections.lanman.smb.plugins.module_utils.session_rules import has_client_name, is_null_session
 from ansible_collections.lanman.smb.plugins.module_utils.session_policy import (
-    PolicyError, evaluate, load_policy, summarize, system_resolver,
+    PolicyError, evaluate_all, load_policy, summarize, system_resolver,
 )
 
 RESULT_DEFAULTS = {'level': None, 'sessions': None, 'error': None, 'idle_time_reliable': True}
@@ -225,7 +225,7 @@ def main():
     except ValueError as e:
         module.fail_json(msg=str(e))
     # Host names in allowed_clients match the addresses they resolve to, as in the close modules.
-    evaluations = [evaluate(policy, r, resolver=system_resolver) for r in results]
+    evaluations = evaluate_all(policy, results, resolver=system_resolver)
     summary = summarize(evaluations)
     reports = {}
     if not module.check_mode:

@@ -231,7 +231,9 @@ from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import
     ResolutionError, build_selection, check_options, close_result, close_spec, connect, execute_plan,
     list_sessions, resolve_exclusions, resolve_selectors,
 )
-from ansible_collections.lanman.smb.plugins.module_utils.session_rules import SelectionError, filter_sessions, plan_close
+from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
+    NO_SELECTOR_MESSAGE, SelectionError, filter_sessions, plan_close,
+)
 
 
 def main():
@@ -239,8 +241,7 @@ def main():
     p = module.params
     host = check_options(module)
     if not p['client'] and not p['username'] and not p['all']:
-        module.fail_json(msg='No sessions selected: give client and/or username, or set all=true to close '
-                             'every session (optionally limited by min_idle_seconds and the exclude options).')
+        module.fail_json(msg=NO_SELECTOR_MESSAGE)   # before connecting; plan_close checks it too
     if p['min_idle_seconds'] is not None and p['min_idle_seconds'] < 0:
         module.fail_json(msg='min_idle_seconds must be 0 or more, got %d' % p['min_idle_seconds'])
     # Before anything is listed or closed: an exclusion that matches nothing protects nothing.

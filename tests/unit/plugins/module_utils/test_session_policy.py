@@ -2,7 +2,7 @@
 import pytest
 
 from ansible_collections.lanman.smb.plugins.module_utils.session_policy import (
-    KNOWN_KEYS, LEVEL_FIELDS, RULES, PolicyError, evaluate, load_policy, summarize,
+    KNOWN_KEYS, LEVEL_FIELDS, RULES, PolicyError, evaluate, evaluate_all, load_policy, summarize,
 )
 
 from contract_session import session
@@ -420,3 +420,17 @@ def test_the_policy_knows_every_information_level_of_the_client():
 def test_is_anonymous(username, anonymous):
     from ansible_collections.lanman.smb.plugins.module_utils.session_policy import is_anonymous
     assert is_anonymous(username) is anonymous
+
+
+def test_a_run_resolves_each_allowed_host_name_once_for_every_server():
+    asked = []
+
+    def resolver(name):
+        asked.append(name)
+        return ['10.0.0.5'] if name == 'ws01' else []
+
+    policy = load_policy({'allowed_clients': ['ws01', 'gone.invalid']})
+    evaluations = evaluate_all(policy, [result([session('10.0.0.5')], server=s) for s in ('a', 'b', 'c')],
+                               resolver=resolver)
+    assert sorted(asked) == ['gone.invalid', 'ws01']
+    assert [rule(ev, 'allowed_clients')['status'] for ev in evaluations] == ['pass'] * 3
