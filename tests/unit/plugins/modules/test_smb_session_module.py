@@ -96,8 +96,8 @@ def test_an_unresolvable_exclusion_fails_before_connecting(monkeypatch, capsys):
     (smb_session_info, 'client', 'pc01/24'),
     (smb_session_info, 'client', '010.1.0.0/16'),
 ], ids=['close-exclude', 'close-client', 'info-name-with-prefix', 'info-octal'])
-def test_a_malformed_network_fails_before_connecting_and_is_never_looked_up(module, option, value, monkeypatch,
-                                                                          capsys):
+def test_a_malformed_network_fails_before_connecting_and_is_never_looked_up(
+        module, option, value, monkeypatch, capsys):
     """Like the Windows twin (ClientResolution.ResolveClients): the option's entries are checked
     first, so the user reads what is wrong with the network, not that it "does not resolve"."""
     looked_up = []
