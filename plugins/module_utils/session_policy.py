@@ -75,6 +75,9 @@ def _levels_with(field):
 
 
 ANONYMOUS = '(anonymous)'
+# A Samba session with no user name younger than this is a logon still in progress, not judged.
+LOGON_GRACE_SECONDS = 10
+SERVER_KINDS = ('windows', 'samba')
 _HOST_NAME = re.compile(r'^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_.])?$')
 _MAPPED_V4 = ipaddress.ip_network('::ffff:0:0/96')
 _TRUE_WORDS = ('true', 'yes', 'on')
@@ -403,8 +406,8 @@ def _session_ref(session):
     return {'client': session.get('client'), 'username': session.get('username')}
 
 
-def _who(session, level):
-    return "%s from '%s'" % (display_user(_username(session, level)), session.get('client'))
+def _who(session, level, labels=None):
+    return "%s from '%s'" % (display_user(_user_value(session, level, labels or {})), session.get('client'))
 
 
 class _Rule:
@@ -453,14 +456,20 @@ class _Rule:
                 'findings': self.findings}
 
 
-def _judge_session_rule(policy, rule, sessions, level, resolved, acc):
+def _user_value(session, level, labels):
+    """The user name the user rules judge: '' for every anonymous session (a Samba null logon
+    is listed under the guest account's name), None when the level has no names."""
+    return '' if labels.get('anonymous') else _username(session, level)
+
+
+def _judge_session_rule(policy, rule, judged, level, resolved, acc):
     field = RULE_FIELD[rule]
-    for index, session in enumerate(sessions):
-        value = _username(session, level) if field == 'username' else session.get(field)
+    for index, session, labels in judged:
+        value = _user_value(session, level, labels) if field == 'username' else session.get(field)
         if value is None or (field == 'client' and value == ''):
             acc.unjudged += 1
             continue
-        who = _who(session, level)
+        who = _who(session, level, labels)
         ref = _session_ref(session)
         if rule == 'allowed_clients':
             if not policy.clients.allows(value, resolved):
@@ -469,11 +478,11 @@ def _judge_session_rule(policy, rule, sessions, level, resolved, acc):
         elif rule == 'forbidden_users':
             hit = next((p for p in policy.forbidden if p.matches(value)), None)
             if hit is not None:
-                acc.violate(ref, value, "%s: user matches forbidden_users entry '%s'"
+                acc.violate(ref, _username(session, level), "%s: user matches forbidden_users entry '%s'"
                             % (who, hit.text), limit=hit.text, indexes=[index])
         elif rule == 'allowed_users':
             if not any(p.matches(value) for p in policy.allowed):
-                acc.violate(ref, value, '%s: user matches no allowed_users entry' % who,
+                acc.violate(ref, _username(session, level), '%s: user matches no allowed_users entry' % who,
                             indexes=[index])
         elif rule in _BOOL_RULES:
             if value:
@@ -487,10 +496,10 @@ def _judge_session_rule(policy, rule, sessions, level, resolved, acc):
                         indexes=[index])
 
 
-def _judge_per_user(sessions, level, acc):
+def _judge_per_user(judged, level, acc):
     groups = {}
-    for index, session in enumerate(sessions):
-        user = _username(session, level)
+    for index, session, labels in judged:
+        user = _user_value(session, level, labels)
         if user is None:
             acc.unjudged += 1
             continue
@@ -504,12 +513,18 @@ def _judge_per_user(sessions, level, acc):
                         % (display_user(user), len(indexes), acc.limit), indexes=indexes)
 
 
-def _not_evaluable_reason(rule, level, idle_time_reliable):
+def _not_evaluable_reason(rule, level, idle_time_reliable, kind):
     field = RULE_FIELD[rule]
     if field is None or field == 'client':
         return None
     if _field_known(level, field) is False:
         return _level_reason(level, field)
+    if field == 'cleartext_password' and kind == 'samba':
+        return ("Samba's user_flags carry only the guest bit, so a logon without password "
+                "encryption cannot be seen")
+    if field == 'cleartext_password' and kind is None and level == 1:
+        return ('it is not known whether this server is Samba, whose user_flags carry only the guest '
+                'bit (level 1 was asked for); leave level unset to judge this rule')
     if field == 'idle_seconds' and idle_time_reliable is False:
         return ('this server does not report idle time reliably (Samba reports 0 for every '
                 'session), so idle sessions cannot be judged')
@@ -519,30 +534,80 @@ def _not_evaluable_reason(rule, level, idle_time_reliable):
     return None
 
 
-def evaluate_all(policy, server_results, resolver=None):
+def evaluate_all(policy, server_results, resolver=None, **options):
     """evaluate() for every server, with the allowed_clients host names resolved once for the
     whole run (not once per server: an unresolvable name costs a resolver timeout each time)."""
     resolved = _resolve_hosts(policy, resolver)
-    return [evaluate(policy, result, resolved=resolved) for result in server_results]
+    return [evaluate(policy, result, resolved=resolved, **options) for result in server_results]
 
 
-def evaluate(policy, server_result, resolver=None, resolved=None):
+def result_server_kind(server_result):
+    """'windows', 'samba' or None (unknown) for a listing result.
+
+    The result's own ``server_kind`` wins. Without it: ``idle_time_reliable`` false at level 1 is
+    smb_session_audit's answer for Samba, null is unknown, and a result without the key is
+    judged as a Windows listing (as idle time is).
+    """
+    if 'server_kind' in server_result:
+        kind = server_result['server_kind']
+        return kind if kind in SERVER_KINDS else None
+    reliable = server_result.get('idle_time_reliable', True)
+    if reliable is False:
+        return 'samba' if server_result.get('level') == 1 else None
+    return 'windows' if reliable else None
+
+
+def session_labels(session, level, kind, judge_own_session=False, logon_grace_seconds=LOGON_GRACE_SECONDS):
+    """What a session is, beyond its fields, and whether the rules judge it (docs/policy.md).
+
+    - ``anonymous``: no account - a null session ('' or ANONYMOUS LOGON) on every server, and on
+      a server that may be Samba a guest-flag session (Samba lists a null logon as its guest
+      account). None when the level reports no user name.
+    - ``logon_in_progress``: on Samba, a session listed with no user name has not finished its
+      logon (a finished null logon is listed as the guest account). Younger than
+      ``logon_grace_seconds`` it is not judged; one that lasts longer is a half-open logon
+      that persists, judged as anonymous.
+    - ``own_session``: the audit's own session (set by smb_session_audit); not judged unless
+      ``judge_own_session``.
+    """
+    user = _username(session, level)
+    if user is None:
+        anonymous = None
+    else:
+        anonymous = is_anonymous(user) or (kind != 'windows' and session.get('is_guest') is True)
+    in_progress = kind == 'samba' and user is not None and user.strip() == ''
+    own = session.get('own_session') is True
+    reason = None
+    if own and not judge_own_session:
+        reason = "the audit's own session (judge_own_session is off)"
+    elif in_progress and (session.get('active_seconds') or 0) < logon_grace_seconds:
+        reason = ('a logon in progress (Samba lists no user until the logon finishes); judged once '
+                  'it has lasted %d s' % logon_grace_seconds)
+    return {'own_session': own, 'anonymous': anonymous, 'logon_in_progress': in_progress,
+            'judged': reason is None, 'not_judged_reason': reason}
+
+
+def evaluate(policy, server_result, resolver=None, resolved=None, judge_own_session=False,
+             logon_grace_seconds=LOGON_GRACE_SECONDS):
     """Judge one server's listing against the policy (see docs/policy.md for the result keys).
 
     ``resolver(name) -> [address, ...]`` resolves allowed_clients host names; without it they
     match only clients reported by that name. ``resolved`` is what evaluate_all resolved already.
+    Sessions that are not judged (the audit's own, a Samba logon in progress) are listed with
+    their labels and count for no rule.
     """
     server = server_result.get('server')
     level = server_result.get('level')
     error = server_result.get('error')
     # True, False (Samba) or None (unknown: level 1 was asked for); a result without it is judged.
     reliable = server_result.get('idle_time_reliable', True)
+    kind = None if error else result_server_kind(server_result)
     sessions = list(server_result.get('sessions') or [])
     evaluation = {
         # a server that could not be listed says nothing about its idle time
         'server': server, 'level': level, 'error': error, 'idle_time_reliable': None if error else reliable,
-        'session_count': None if error else len(sessions), 'rules': [], 'findings': [],
-        'sessions': [],
+        'server_kind': kind, 'session_count': None if error else len(sessions), 'judged_count': None,
+        'rules': [], 'findings': [], 'sessions': [],
     }
     if error:
         evaluation['rules'] = [
@@ -552,30 +617,34 @@ def evaluate(policy, server_result, resolver=None, resolved=None):
 
     if resolved is None:
         resolved = _resolve_hosts(policy, resolver)
+    all_labels = [session_labels(s, level, kind, judge_own_session, logon_grace_seconds) for s in sessions]
+    judged = [(i, s, lab) for i, (s, lab) in enumerate(zip(sessions, all_labels)) if lab['judged']]
+    evaluation['judged_count'] = len(judged)
     marks = [set() for dummy in sessions]
     for rule, limit in policy.rules.items():
-        reason = _not_evaluable_reason(rule, level, reliable)
+        reason = _not_evaluable_reason(rule, level, reliable, kind)
         if reason is not None:
             evaluation['rules'].append({'rule': rule, 'status': 'not_evaluable', 'limit': limit,
                                         'reason': reason, 'findings': []})
             continue
         acc = _Rule(server, rule, limit)
         if rule == 'max_sessions_per_server':
-            if len(sessions) > limit:
-                acc.violate(None, len(sessions), 'the server has %d sessions; the limit is %d'
-                            % (len(sessions), limit))
+            if len(judged) > limit:
+                acc.violate(None, len(judged), 'the server has %d sessions; the limit is %d'
+                            % (len(judged), limit))
         elif rule == 'max_sessions_per_user':
-            _judge_per_user(sessions, level, acc)
+            _judge_per_user(judged, level, acc)
         else:
-            _judge_session_rule(policy, rule, sessions, level, resolved, acc)
+            _judge_session_rule(policy, rule, judged, level, resolved, acc)
         for indexes in acc.session_indexes:
             for index in indexes:
                 marks[index].add(rule)
-        evaluation['rules'].append(acc.result(len(sessions), RULE_FIELD[rule]))
+        evaluation['rules'].append(acc.result(len(judged), RULE_FIELD[rule]))
         evaluation['findings'].extend(acc.findings)
 
-    for session, rules in zip(sessions, marks):
+    for session, labels, rules in zip(sessions, all_labels, marks):
         entry = dict(session)
+        entry.update(labels)
         entry['violations'] = [r for r in RULES if r in rules]
         evaluation['sessions'].append(entry)
     return evaluation
