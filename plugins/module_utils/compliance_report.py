@@ -98,7 +98,9 @@ def render_json(evaluations, summary, policy, title, generated):
 
 def _csv_cell(value):
     text = _text(value)
-    if isinstance(value, str) and text.startswith(_FORMULA_START):
+    # Any text, a list joined into one cell too; a number is a number (-3 is not a formula).
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not numeric and text.startswith(_FORMULA_START):
         return "'" + text
     return text
 
@@ -151,6 +153,9 @@ def render_junit(evaluations, title, generated):
     for ev in ordered_servers(evaluations):
         server = _xml(ev.get('server'))
         rules = ev.get('rules', ())
+        if ev.get('error'):
+            # Not audited: one error for the server, not one per rule (they all say the same).
+            rules = [{'rule': 'audit', 'status': 'error', 'reason': ev['error']}]
         counts = {
             'tests': len(rules),
             'failures': sum(1 for r in rules if r['status'] == 'violation'),

@@ -123,6 +123,19 @@ def test_findings_csv(report):
     assert allowed['username'] == XSS
 
 
+def test_list_cells_a_spreadsheet_would_run_are_neutralised_too(tmp_path):
+    """A list cell (allowed_users' limit) is written as its items joined: it starts with the
+    first item, which a policy may begin with '-' (defect 10)."""
+    policy = load_policy({'allowed_users': ['-ops*', 'bob']})
+    ev = evaluate(policy, {'server': 'fs', 'level': 502, 'error': None,
+                           'sessions': [session('10.0.0.5', 'mallory', num_opens=-3)]})
+    paths = write_reports(str(tmp_path), [ev], summarize([ev]), policy)
+    (row,) = csv.DictReader(io.StringIO(pathlib.Path(paths['findings_csv']).read_text(encoding='utf-8')))
+    assert row['limit'] == "'-ops*; bob"
+    (row,) = csv.DictReader(io.StringIO(pathlib.Path(paths['sessions_csv']).read_text(encoding='utf-8')))
+    assert row['num_opens'] == '-3'  # a number is not a formula
+
+
 # ---------------------------------------------------------------- JUnit
 
 def test_junit_validates_against_the_junit_schema(report):
@@ -143,7 +156,7 @@ def test_junit_one_suite_per_server_one_case_per_rule(report):
     assert root.get('name') == 'Nightly <SMB>'
     suites = root.findall('testsuite')
     assert [s.get('name') for s in suites] == ['z-worse', 'm-bad', 'down', 'old0', 'samba1', 'a-clean']
-    assert root.get('tests') == str(6 * 6)
+    assert root.get('tests') == str(5 * 6 + 1)  # an unaudited server is one error, not one per rule
     by_name = {s.get('name'): s for s in suites}
     bad = by_name['m-bad']
     assert (bad.get('tests'), bad.get('failures'), bad.get('errors'), bad.get('skipped')) == ('6', '5', '0', '0')
@@ -155,9 +168,11 @@ def test_junit_one_suite_per_server_one_case_per_rule(report):
     assert XSS in failure.text and XSS_IMG in failure.text  # escaped in XML, intact when parsed
     assert cases['max_sessions_per_user'].find('failure') is None
 
-    down = {c.get('name'): c for c in by_name['down'].findall('testcase')}
-    assert all(c.find('error') is not None for c in down.values())
-    assert down['deny_guest'].find('error').get('message') == 'connection refused (port 445)\ufffd'
+    (down,) = by_name['down'].findall('testcase')
+    assert (down.get('classname'), down.get('name')) == ('down', 'audit')
+    assert down.find('error').get('message') == 'connection refused (port 445)\ufffd'
+    assert (by_name['down'].get('tests'), by_name['down'].get('errors')) == ('1', '1')
+    assert root.get('errors') == '1'
     samba = {c.get('name'): c for c in by_name['samba1'].findall('testcase')}
     assert 'Samba reports 0' in samba['max_idle_seconds'].find('skipped').get('message')
     assert samba['deny_guest'].find('skipped') is None and samba['deny_guest'].find('failure') is None
