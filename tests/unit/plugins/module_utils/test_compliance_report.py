@@ -302,7 +302,7 @@ def test_html_as_a_person_sees_it(report, browser, capsys):
     assert _column(browser, 'servers', 2) == ['7', '6', '0', '0', '0', '0']
 
     # Hostile names are shown as text and never run.
-    users = _column(browser, 'findings', 3)
+    users = _column(browser, 'findings', 4)
     assert XSS in users and XSS_IMG in users
     assert browser.execute_script('return window.__pwned === undefined')
     assert '(anonymous)' not in users
@@ -351,3 +351,61 @@ def test_html_clicking_a_header_sorts(report, browser):
     idle.click()
     values = _column(browser, 'sessions', 5)
     assert values[:3] == ['7200', '3600', '900'] and values[-1] == '\u2013'
+
+
+# ---------------------------------------------------------------- waivers, duplicates, change
+
+def test_waived_duplicate_and_changed_findings_in_every_report(tmp_path):
+    from ansible_collections.lanman.smb.plugins.module_utils.compliance_change import compare
+    policy = load_policy({'forbidden_users': ['carol', 'eve'], 'waivers': [
+        {'rule': 'forbidden_users', 'user': 'eve', 'justification': 'vendor <b>access</b>', 'expires': '2999-01-01'}]})
+    results = [{'server': 'fs1', 'level': 502, 'error': None,
+                'sessions': [session('10.0.0.5', 'carol'), session('10.0.0.6', 'eve')]},
+               {'server': 'fs1-alias', 'duplicate_of': 'fs1', 'error': None, 'level': None, 'sessions': []}]
+    evaluations = [evaluate(policy, r) for r in results]
+    previous = {'generated': '2026-01-01T00:00:00+00:00', 'findings': [
+        {'server': 'fs1', 'rule': 'forbidden_users', 'session': {'client': '10.0.0.5', 'username': 'carol'}},
+        {'server': 'fs1', 'rule': 'forbidden_users', 'session': {'client': '10.0.0.7', 'username': 'carol'},
+         'message': 'fs1: carol from 10.0.0.7'}]}
+    change = compare(evaluations, previous, '2026-01-02T00:00:00+00:00')
+    summary = summarize(evaluations)
+    summary.update((k, change[k]) for k in ('new', 'persisting', 'resolved'))
+    paths = write_reports(str(tmp_path), evaluations, summary, policy, change=change)
+
+    data = json.loads(pathlib.Path(paths['json']).read_text(encoding='utf-8'))
+    assert data['change']['resolved'] == 1 and data['summary']['waived'] == 1 and data['summary']['duplicates'] == 1
+    assert [(f['session']['username'], f['change'], f['waiver_status']) for f in data['findings']] == [
+        ('carol', 'persisting', None), ('eve', 'new', 'active')]
+
+    rows = list(csv.DictReader(io.StringIO(pathlib.Path(paths['findings_csv']).read_text(encoding='utf-8'))))
+    assert [(r['username'], r['status'], r['change'], r['first_seen']) for r in rows] == [
+        ('carol', 'violation', 'persisting', '2026-01-01T00:00:00+00:00'),
+        ('eve', 'waived', 'new', '2026-01-02T00:00:00+00:00')]
+    assert rows[1]['waiver'] == 'by waivers[0] until 2999-01-01: vendor <b>access</b>'
+
+    xmlschema.XMLSchema(str(XSD)).validate(paths['junit'])
+    root = ET.parse(paths['junit']).getroot()
+    suites = dict((s.get('name'), s) for s in root.findall('testsuite'))
+    (case,) = suites['fs1'].findall('testcase')
+    failure = case.find('failure')
+    assert failure.get('message').startswith('1 violation: fs1: carol')
+    assert '[persisting, first seen 2026-01-01T00:00:00+00:00]' in failure.text
+    assert '1 more finding(s) waived' in failure.text
+    (alias,) = suites['fs1-alias'].findall('testcase')
+    assert alias.get('name') == 'audit' and 'the same server as fs1' in alias.find('skipped').get('message')
+
+    page = pathlib.Path(paths['html']).read_text(encoding='utf-8')
+    assert 'id="resolved"' in page and 'fs1: carol from 10.0.0.7' in page
+    assert 'vendor &lt;b&gt;access&lt;/b&gt;' in page and 'vendor <b>' not in page
+    assert 'Compared with the report of 2026-01-01T00:00:00+00:00.' in page
+
+
+def test_a_rule_whose_every_finding_is_waived_is_skipped_in_junit(tmp_path):
+    policy = load_policy({'forbidden_users': ['eve'], 'waivers': [
+        {'rule': 'forbidden_users', 'justification': 'ok', 'expires': '2999-01-01'}]})
+    ev = evaluate(policy, {'server': 'fs1', 'level': 502, 'error': None, 'sessions': [session('10.0.0.6', 'eve')]})
+    paths = write_reports(str(tmp_path), [ev], summarize([ev]), policy)
+    root = ET.parse(paths['junit']).getroot()
+    (case,) = root.iter('testcase')
+    assert case.find('skipped').get('message') == 'waived until 2999-01-01: ok'
+    assert root.get('failures') == '0'
