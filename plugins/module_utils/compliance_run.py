@@ -244,3 +244,18 @@ def verdict(summary, report_dir, fail_on_violation=True, fail_on_error=True, fai
     message = 'SMB session compliance [%s]: %s. Reports in %s (report.html, junit.xml).' % (
         ', '.join(failing) or 'pass', '; '.join(parts), report_dir)
     return {'fail': bool(failing), 'outcomes': failing, 'message': message}
+
+
+def with_enforcement(report_verdict, record):
+    """The report's verdict, with ``enforcement-failed`` when a close of ``record`` failed."""
+    failures = sum(1 for close in record['closes'] if close['failed'])
+    if not failures:
+        return dict(report_verdict)
+    outcomes = [o for o in report_verdict.get('outcomes') or [] if o != 'enforcement-failed'] + ['enforcement-failed']
+    rest = report_verdict.get('message', '').split(']: ', 1)[-1]
+    head, sep, tail = rest.rpartition('. Reports in ')
+    if not sep:
+        head, tail = rest.rstrip('.'), ''
+    message = 'SMB session compliance [%s]: %s; %s failed (enforce.json)%s' % (
+        ', '.join(outcomes), head, _plural(failures, 'close'), '. Reports in ' + tail if sep else '.')
+    return {'fail': True, 'outcomes': outcomes, 'message': message}

@@ -193,3 +193,17 @@ def test_the_message_counts_what_happened():
     message = verdict(summary, '/r', enforcement_failures=1)['message']
     assert ('3 violations on 2 servers (1 new, 2 persisting; 4 resolved); 1 finding waived; 1 server not audited; '
             '2 rule results not evaluable; 1 duplicate listed under another name; 1 close failed') in message
+
+
+def test_a_failed_close_fails_the_run_and_says_so():
+    from ansible_collections.lanman.smb.plugins.module_utils.compliance_run import with_enforcement
+    base = verdict(_summary(violations=1, servers_with_violations=1), '/r')
+    record = {'closes': [{'failed': True}, {'failed': False}]}
+    result = with_enforcement(base, record)
+    assert result['outcomes'] == ['violation', 'enforcement-failed'] and result['fail'] is True
+    assert result['message'].startswith('SMB session compliance [violation, enforcement-failed]: 1 violation on 1 server;')
+    assert '; 1 close failed (enforce.json). Reports in /r (report.html, junit.xml).' in result['message']
+    assert with_enforcement(base, {'closes': [{'failed': False}]}) == base
+    passing = with_enforcement(verdict(_summary(), '/r'), record)
+    assert passing['outcomes'] == ['enforcement-failed']
+    assert passing['message'].startswith('SMB session compliance [enforcement-failed]: 0 violations on 0 servers')
