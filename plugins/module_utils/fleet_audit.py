@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import collections
 import socket
+import threading
 import time
 
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcError, without_secret
@@ -177,19 +178,22 @@ def server_kind(requested_level, level):
     return 'windows' if level in (2, 10, 502) else None
 
 
-def mark_own_sessions(sessions, own_clients, own_user):
-    """Set ``own_session`` on each session result: the session the audit itself holds.
+def mark_own_sessions(sessions, own_clients, own_users):
+    """Set ``own_session`` on each session result: a session the audit itself holds.
 
-    The server lists the audit's own session like any other. It is the one from the address
-    this controller connected from, under the account the audit logged on with (account part,
-    any case). Without a known account nothing is labelled: a client address alone would
+    The server lists the audit's own session like any other. It is one from an address this
+    controller connected from, under the account the audit logged on with (account part, any
+    case); ``own_users`` is that account or a list of them. Several workers of one run may hold
+    sessions on one server at once (two names for one server), so the addresses are those of
+    the whole run. Without a known account nothing is labelled: a client address alone would
     take other users' sessions from the controller for the audit's own.
     """
+    users = [u for u in ([own_users] if isinstance(own_users, str) else own_users or []) if u]
     for session in sessions:
         session['own_session'] = bool(
-            own_user and own_clients and not is_null_session(session.get('username'))
+            users and own_clients and not is_null_session(session.get('username'))
             and any(clients_match(session.get('client'), own) for own in own_clients)
-            and usernames_match(session.get('username'), own_user))
+            and any(usernames_match(session.get('username'), user) for user in users))
     return sessions
 
 
@@ -213,11 +217,15 @@ class FleetAudit:
         self.requested_level = params['level']
         self.clients = resolve_selectors(params['client'], warn)
         self.usernames = params['username'] or []
+        # Who the audit is on the servers (addresses it connected from, accounts), for own_session.
+        self._own_lock = threading.Lock()
+        self._own_clients = set()
+        self._own_users = set()
 
-    def _entry(self, target, started, level=None, sessions=None, error=None, warnings=None, own=(None, None)):
+    def _entry(self, target, started, level=None, sessions=None, error=None, warnings=None):
         listed = error is None
         return dict(name=target.name, server=target.server, port=target.port, level=level,
-                    sessions=mark_own_sessions([s.to_result() for s in sessions or []], *own), error=error,
+                    sessions=[s.to_result() for s in sessions or []], error=error,
                     elapsed_seconds=round(time.monotonic() - started, 3),
                     idle_time_reliable=idle_time_reliable(self.requested_level, level) if listed else None,
                     server_kind=server_kind(self.requested_level, level) if listed else None,
@@ -235,8 +243,11 @@ class FleetAudit:
             warnings = []
             sessions, level = list_sessions(client, self.requested_level, self.clients, self.usernames,
                                             warn=warnings.append)
-            return self._entry(target, slot.started, level=level, sessions=sessions, warnings=warnings,
-                               own=own_identity(client))
+            own_clients, own_user = own_identity(client)
+            with self._own_lock:
+                self._own_clients.update(own_clients)
+                self._own_users.update([own_user] if own_user else [])
+            return self._entry(target, slot.started, level=level, sessions=sessions, warnings=warnings)
         except SrvsvcError as e:
             return self._entry(target, slot.started, error=without_secret(str(e), p['auth_password']))
         finally:
@@ -259,6 +270,10 @@ class FleetAudit:
         unique = [t for t in targets if t.duplicate_of is None]
         listed = run_with_deadlines(unique, self.audit_server, self.params['workers'], self.params['timeout'],
                                     self.timed_out, self.crashed)
+        with self._own_lock:
+            own_clients, own_users = sorted(self._own_clients), sorted(self._own_users)
+        for entry in listed:
+            mark_own_sessions(entry['sessions'], own_clients, own_users)
         return expand_duplicates(targets, listed)
 
 
@@ -276,8 +291,7 @@ def expand_duplicates(targets, listed):
         entries.append(dict(
             name=target.name, server=target.server, port=target.port, level=None, sessions=[], error=None,
             elapsed_seconds=0.0, idle_time_reliable=None, server_kind=None, duplicate_of=first['name'],
-            warnings=['the same server as %s (%s port %d): listed once, under that name'
-                      % (first['name'], target.server, target.port)]))
+            warnings=['the same server as %s: listed once, under that name' % first['name']]))
     return entries
 
 

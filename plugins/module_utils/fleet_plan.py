@@ -65,8 +65,8 @@ def policy_from_file_data(path, data):
 
 
 def load_policy_input(policy, policy_file, cwd, read_yaml):
-    """(Policy, where it came from). ``read_yaml(path)`` returns the file's data or raises
-    OSError / ValueError (a vaulted file is read by the caller's loader)."""
+    """(Policy, where it came from). ``read_yaml(path)`` returns the file's data or raises (any
+    error: a YAML, vault or OS error); a vaulted file is read by the caller's loader."""
     if policy is not None:
         source, data = 'session_compliance_policy', policy
     elif policy_file:
@@ -75,11 +75,10 @@ def load_policy_input(policy, policy_file, cwd, read_yaml):
             raise PlanError('bad-policy', 'the policy file %s (session_compliance_policy_file=%s, relative to the '
                                           'working directory %s) does not exist' % (source, policy_file, cwd))
         try:
-            data = policy_from_file_data(source, read_yaml(source))
-        except (OSError, ValueError) as e:
-            if isinstance(e, PlanError):
-                raise
+            data = read_yaml(source)
+        except Exception as e:  # the reader's own errors (YAML, vault, OS) all mean the same here
             raise PlanError('bad-policy', 'the policy file %s cannot be read as YAML: %s' % (source, e))
+        data = policy_from_file_data(source, data)
     else:
         raise PlanError('bad-input', 'set session_compliance_policy (a mapping) or session_compliance_policy_file '
                                      '(a YAML file, relative to the working directory)')

@@ -275,7 +275,7 @@ def normalise_result(index, result):
                          'sessions or error' % index)
     merged = dict(RESULT_DEFAULTS)
     merged.update(result)
-    if result.get('name'):
+    if result.get('name') and 'address' not in result:
         merged.update(server=result['name'], address=result.get('server'))
         merged.setdefault('connection', 'agentless')
     if merged['sessions'] is None:

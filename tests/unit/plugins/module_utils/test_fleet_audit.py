@@ -128,3 +128,12 @@ def test_summary_counts_duplicates_apart():
                {'error': 'down', 'sessions': [], 'duplicate_of': None},
                {'error': None, 'sessions': [], 'duplicate_of': 'A'}]
     assert fleet_audit.summarise(entries) == {'servers': 3, 'ok': 1, 'failed': 1, 'duplicates': 1, 'sessions': 2}
+
+
+def test_the_run_labels_sessions_of_every_address_it_connected_from():
+    """Two names for one server (127.0.0.1 and ::1 of one smbd) are listed by two workers at once:
+    each listing shows both of the audit's sessions."""
+    sessions = [{'client': '127.0.0.1', 'username': 'svc'}, {'client': '::1', 'username': 'svc'},
+                {'client': '::1', 'username': 'bob'}]
+    mark_own_sessions(sessions, ['127.0.0.1', '::1'], ['svc'])
+    assert [s['own_session'] for s in sessions] == [True, True, False]
