@@ -34,7 +34,7 @@ attributes:
   check_mode:
     support: full
     details: In check mode the policy is checked and evaluated but no report is written (the role runs it
-      with C(check_mode=false): the reports are the output of a dry run too).
+      with C(check_mode=false) - the reports are the output of a dry run too).
   diff_mode:
     support: none
   platform:
