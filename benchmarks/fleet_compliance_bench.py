@@ -137,9 +137,9 @@ def main():
     print('|---|---|---|---|---|')
     for n in SIZES:
         ratios = [p['wall'] / a['wall'] for p, a in zip(play[n], audit[n])]
-        print('| %d | %s | %s | %s | %.0f |' % (n, spread([p['wall'] for p in play[n]]),
-                                                 spread([a['wall'] for a in audit[n]]), spread(ratios),
-                                                 max(p['tree_rss'] for p in play[n])))
+        print('| %d | %s | %s | %s | %.0f |' % (
+            n, spread([p['wall'] for p in play[n]]), spread([a['wall'] for a in audit[n]]), spread(ratios),
+            max(p['tree_rss'] for p in play[n])))
     print()
     print('| playbook, per round | ratio, median (min-max) | goal |')
     print('|---|---|---|')

@@ -15,18 +15,7 @@ from ansible.inventory.manager import InventoryManager
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.lanman.smb.plugins.module_utils.fleet_plan import (
-    HOST_VARS, PlanError, load_policy_input, plan_servers, report_paths,
-)
-
-ARGUMENT_SPEC = dict(
-    policy=dict(type='dict'),
-    policy_file=dict(type='str'),
-    hosts=dict(type='str', default='all'),
-    agentless_group=dict(type='str', default='smb_agentless'),
-    servers=dict(type='list', elements='raw', default=[]),
-    port=dict(type='int', default=445),
-    report_dir=dict(type='str', required=True),
-    previous_report=dict(type='str'),
+    HOST_VARS, PLAN_SPEC, PlanError, load_policy_input, plan_servers, report_paths,
 )
 
 
@@ -58,7 +47,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         task_vars = task_vars or {}
-        validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        validation, args = self.validate_argument_spec(argument_spec=PLAN_SPEC)
         # Relative paths are the job's: the working directory of ansible-playbook, as for -i and
         # -e @file (modules run in the playbook's directory, a lookup searches the role's).
         cwd = os.getcwd()

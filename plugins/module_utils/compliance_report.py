@@ -464,8 +464,8 @@ def render_html(evaluations, summary, policy, title, generated, change=None):
         '<header><h1>%s</h1>' % _e(title),
         '<p id="verdict" class="verdict verdict-%s">%s</p>' % (_e(verdict), _e(headline)),
         '<ul class="counts">%s</ul>' % counts,
-        '<p class="meta">%s. Rules: %s. Generated %s. %s</p></header>' % (policy_line, rules_set, _e(generated),
-                                                                           since),
+        '<p class="meta">%s. Rules: %s. Generated %s. %s</p></header>' % (
+            policy_line, rules_set, _e(generated), since),
         '<p class="meta">Click a column header to sort. &ldquo;Not evaluable&rdquo; means the '
         'server&rsquo;s answer cannot judge that rule (see docs/policy.md); it is never counted '
         'as a pass.</p>',

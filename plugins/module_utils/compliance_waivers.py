@@ -115,8 +115,8 @@ def parse_waivers(value, policy_rules, user_pattern, client_rule, check_user, po
             raise policy_error('%s must be a mapping with rule, justification and expires, got %r' % (where, entry))
         unknown = sorted(str(k) for k in entry if k not in WAIVER_KEYS)
         if unknown:
-            raise policy_error('%s has unknown key(s) %s; known keys: %s' % (where, ', '.join(unknown),
-                                                                           ', '.join(WAIVER_KEYS)))
+            raise policy_error('%s has unknown key(s) %s; known keys: %s'
+                               % (where, ', '.join(unknown), ', '.join(WAIVER_KEYS)))
         for key in ('rule', 'justification', 'expires'):
             if entry.get(key) in (None, ''):
                 raise policy_error('%s needs %s (%s)' % (where, key, {

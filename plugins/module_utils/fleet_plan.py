@@ -25,6 +25,17 @@ from ansible_collections.lanman.smb.plugins.module_utils.compliance_run import U
 from ansible_collections.lanman.smb.plugins.module_utils.fleet_audit import AuditInputError, parse_servers
 from ansible_collections.lanman.smb.plugins.module_utils.session_policy import PolicyError, load_policy
 
+# The options of session_compliance_plan (its doc module and its action share them).
+PLAN_SPEC = dict(
+    policy=dict(type='dict'),
+    policy_file=dict(type='str'),
+    hosts=dict(type='str', default='all'),
+    agentless_group=dict(type='str', default='smb_agentless'),
+    servers=dict(type='list', elements='raw', default=[]),
+    port=dict(type='int', default=445),
+    report_dir=dict(type='str', required=True),
+    previous_report=dict(type='str'),
+)
 # The host variables the plan reads for each inventory host of the pattern.
 HOST_VARS = ('smb_agentless', 'smb_server', 'smb_port', 'ansible_host', 'ansible_connection')
 WINDOWS_CONNECTIONS = ('winrm', 'psrp')

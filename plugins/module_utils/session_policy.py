@@ -707,7 +707,7 @@ def summarize(evaluations):
     judge every rule can fail on ``not_evaluable > 0`` itself. Waived findings are counted apart
     (``waived``); a server listed again under another name counts as a ``duplicate``, not a server.
     """
-    evaluations = [e for e in evaluations]
+    evaluations = list(evaluations)
     servers = [e for e in evaluations if not e.get('duplicate_of')]
     violations = sum(len(unwaived(e)) for e in servers)
     errors = sum(1 for e in servers if e.get('error'))

@@ -151,10 +151,12 @@ outcome:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.lanman.smb.plugins.module_utils.fleet_plan import PLAN_SPEC
+
 
 def main():
-    # The work is done by the action plugin of the same name, on the controller.
-    module = AnsibleModule(argument_spec={}, supports_check_mode=True)
+    # The work is done by the action plugin of the same name, in ansible-playbook.
+    module = AnsibleModule(argument_spec=PLAN_SPEC, supports_check_mode=True)
     module.fail_json(msg='lanman.smb.session_compliance_plan runs as an action plugin in ansible-playbook; '
                          'it cannot run as a module on a host')
 

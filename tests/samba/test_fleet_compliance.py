@@ -129,8 +129,8 @@ class Job:
         self.dir.mkdir(parents=True, exist_ok=True)
 
     def write(self, inventory, policy=None, policy_text=None, **variables):
-        (self.dir / 'inventory.json').write_text(json.dumps({'all': {'hosts': inventory.get('hosts', {}),
-                                                                      'children': inventory.get('children', {})}}))
+        data = {'all': {'hosts': inventory.get('hosts', {}), 'children': inventory.get('children', {})}}
+        (self.dir / 'inventory.json').write_text(json.dumps(data))
         (self.dir / 'policy.yml').write_text(policy_text if policy_text is not None else yaml.safe_dump(policy))
         data = {'session_compliance_auth_username': self.admin.admin_user,
                 'session_compliance_auth_password': self.admin.admin_password,

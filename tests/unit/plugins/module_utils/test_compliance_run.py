@@ -135,8 +135,8 @@ def test_assembled_results_name_every_planned_server_once():
     by_name = dict((r['server'], r) for r in results)
     assert [r['server'] for r in results] == ['fs1', 'fs1-alias', 'lost', 'win01', 'win02', 'win03', 'win04',
                                               'printer01']
-    assert (by_name['fs1']['address'], by_name['fs1']['port'], by_name['fs1']['connection']) == ('10.0.0.1', 445,
-                                                                                                  'agentless')
+    fs1 = by_name['fs1']
+    assert (fs1['address'], fs1['port'], fs1['connection']) == ('10.0.0.1', 445, 'agentless')
     assert by_name['fs1-alias']['duplicate_of'] == 'fs1'
     assert by_name['lost']['error'] == 'smb_session_audit failed: no result for this server'
     assert by_name['win01']['server_kind'] == 'windows' and by_name['win01']['error'] is None
