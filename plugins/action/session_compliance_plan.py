@@ -38,7 +38,13 @@ class ActionModule(ActionBase):
     @staticmethod
     def _host_vars(hostvars, name):
         found = hostvars[name]
-        return dict((key, found.get(key)) for key in HOST_VARS)
+        values = {}
+        for key in HOST_VARS:
+            try:
+                values[key] = found.get(key)
+            except Exception as e:  # a template error of the inventory's own: name the host and variable
+                raise PlanError('bad-input', 'inventory host %s: %s cannot be templated: %s' % (name, key, e))
+        return values
 
     def _read_yaml(self, path):
         # Ansible's loader also reads a vaulted policy file.

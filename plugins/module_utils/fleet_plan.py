@@ -161,7 +161,9 @@ def plan_servers(hosts, servers, default_port, pattern='all'):
 # ---------------------------------------------------------------- report paths
 
 def report_paths(report_dir, previous_report, cwd):
-    """(report_dir, previous report path or None, previous report data or None, warnings)."""
+    """(report_dir, previous report path, its data or None, warnings). The path is the one given
+    (relative to ``cwd``) or the report.json in the report directory, whether or not it exists
+    yet: the report module reads it, when there is one, before writing the new reports."""
     warnings = []
     directory = resolve_path(report_dir, cwd)
     if not directory:
@@ -178,4 +180,4 @@ def report_paths(report_dir, previous_report, cwd):
         data = load_previous(previous)
     except PreviousReportError as e:
         raise PlanError('bad-input', str(e))
-    return directory, previous if data is not None else None, data, warnings
+    return directory, previous, data, warnings

@@ -110,7 +110,9 @@ report_dir:
   returned: success
   type: str
 previous_report:
-  description: The absolute path of the report to compare with, or C(null) when there is none.
+  description:
+    - The absolute path of the report to compare with (given, or C(report.json) in the report directory); the
+      report module reads it when it exists.
   returned: success
   type: str
 previous_generated:

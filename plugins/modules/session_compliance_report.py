@@ -249,6 +249,8 @@ reports:
   type: dict
 '''
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.lanman.smb.plugins.module_utils.compliance_change import (
@@ -303,11 +305,13 @@ def _inputs(module):
     p = module.params
     plan = p['plan']
     if plan is None:
-        return p['policy'], p['results'], p['report_dir'], p['previous_report']
+        default = os.path.join(p['report_dir'], 'report.json') if p['report_dir'] else None
+        return p['policy'], p['results'], p['report_dir'], p['previous_report'] or default
     results = assemble_results(plan, p['audit'], p['windows_results'])
-    return (p['policy'] if p['policy'] is not None else plan.get('policy'), results,
-            p['report_dir'] or plan.get('report_dir'),
-            p['previous_report'] or plan.get('previous_report'))
+    report_dir = p['report_dir'] or plan.get('report_dir')
+    # The plan names the previous report it checked (given, or the one in the report directory).
+    return (p['policy'] if p['policy'] is not None else plan.get('policy'), results, report_dir,
+            p['previous_report'] or plan.get('previous_report') or os.path.join(report_dir, 'report.json'))
 
 
 def main():
@@ -347,7 +351,7 @@ def main():
         module.fail_json(msg='logon_grace_seconds must be 0 or more, got %d' % p['logon_grace_seconds'])
     try:
         results = [normalise_result(i, r) for i, r in enumerate(raw_results)]
-        previous = load_previous(previous_path or '%s/report.json' % report_dir.rstrip('/'))
+        previous = load_previous(previous_path)
     except (ValueError, PreviousReportError) as e:
         module.fail_json(msg=str(e))
     # Host names in allowed_clients (and waivers) match the addresses they resolve to, as in the close modules.

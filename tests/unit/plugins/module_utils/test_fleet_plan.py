@@ -70,7 +70,8 @@ def test_an_inline_policy_wins_and_no_policy_is_bad_input():
 
 def test_the_previous_report_defaults_to_the_one_in_the_report_directory(tmp_path):
     directory, previous, data, warnings = report_paths('smb', None, str(tmp_path))
-    assert (directory, previous, data, warnings) == (str(tmp_path / 'smb'), None, None, [])
+    assert (directory, previous, data, warnings) == (str(tmp_path / 'smb'), str(tmp_path / 'smb' / 'report.json'),
+                                                     None, [])
     (tmp_path / 'smb').mkdir()
     (tmp_path / 'smb' / 'report.json').write_text(json.dumps({'generated': 'g', 'findings': []}))
     directory, previous, data, warnings = report_paths('smb', None, str(tmp_path))
@@ -79,7 +80,7 @@ def test_the_previous_report_defaults_to_the_one_in_the_report_directory(tmp_pat
 
 def test_a_missing_previous_report_warns_and_a_broken_one_fails(tmp_path):
     directory, previous, data, warnings = report_paths('smb', 'last/report.json', str(tmp_path))
-    assert previous is None and warnings == ['no previous report at %s: every finding of this run is new'
+    assert (previous, data) == (str(tmp_path / 'last' / 'report.json'), None) and warnings == ['no previous report at %s: every finding of this run is new'
                                              % (tmp_path / 'last' / 'report.json')]
     (tmp_path / 'bad.json').write_text('nope')
     with pytest.raises(PlanError) as err:
