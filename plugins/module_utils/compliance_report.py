@@ -86,7 +86,8 @@ def _text(value):
     if isinstance(value, bool):
         return 'true' if value else 'false'
     if isinstance(value, (list, tuple)):
-        return '; '.join(_text(v) for v in value)
+        # '' in a user list is the anonymous entry: show it, not an empty gap
+        return '; '.join("''" if v == '' else _text(v) for v in value)
     return str(value)
 
 
@@ -135,6 +136,11 @@ def render_sessions_csv(evaluations):
     return _csv(header, rows)
 
 
+def _limit(value):
+    """A finding's limit as a cell: the anonymous pattern '' shown as ''."""
+    return "''" if value == '' else value
+
+
 def finding_status(finding):
     return 'waived' if finding.get('waiver_status') == 'active' else 'violation'
 
@@ -155,7 +161,7 @@ def render_findings_csv(evaluations):
         for f in ev.get('findings', ()):
             ref = f.get('session') or {}
             rows.append([f['server'], f['rule'], finding_status(f), ref.get('client'), ref.get('username'),
-                         f.get('observed'), f.get('limit'), f.get('change'), f.get('first_seen'),
+                         f.get('observed'), _limit(f.get('limit')), f.get('change'), f.get('first_seen'),
                          _waiver_text(f), f.get('message')])
     return _csv(header, rows)
 
@@ -364,7 +370,7 @@ def _finding_rows(servers):
             rows.append('<tr class="st-%s">%s</tr>' % (status, ''.join((
                 _cell(f['server']), _cell(f['rule']), _cell(status, cls='status-' + status),
                 _cell(ref.get('client')), _cell(_user_label(ref.get('username'))), _cell(f.get('observed')),
-                _cell(_text(f.get('limit'))), _cell(f.get('change')), _cell(f.get('first_seen')),
+                _cell(_text(_limit(f.get('limit')))), _cell(f.get('change')), _cell(f.get('first_seen')),
                 _cell(_waiver_text(f)), _cell(f.get('message'))))))
     return rows
 
@@ -383,7 +389,7 @@ def _resolved_rows(change):
 def _rule_rows(servers):
     rows = []
     for ev in servers:
-        for r in ev.get('rules', ()):
+        for r in _junit_rules(ev):
             rows.append('<tr>%s%s%s%s%s%s</tr>' % (
                 _cell(ev.get('server')), _cell(r['rule']),
                 _cell(r['status'].replace('_', ' '), sort=STATUS_RANK[r['status']],
