@@ -116,7 +116,11 @@ internal static partial class Program
             Standin.Add("\\\\10.0.0.3", "ann");
             SessionList.Enumerate("fs01.example.invalid", "10.0.0.9", null, 1, 1);
             SessionList.Enumerate(null, null, "CORP\\ann", 502, 1);
+            // 2312 for a filter proves nothing (the server's own spelling): listed again unfiltered
             Equal("NetSessionEnum(server=\"fs01.example.invalid\", client=\"\\\\10.0.0.9\", user=NULL, level=1, prefmaxlen=0x1, resume=0, read=0) = 2312" +
+                " | NetSessionEnum(server=\"fs01.example.invalid\", client=NULL, user=NULL, level=1, prefmaxlen=0x1, resume=0, read=1) = 234" +
+                " | NetSessionEnum(server=\"fs01.example.invalid\", client=NULL, user=NULL, level=1, prefmaxlen=0x1, resume=1, read=1) = 234" +
+                " | NetSessionEnum(server=\"fs01.example.invalid\", client=NULL, user=NULL, level=1, prefmaxlen=0x1, resume=2, read=1) = 0" +
                 " | NetSessionEnum(server=NULL, client=NULL, user=\"ann\", level=502, prefmaxlen=0x1, resume=0, read=1) = 234" +
                 " | NetSessionEnum(server=NULL, client=NULL, user=\"ann\", level=502, prefmaxlen=0x1, resume=1, read=1) = 234" +
                 " | NetSessionEnum(server=NULL, client=NULL, user=\"ann\", level=502, prefmaxlen=0x1, resume=2, read=1) = 0",
