@@ -270,6 +270,10 @@ internal static partial class Program
                 Check(remote.RemoteServer && remote.Message.Contains("double hop"), "hint for fs01: " + remote.Message);
                 Check(remote.Message.Contains("become_password") && remote.Message.Contains("S4U") &&
                     remote.Message.Contains("new_credentials"), "become needs a password or new_credentials: " + remote.Message);
+                // ansible.builtin.runas's spelling ("Become and Windows"): netcredentials_only goes with new_credentials
+                Check(remote.Message.Contains("become: true with become_method: runas, become_flags: " +
+                    "logon_type=new_credentials logon_flags=netcredentials_only and an explicit become_user and " +
+                    "become_password"), "the runas become flags as documented: " + remote.Message);
                 Standin.standin_reset();
             }
             Check(NetSessionException.Describe(1312).Contains("logon session"), NetSessionException.Describe(1312));
