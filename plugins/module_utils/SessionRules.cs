@@ -690,10 +690,46 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
     /// <summary>Whether a server option names this host, and this host's names and addresses.</summary>
     public static class LocalHost
     {
-        /// <summary>The server name netapi32 gets: NULL for the host itself (no network path, no double hop).</summary>
+        /// <summary>The server name netapi32 gets: NULL for the host itself (no network path, no double hop),
+        /// else the server as a UNC host name (UncServerName).</summary>
         public static string ApiServer(string server)
         {
-            return IsLocalServer(server) ? null : server.Trim();
+            return IsLocalServer(server) ? null : UncServerName(server.Trim());
+        }
+
+        /// <summary>A server as netapi32 takes it. An IPv6 literal (fd00::5, [fd00::5], \\[fe80::1%4]) is no
+        /// valid UNC host name, so it goes in Windows' own transcription, which Windows resolves itself without
+        /// DNS: colons to dashes, the %zone as s + zone, then .ipv6-literal.net (fd00--5.ipv6-literal.net,
+        /// fe80--1s4.ipv6-literal.net). An IPv4-mapped address goes as its IPv4 address; names as given.</summary>
+        public static string UncServerName(string server)
+        {
+            if (server == null || !ClientName.IsIpLiteral(server))
+                return server;
+            string address = ClientName.Normalize(server);
+            if (!address.Contains(":"))
+                return address;
+            string zone = "";
+            int percent = address.IndexOf('%');
+            if (percent >= 0)
+            {
+                zone = address.Substring(percent + 1);
+                address = address.Substring(0, percent);
+                if (zone.Length == 0 || !IsDigits(zone))
+                    throw new ArgumentException("server '" + server + "': on Windows an IPv6 zone is the number of the " +
+                        "interface (fe80::1%4; Get-NetAdapter shows it as ifIndex); give that number, or the server's name.");
+                zone = "s" + zone;
+            }
+            return address.Replace(':', '-') + zone + ".ipv6-literal.net";
+        }
+
+        private static bool IsDigits(string text)
+        {
+            foreach (char c in text)
+            {
+                if (c < '0' || c > '9')
+                    return false;
+            }
+            return true;
         }
 
         /// <summary>Whether server names this host: unset, "", ".", localhost(.), a loopback address,
@@ -840,8 +876,14 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
             bool byClient = !String.IsNullOrEmpty(client), byUser = !String.IsNullOrEmpty(user);
             string wireClient = byClient && !ClientName.IsNetwork(client) ? ClientName.ToApiFilter(client) : null;
             string wireUser = byUser && !AccountName.IsNullSession(user) ? AccountName.AccountPart(user) : null;
+            List<RawSession> found = NetSessionApi.Enumerate(apiServer, wireClient, wireUser, level, unchecked((uint)prefMaxLen));
+            // The server compares a wire filter with its own spelling of the client and user (a NetBIOS
+            // name, an IPv4-mapped address, DOMAIN\user): finding nothing proves nothing. List again
+            // without filters and match here (contract.md, "Wire filters").
+            if (found.Count == 0 && (wireClient != null || wireUser != null))
+                found = NetSessionApi.Enumerate(apiServer, null, null, level, unchecked((uint)prefMaxLen));
             List<SessionInfo> result = new List<SessionInfo>();
-            foreach (RawSession raw in NetSessionApi.Enumerate(apiServer, wireClient, wireUser, level, unchecked((uint)prefMaxLen)))
+            foreach (RawSession raw in found)
             {
                 SessionInfo s = SessionInfo.FromRaw(raw);
                 if (byClient && !ClientName.Matches(s.Client, client))

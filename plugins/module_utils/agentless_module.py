@@ -278,12 +278,18 @@ def _wire_filters(clients, usernames):
 
 
 def _enum(client, level, wire_client, wire_user):
+    filtered = bool(wire_client or wire_user)
     try:
         entries = client.enum_sessions(level, client=wire_client, user=wire_user)
     except SrvsvcStatusError as e:
-        if e.status in NOT_FOUND and (wire_client or wire_user):
-            return []  # a filtered enumeration that matched nothing
-        raise
+        if not (filtered and e.status in NOT_FOUND):
+            raise
+        entries = []  # a filtered enumeration that matched nothing
+    if filtered and not entries:
+        # The server compares a wire filter with its own spelling of the client and user (a NetBIOS
+        # name, an IPv4-mapped address, DOMAIN\user): finding nothing proves nothing. List again
+        # without filters and match locally, as the C# twin does (contract.md, "Wire filters").
+        entries = client.enum_sessions(level, client=None, user=None)
     return [Session.from_wire(entry, level) for entry in entries]
 
 

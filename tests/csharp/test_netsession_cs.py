@@ -76,6 +76,45 @@ def write_name_rules(path):
     return len(tables)
 
 
+def _fixture(name):
+    return json.loads((ROOT / 'tests' / 'fixtures' / name).read_text(encoding='utf-8'))
+
+
+def _tsv(lines):
+    assert not any('\n' in line for line in lines), 'a cell may not hold a newline'
+    return '\n'.join(lines) + '\n'
+
+
+def write_shared_tables(directory):
+    """The tables the C# tests read through environment variables (ListingLimitTests.cs,
+    WindowsSpecificsTests.cs), as tab-separated lines; returns those variables."""
+    limits = _fixture('listing_limits.json')
+    (directory / 'listing_limits.tsv').write_text(
+        _tsv(['%s\t%s' % (key, limits[key]) for key in ('max_sessions', 'no_progress', 'too_many')]), encoding='utf-8')
+    texts = _fixture('status_texts.json')['texts']
+    (directory / 'status_texts.tsv').write_text(
+        _tsv(['%s\t%s' % (code, text) for code, text in sorted(texts.items())]), encoding='utf-8')
+    lines = []
+    for case in _fixture('listing_cases.json')['cases']:
+        lines.append('CASE ' + case['name'])
+        lines.append('FILTERS\t' + case['server']['filters'])
+        lines.extend('\t'.join(['SESSION', cell(c), cell(u)]) for c, u in case['server']['sessions'])
+        lines.append('LEVEL\t' + cell(case['level']))
+        if case['client'] is not None:
+            lines.append('\t'.join(['CLIENT'] + case['client']))
+        if case['username'] is not None:
+            lines.append('\t'.join(['USER'] + case['username']))
+        lines.extend('\t'.join(['CALL'] + [cell(v) for v in call]) for call in case['calls'])
+        lines.extend('RESULT\t' + shown for shown in case['sessions'])
+        lines.append('END')
+    (directory / 'listing_cases.tsv').write_text(_tsv(lines), encoding='utf-8')
+    return {
+        'LANMAN_LISTING_LIMITS': str(directory / 'listing_limits.tsv'),
+        'LANMAN_STATUS_TEXTS': str(directory / 'status_texts.tsv'),
+        'LANMAN_LISTING_CASES': str(directory / 'listing_cases.tsv'),
+    }
+
+
 @pytest.fixture(scope='module')
 def build(tmp_path_factory):
     if not shutil.which('mcs') or not shutil.which('mono'):
@@ -95,6 +134,7 @@ def build(tmp_path_factory):
 
 def run_tests(build, *inputs):
     env = dict(os.environ, LD_LIBRARY_PATH=str(build), MONO_ENV_OPTIONS='')
+    env.update(write_shared_tables(build))
     cmd = ['mono', '--debug', str(build / 'NetSessionTests.exe')] + [str(p) for p in inputs]
     return subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=120, cwd=str(build), env=env)
 
@@ -145,4 +185,6 @@ def test_netsession_util_against_the_standin(build, tmp_path):
     failures = [line for line in proc.stdout.splitlines() if line.startswith('FAIL ')]
     assert not failures, '\n'.join(failures)
     assert sum(line.startswith('PASS vector: ') for line in proc.stdout.splitlines()) == count
+    assert sum(line.startswith('PASS listing case: ') for line in proc.stdout.splitlines()) == \
+        len(_fixture('listing_cases.json')['cases'])
     assert ' passed, 0 failed' in proc.stdout
