@@ -26,5 +26,9 @@ options:
         or with C(become_flags=logon_type=new_credentials) - become without a password logs on with
         S4U, which has no network credentials. CredSSP or Kerberos delegation also work; or target
         that server directly.
+      - Rejected before anything is listed, because they name no single server - a wildcard (C(*), C(?)), the
+        unspecified address (C(0.0.0.0), C(::)), the broadcast address, a multicast address, and a numeric
+        shorthand that resolvers read as an IPv4 address (C(127.1), C(0x7f.1), C(2130706433), C(010.0.0.1));
+        and a value holding a control character.
     type: str
 '''
