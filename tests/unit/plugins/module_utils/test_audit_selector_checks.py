@@ -44,6 +44,8 @@ def test_the_audit_itself_never_resolves_a_blank_client(monkeypatch):
 
 
 def test_good_filters_pass(monkeypatch):
-    monkeypatch.setattr(agentless_module.socket, 'getaddrinfo', lambda *a, **k: (_ for _ in ()).throw(socket.gaierror()))
+    def unresolvable(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, 'Name or service not known')
+    monkeypatch.setattr(agentless_module.socket, 'getaddrinfo', unresolvable)
     targets = fleet_audit.check_options(_params(client=['10.0.0.5'], username=['ANONYMOUS LOGON', 'HOST$']))
     assert targets == [('files01', 445)]
