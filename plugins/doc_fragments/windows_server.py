@@ -31,5 +31,9 @@ options:
       - An IPv6 address (V(fd00::5), V([fd00::5]), V(fe80::1%4)) is called by the name Windows
         gives it for UNC paths (V(fd00--5.ipv6-literal.net), V(fe80--1s4.ipv6-literal.net)),
         which Windows resolves without DNS; a zone must be the interface number.
+      - Rejected before anything is listed, because they name no single server - a wildcard (C(*), C(?)), the
+        unspecified address (C(0.0.0.0), C(::)), the broadcast address, a multicast address, and a numeric
+        shorthand that resolvers read as an IPv4 address (C(127.1), C(0x7f.1), C(2130706433), C(010.0.0.1));
+        and a value holding a control character.
     type: str
 '''

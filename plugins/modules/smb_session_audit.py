@@ -19,8 +19,9 @@ description:
     inventory host.
   - A server that cannot be reached, refuses the credentials, denies the listing or stops answering
     gets an C(error) in its own result; the other servers are still listed and the task does not
-    fail. Bad input (an empty or repeated server, O(workers) out of range) fails the task before any
-    server is contacted.
+    fail. Bad input (an empty or repeated server, a server that names no single server such as C(*) or
+    C(0.0.0.0), an empty O(client) or O(username) entry, O(workers) out of range) fails the task before
+    any server is contacted.
   - A server that has not finished within O(timeout) seconds is reported as not answering and
     abandoned (its connection is shut down), so the task ends on time however the server behaves.
   - Each list includes the module's own session on that server (the one it uses to ask).

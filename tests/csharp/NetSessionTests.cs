@@ -551,11 +551,13 @@ internal static partial class Program
         Equal(String.Join(" | ", expected.ToArray()), String.Join(" | ", actual.ToArray()), "plan");
     }
 
-    // args: [planning vectors [name-rule tables]], both written by tests/csharp/test_netsession_cs.py
+    // args: [planning vectors [name-rule tables [selector checks]]], all written by tests/csharp/test_netsession_cs.py
     private static int Main(string[] args)
     {
         if (args.Length > 1)
             LoadNameRules(args[1]);
+        if (args.Length > 2)
+            LoadSelectorChecks(args[2]);
         LayoutTests();
         FieldTests();
         PagingTests();

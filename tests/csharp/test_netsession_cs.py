@@ -5,6 +5,7 @@ NetSession.cs (the Win32 wrapper) must compile alone; SessionRules.cs (the sessi
 compile against the wrapper's public surface alone, and both together into one assembly, which
 is what ansible-core's Add-CSharpType does with every C# util a module requires. The tests run
 against that one assembly."""
+import base64
 import json
 import os
 import pathlib
@@ -113,6 +114,26 @@ def write_shared_tables(directory):
         'LANMAN_STATUS_TEXTS': str(directory / 'status_texts.tsv'),
         'LANMAN_LISTING_CASES': str(directory / 'listing_cases.tsv'),
     }
+def _b64(value):
+    """One cell of the selector-check table: <null>, or the UTF-8 text in base64 (entries hold
+    tabs, newlines and other control characters on purpose)."""
+    return '<null>' if value is None else base64.b64encode(value.encode('utf-8')).decode('ascii')
+
+
+def write_selector_checks(path):
+    """tests/fixtures/selector_check_cases.json as lines PlannerRulesTests.cs reads:
+    SELECTOR<TAB>option<TAB>error<TAB>count (-1: unset)<TAB>entry..., SERVER<TAB>server<TAB>error.
+    Returns the number of rows."""
+    table = json.loads((ROOT / 'tests' / 'fixtures' / 'selector_check_cases.json').read_text(encoding='utf-8'))
+    lines = []
+    for row in table['selectors']:
+        entries = row['entries']
+        lines.append('\t'.join(['SELECTOR', row['option'], _b64(row['error']), str(-1 if entries is None else len(entries))]
+                               + [_b64(e) for e in entries or []]))
+    for row in table['servers']:
+        lines.append('\t'.join(['SERVER', _b64(row['server']), _b64(row['error'])]))
+    path.write_text('\n'.join(lines) + '\n', encoding='utf-8')
+    return len(lines)
 
 
 @pytest.fixture(scope='module')
@@ -175,10 +196,11 @@ def test_lint_ignores_strings_and_comments():
 
 
 def test_netsession_util_against_the_standin(build, tmp_path):
-    vectors, name_rules = tmp_path / 'vectors.tsv', tmp_path / 'name_rules.tsv'
+    vectors, name_rules, checks = tmp_path / 'vectors.tsv', tmp_path / 'name_rules.tsv', tmp_path / 'checks.tsv'
     count = write_vectors(vectors)
     assert write_name_rules(name_rules) == 7
-    proc = run_tests(build, vectors, name_rules)
+    check_rows = write_selector_checks(checks)
+    proc = run_tests(build, vectors, name_rules, checks)
     output = proc.stdout + proc.stderr
     # a crash (SIGSEGV from a layout mistake) or an abort is a failure with the output shown
     assert proc.returncode == 0, 'exit %d\n%s' % (proc.returncode, output[-6000:])
@@ -187,4 +209,6 @@ def test_netsession_util_against_the_standin(build, tmp_path):
     assert sum(line.startswith('PASS vector: ') for line in proc.stdout.splitlines()) == count
     assert sum(line.startswith('PASS listing case: ') for line in proc.stdout.splitlines()) == \
         len(_fixture('listing_cases.json')['cases'])
+    # every row of the shared selector-check table ran through the C# twin (one PASS line per row)
+    assert sum(line.startswith('PASS check: ') for line in proc.stdout.splitlines()) == check_rows
     assert ' passed, 0 failed' in proc.stdout
