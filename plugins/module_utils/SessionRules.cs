@@ -617,9 +617,12 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
             if (ClientName.IsIpLiteral(nameOrAddress))
                 return result.ToArray();
             resolved = false;
+            string host = ClientName.Normalize(nameOrAddress).TrimEnd('.');
+            if (host.Length == 0)
+                return result.ToArray();   // \\, ., [] name no host: Dns.GetHostAddresses("") answers this host's addresses
             try
             {
-                foreach (IPAddress ip in Dns.GetHostAddresses(ClientName.Normalize(nameOrAddress).TrimEnd('.')))
+                foreach (IPAddress ip in Dns.GetHostAddresses(host))
                 {
                     resolved = true;
                     StringLists.AddOnce(result, ClientName.WithoutZone(ClientName.Normalize(ip.ToString())));

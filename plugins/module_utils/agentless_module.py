@@ -237,7 +237,8 @@ def _resolve(option, names, on_unresolved):
         text = normalise_client(name)
         if parse_client_network(name) is not None or _is_ip_literal(text):
             continue
-        addresses = _addresses(text) if text else []   # a blank entry names no host: never looked up
+        # a blank entry, or one left empty without its root dots (\\, ., []), names no host: never looked up
+        addresses = _addresses(text) if text.rstrip('.') else []
         if not addresses:
             on_unresolved(name)
         for address in addresses:

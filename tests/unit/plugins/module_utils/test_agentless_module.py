@@ -244,6 +244,18 @@ def test_a_blank_client_entry_matches_nothing_and_is_never_looked_up(monkeypatch
     assert plan.targets == []
 
 
+@pytest.mark.parametrize('name', ['\\\\', '.', '\\\\.', '..', '[]', '\\\\[]', ' . ', '\\\\ '])
+def test_a_name_with_nothing_to_look_up_is_never_looked_up(no_dns, name):
+    """As in the C# twin (ResolverTests.cs): left with no host once normalised and its root dots
+    dropped, an entry names no client. A lookup of '' would answer this host's own addresses on
+    some resolvers (.NET's does), so client '.' would close this host's sessions."""
+    warnings = []
+    assert ops.resolve_selectors([name], warnings.append) == [name] and len(warnings) == 1
+    with pytest.raises(ops.ResolutionError):
+        ops.resolve_exclusions([name])
+    assert no_dns == []
+
+
 def test_a_host_name_adds_its_addresses():
     warnings = []
     resolved = ops.resolve_selectors(['localhost'], warnings.append)
