@@ -62,6 +62,7 @@ internal static partial class Program
     static partial void ModuleGlueTests();
     static partial void ListingLimitTests();
     static partial void WindowsSpecificsTests();
+    static partial void ResolverTests();
 
     private static int passed, failed;
 
@@ -570,6 +571,7 @@ internal static partial class Program
         ModuleGlueTests();
         ListingLimitTests();
         WindowsSpecificsTests();
+        ResolverTests();
         if (args.Length > 0)
             VectorTests(args[0]);
         Console.WriteLine(String.Format("{0} passed, {1} failed", passed, failed));

@@ -1,5 +1,6 @@
 """Builds the shipped C# utils as C# 5 against .NET 4.5 with Mono, with the C stand-in netapi32,
-and runs tests/csharp/NetSessionTests.cs in a subprocess (a crash is a failure).
+and runs tests/csharp/NetSessionTests.cs in a subprocess (a crash is a failure) on Mono and on
+CoreCLR (conftest.py).
 
 NetSession.cs (the Win32 wrapper) must compile alone; SessionRules.cs (the session rules) must
 compile against the wrapper's public surface alone, and both together into one assembly, which
@@ -153,10 +154,11 @@ def build(tmp_path_factory):
     return out
 
 
-def run_tests(build, *inputs):
+def run_tests(build, runtime, *inputs):
+    """The C# test program on a runtime (conftest.py: mono, coreclr)."""
     env = dict(os.environ, LD_LIBRARY_PATH=str(build), MONO_ENV_OPTIONS='')
     env.update(write_shared_tables(build))
-    cmd = ['mono', '--debug', str(build / 'NetSessionTests.exe')] + [str(p) for p in inputs]
+    cmd = runtime.command(build / 'NetSessionTests.exe', env) + [str(p) for p in inputs]
     return subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=120, cwd=str(build), env=env)
 
 
@@ -195,17 +197,19 @@ def test_lint_ignores_strings_and_comments():
     assert lint('class A { // { get; }\n string s = "$\\"x ?.y"; }') == []
 
 
-def test_netsession_util_against_the_standin(build, tmp_path):
+def test_netsession_util_against_the_standin(build, runtime, tmp_path):
     vectors, name_rules, checks = tmp_path / 'vectors.tsv', tmp_path / 'name_rules.tsv', tmp_path / 'checks.tsv'
     count = write_vectors(vectors)
     assert write_name_rules(name_rules) == 7
     check_rows = write_selector_checks(checks)
-    proc = run_tests(build, vectors, name_rules, checks)
+    proc = run_tests(build, runtime, vectors, name_rules, checks)
     output = proc.stdout + proc.stderr
-    # a crash (SIGSEGV from a layout mistake) or an abort is a failure with the output shown
-    assert proc.returncode == 0, 'exit %d\n%s' % (proc.returncode, output[-6000:])
     failures = [line for line in proc.stdout.splitlines() if line.startswith('FAIL ')]
-    assert not failures, '\n'.join(failures)
+    assert not failures, runtime.name + ':\n' + '\n'.join(failures)
+    # a crash (a misread buffer: SIGSEGV on Mono, a fatal AccessViolationException on CoreCLR) or an abort is a failure
+    assert proc.returncode == 0, '%s: exit %d\n%s' % (runtime.name, proc.returncode, output[-6000:])
+    skipped = [line[5:].partition(': ')[0] for line in proc.stdout.splitlines() if line.startswith('SKIP ')]
+    assert skipped == runtime.skips, '%s skipped %s' % (runtime.name, skipped)
     assert sum(line.startswith('PASS vector: ') for line in proc.stdout.splitlines()) == count
     assert sum(line.startswith('PASS listing case: ') for line in proc.stdout.splitlines()) == \
         len(_fixture('listing_cases.json')['cases'])

@@ -278,6 +278,18 @@ def test_names_that_are_not_blank_are_still_looked_up(lookups):
     assert lookups == ['pc01', 'ws42'] and len(warned) == 2
 
 
+@pytest.mark.parametrize('name', ['\\\\', '.', '\\\\.', '..', '[]', '\\\\[]', ' . ', '\\\\ '])
+def test_a_name_with_nothing_to_look_up_is_never_looked_up(no_dns, name):
+    """As in the C# twin (ResolverTests.cs): left with no host once normalised and its root dots
+    dropped, an entry names no client. A lookup of '' would answer this host's own addresses on
+    some resolvers (.NET's does), so client '.' would close this host's sessions: it fails, for
+    client and exclude_client alike, and nothing is looked up."""
+    for resolve in (lambda names: ops.resolve_selectors(names, lambda text: None), ops.resolve_exclusions):
+        with pytest.raises(ops.ResolutionError, match=r'\[0\] is empty'):
+            resolve([name])
+    assert no_dns == []
+
+
 def test_a_host_name_adds_its_addresses():
     warnings = []
     resolved = ops.resolve_selectors(['localhost'], warnings.append)
