@@ -15,6 +15,8 @@ APT_DEMO=(
 # What only the tests need on top.
 APT_TEST=(
   gcc libc6-dev                                   # stand-in netapi32 for the C# tests
+                                                  # and CoreCLR's libssl.so.1.1 shim (tests/csharp/conftest.py);
+                                                  # CoreCLR's ICU comes with samba-libs, OpenSSL 3 with python3
   mono-mcs mono-runtime mono-devel                # compile/run the C# utils as C# 5 against .NET 4.5
   smbclient                                       # rpcclient, a peer in benchmarks/srvsvc_bench.py
   git                                             # snapshots for the gates

@@ -7,7 +7,7 @@ cd "$ROOT"
 ./scripts/setup.sh
 export PATH="$ROOT/.venv/bin:$PATH"
 
-echo "== pytest: C# util on Mono, Python module_utils, .ps1 checks, agentless modules on Samba"
+echo "== pytest: C# util on Mono and CoreCLR, Python module_utils, .ps1 checks, agentless modules on Samba"
 python -m pytest -p no:cacheprovider tests
 
 # Collection-level gates (sanity, lint, docs, build/install, execution environment, molecule).

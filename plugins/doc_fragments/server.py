@@ -21,6 +21,10 @@ options:
         a trailing dot (C(files01.example.com.)).
       - Rejected before connecting, with a message naming the form to give - a port (C(files01:4445), give it
         in O(port)), a URL (C(smb://files01)), a share or path (C(\\files01\share)), an empty name.
+      - Also rejected, because they name no single server - a wildcard (C(*), C(?)), the unspecified address
+        (C(0.0.0.0), C(::)), the broadcast address, a multicast address, and a numeric shorthand that resolvers
+        read as an IPv4 address (C(127.1), C(0x7f.1), C(2130706433), C(010.0.0.1)); and a value holding a
+        control character. Loopback (C(127.0.0.1), C(::1)) is a real server.
     type: str
     required: true
 '''

@@ -22,12 +22,14 @@ options:
       - Never close sessions from these clients (same matching as O(client)).
       - A host name that resolves to no address fails the task before anything is listed or closed,
         because it would protect nothing. IP addresses and networks are never looked up.
+      - An empty entry or one holding a control character fails the task, as for O(client).
     type: list
     elements: str
     default: []
   exclude_username:
     description:
       - Never close sessions of these accounts (same matching as O(username)).
+      - An empty entry or one holding a control character fails the task, as for O(username).
     type: list
     elements: str
     default: []

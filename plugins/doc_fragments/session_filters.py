@@ -24,6 +24,10 @@ options:
       - A network in CIDR form (C(10.1.0.0/16), C(fd00::/8)) matches every client address in it,
         IPv4-mapped IPv6 addresses included. It is never resolved by DNS; a malformed one (C(10.1.0.0/33))
         fails the module.
+      - An empty entry fails the task before anything is listed - C(""), only spaces, or only backslashes,
+        brackets and dots (C(\\), C([]), C(.)) - and so does an entry holding a control character (a C(\a) in
+        key=value arguments becomes one; quote the value or double the backslash). An empty list is the same
+        as leaving the option unset. A template that may give an empty string must default to C(omit).
     type: list
     elements: str
   username:
@@ -31,6 +35,11 @@ options:
       - Only sessions of these accounts. A session matches when it belongs to any of them.
       - Sessions report account names without a domain, so C(DOMAIN\user) and C(user@domain) match
         on the C(user) part. Matching is case-insensitive.
+      - C(ANONYMOUS LOGON) (also C(NT AUTHORITY\ANONYMOUS LOGON)) selects every null (anonymous) session.
+      - An entry whose account part is empty fails the task before anything is listed - C(""), only spaces,
+        C('LAB\'), C(@contoso.com) - and so does an entry holding a control character (a C(\a) in key=value
+        arguments becomes one; quote the value or double the backslash). An empty list is the same as leaving
+        the option unset. A template that may give an empty string must default to C(omit).
     type: list
     elements: str
 '''

@@ -22,9 +22,18 @@ options:
       - Another server is reached from the target, and WinRM's double hop applies - with NTLM,
         Basic, or Kerberos without delegation your credentials do not travel on to a second
         machine, and the call fails with access denied (5) or "no such logon session" (1312).
-        C(become) helps only with C(become_password) (C(become_method=runas) with a domain account)
-        or with C(become_flags=logon_type=new_credentials) - become without a password logs on with
-        S4U, which has no network credentials. CredSSP or Kerberos delegation also work; or target
-        that server directly.
+        Use C(become=true) with C(become_method=runas),
+        C(become_flags=logon_type=new_credentials logon_flags=netcredentials_only) and an explicit
+        C(become_user) and C(become_password) of an account that may list sessions on that server
+        (or C(become) with a domain account and its C(become_password)) - become without a password
+        logs on with S4U, which has no network credentials. CredSSP or Kerberos delegation also
+        work; or target that server directly.
+      - An IPv6 address (V(fd00::5), V([fd00::5]), V(fe80::1%4)) is called by the name Windows
+        gives it for UNC paths (V(fd00--5.ipv6-literal.net), V(fe80--1s4.ipv6-literal.net)),
+        which Windows resolves without DNS; a zone must be the interface number.
+      - Rejected before anything is listed, because they name no single server - a wildcard (C(*), C(?)), the
+        unspecified address (C(0.0.0.0), C(::)), the broadcast address, a multicast address, and a numeric
+        shorthand that resolvers read as an IPv4 address (C(127.1), C(0x7f.1), C(2130706433), C(010.0.0.1));
+        and a value holding a control character.
     type: str
 '''

@@ -119,10 +119,29 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
         public const int NotAuthenticated = 1244;
         public const int NoSuchLogonSession = 1312;
         public const int LogonFailure = 1326;
+        public const int NetNotStarted = 2102;
+        public const int ServerNotStarted = 2114;
+        public const int BufTooSmall = 2123;
+        public const int RemoteErr = 2127;
+        public const int WkstaNotStarted = 2138;
+        public const int InternalError = 2140;
+        public const int InvalidApi = 2142;
         public const int UserNotFound = 2221;
         public const int ClientNameNotFound = 2312;
         public const int InvalidComputer = 2351;
         public const UInt32 MaxPreferredLength = 0xFFFFFFFF;
+
+        /// <summary>234, or NERR_BufTooSmall (2123), which netapi32 can answer instead: more entries follow.</summary>
+        public static bool IsMoreData(int status)
+        {
+            return status == MoreData || status == BufTooSmall;
+        }
+
+        /// <summary>A LAN Manager (NERR_*) code: FormatMessage has no text for these ("Unknown error").</summary>
+        public static bool IsNerr(int status)
+        {
+            return status >= 2100 && status <= 2999;
+        }
     }
 
     /// <summary>A failed NetSession call: the status plus text a user can act on.</summary>
@@ -137,6 +156,13 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
         /// <summary>advice: a sentence appended to the message that says what to do instead.</summary>
         public NetSessionException(int status, string operation, string server, bool remoteServer, string advice)
             : base(status, BuildMessage(status, operation, server, remoteServer, advice))
+        {
+            _remoteServer = remoteServer;
+        }
+
+        /// <summary>A message built by a subclass, used as it is.</summary>
+        protected NetSessionException(int status, bool remoteServer, string message)
+            : base(status, message)
         {
             _remoteServer = remoteServer;
         }
@@ -165,10 +191,31 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
                 case NetApiStatus.NoSuchLogonSession:
                     return "A specified logon session does not exist: the logon that runs the module has no " +
                         "credentials it can present to the server.";
+                // NERR codes have no system text (Win32Exception says "Unknown error"); the texts are
+                // shared with the Python twin's _srvsvc/status.py (tests/fixtures/status_texts.json).
+                case NetApiStatus.NetNotStarted:
+                    return "The workstation driver is not installed (NERR_NetNotStarted): the Windows computer that " +
+                        "makes the call has no working Workstation service (LanmanWorkstation).";
+                case NetApiStatus.ServerNotStarted:
+                    return "The Server service is not started (NERR_ServerNotStarted): start the Server service " +
+                        "(LanmanServer) on the server, or name a server that runs one.";
+                case NetApiStatus.BufTooSmall: return "The buffer for the answer is too small (NERR_BufTooSmall).";
+                case NetApiStatus.RemoteErr:
+                    return "A remote API error occurred with no data returned by the server (NERR_RemoteErr).";
+                case NetApiStatus.WkstaNotStarted:
+                    return "The Workstation service has not been started (NERR_WkstaNotStarted): start the Workstation " +
+                        "service (LanmanWorkstation) on the Windows computer that makes the call.";
+                case NetApiStatus.InternalError: return "An internal error occurred on the server (NERR_InternalError).";
+                case NetApiStatus.InvalidApi: return "The server does not support this call (NERR_InvalidAPI).";
                 case NetApiStatus.UserNotFound: return "The user name was not found among the sessions.";
                 case NetApiStatus.ClientNameNotFound: return "The client name was not found among the sessions.";
                 case NetApiStatus.InvalidComputer: return "The server name is not valid.";
-                default: return new Win32Exception(status).Message;
+                default:
+                    if (NetApiStatus.IsNerr(status))
+                        return String.Format(CultureInfo.InvariantCulture,
+                            "Network management error {0} (NERR_BASE+{1}, lmerr.h); Windows has no text for it.",
+                            status, status - 2100);
+                    return new Win32Exception(status).Message;
             }
         }
 
@@ -178,11 +225,14 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
                 status == NetApiStatus.NotAuthenticated || status == NetApiStatus.NoSuchLogonSession;
         }
 
+        // The become_flags spelling is ansible.builtin.runas's (the "Become and Windows" guide):
+        // netcredentials_only goes with logon_type=new_credentials, and both need become_user/become_password.
         private const string DoubleHopHint =
             " The server is not the target itself: over WinRM with NTLM, Basic, or Kerberos without delegation your " +
-            "credentials do not reach a second machine (the double hop). Use become with become_password (become " +
-            "without a password logs on with S4U, which has no network credentials) or with " +
-            "become_flags: logon_type=new_credentials, or CredSSP or Kerberos delegation, or run the module on that server.";
+            "credentials do not reach a second machine (the double hop). Use become: true with become_method: runas, " +
+            "become_flags: logon_type=new_credentials logon_flags=netcredentials_only and an explicit become_user and " +
+            "become_password of an account that may list sessions there (become without a password logs on with S4U, " +
+            "which has no network credentials), or CredSSP or Kerberos delegation, or run the module on that server.";
 
         private static string BuildMessage(int status, string operation, string server, bool remoteServer, string advice)
         {
@@ -194,6 +244,38 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
             if (!String.IsNullOrEmpty(advice))
                 message += " " + advice;
             return message;
+        }
+    }
+
+    /// <summary>A listing stopped by the limits both twins share (docs/developer/contract.md, "Listing
+    /// limits"): a server that reports more data without progress, or more sessions than any real
+    /// server holds. The texts are tests/fixtures/listing_limits.json's, word for word.</summary>
+    public class ListingLimitException : NetSessionException
+    {
+        internal const string NoProgressText = "NetSessionEnum on {0}: the server reported more data without making " +
+            "progress (resume handle {1}); stopping instead of looping.";
+        internal const string TooManyText = "NetSessionEnum on {0}: the listing holds more than {1} sessions, more than " +
+            "any real server holds, so the server is broken or hostile; stopping instead of growing.";
+
+        private ListingLimitException(int status, string server, string message)
+            : base(status, server != null, message) { }
+
+        /// <summary>The server as the messages name it: (local) for this computer.</summary>
+        internal static string Shown(string server)
+        {
+            return server ?? "(local)";
+        }
+
+        internal static ListingLimitException NoProgress(int status, string server, UInt32 resumeHandle)
+        {
+            return new ListingLimitException(status, server,
+                String.Format(CultureInfo.InvariantCulture, NoProgressText, Shown(server), resumeHandle));
+        }
+
+        internal static ListingLimitException TooMany(string server)
+        {
+            return new ListingLimitException(NetApiStatus.MoreData, server,
+                String.Format(CultureInfo.InvariantCulture, TooManyText, Shown(server), NetSessionApi.MaxSessions));
         }
     }
 
@@ -224,6 +306,10 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
     {
         private static readonly int[] Levels = new int[] { 0, 1, 2, 10, 502 };
 
+        /// <summary>At most this many sessions in one listing (all resume rounds together), as in the
+        /// Python twin: more than any real server holds, few enough to stay well inside memory.</summary>
+        public const int MaxSessions = 100000;
+
         public static bool IsSupportedLevel(int level)
         {
             return Array.IndexOf(Levels, level) >= 0;
@@ -234,8 +320,9 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
             return new NetSessionException(status, operation, server, server != null);
         }
 
-        /// <summary>Every entry, following ERROR_MORE_DATA. A filter that matches nothing (2312 / 2221)
-        /// is an empty list, not a failure.</summary>
+        /// <summary>Every entry, following ERROR_MORE_DATA (and 2123, its NERR twin). A filter that matches
+        /// nothing (2312 / 2221) is an empty list, not a failure. A server that reports more data without
+        /// progress, or more than MaxSessions sessions, ends the listing with a ListingLimitException.</summary>
         public static List<RawSession> Enumerate(string server, string client, string user, int level, uint prefMaxLen)
         {
             if (!IsSupportedLevel(level))
@@ -280,45 +367,44 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
             public PartialEnumerationException(NetSessionException inner) : base(inner.Message, inner) { Inner = inner; }
         }
 
+        // One listing, resume round after resume round. Each round must bring at least one entry and a
+        // resume handle that is not 0 and not seen before, or the server would have us loop for ever
+        // (a fixed handle, or entries and an unchanged handle: 430 MB in 2 s); and all rounds together
+        // hold at most MaxSessions sessions, checked before a round's entries are read.
         private static List<RawSession> EnumerateOnce(string server, string client, string user, int level, uint prefMaxLen)
         {
             List<RawSession> sessions = new List<RawSession>();
+            Dictionary<UInt32, bool> seenHandles = new Dictionary<UInt32, bool>();
             UInt32 resume = 0;
-            uint bufferSize = prefMaxLen == 0 ? 1 : prefMaxLen;
             int page = 0;
-            int emptyPages = 0;
             while (true)
             {
                 SafeNetApiBuffer buffer;
                 UInt32 read, total;
                 UInt32 status = NativeMethods.NetSessionEnum(server, client, user, (UInt32)level, out buffer,
-                    bufferSize, out read, out total, ref resume);
+                    prefMaxLen, out read, out total, ref resume);
+                uint got;
                 using (buffer)
                 {
-                    if (status != NetApiStatus.Success && status != NetApiStatus.MoreData)
+                    if (status != NetApiStatus.Success && !NetApiStatus.IsMoreData((int)status))
                     {
                         NetSessionException error = Error((int)status, "NetSessionEnum", server);
                         if (page > 0)
                             throw new PartialEnumerationException(error);
                         throw error;
                     }
-                    if (read > 0 && !buffer.IsInvalid)
-                        ReadEntries(buffer.DangerousGetHandle(), read, level, sessions);
+                    got = buffer.IsInvalid ? 0 : read;   // a count without a buffer brings nothing
+                    if ((long)sessions.Count + got > MaxSessions)
+                        throw ListingLimitException.TooMany(server);
+                    if (got > 0)
+                        ReadEntries(buffer.DangerousGetHandle(), got, level, sessions);
                 }
                 page++;
                 if (status == NetApiStatus.Success)
                     return sessions;
-                if (read == 0)
-                {
-                    // More data but nothing fitted: grow the buffer, and stop if even the
-                    // largest buffer brings nothing (a server that would loop forever).
-                    emptyPages++;
-                    if (bufferSize == NetApiStatus.MaxPreferredLength || emptyPages > 40)
-                        throw Error(NetApiStatus.MoreData, "NetSessionEnum (no progress)", server);
-                    bufferSize = bufferSize >= 0x7FFFFFFF ? NetApiStatus.MaxPreferredLength : bufferSize * 2;
-                    continue;
-                }
-                emptyPages = 0;
+                if (got == 0 || resume == 0 || seenHandles.ContainsKey(resume))
+                    throw ListingLimitException.NoProgress((int)status, server, resume);
+                seenHandles[resume] = true;
             }
         }
 

@@ -18,6 +18,7 @@
 //TypeAccelerator -Name LanmanSessionList -TypeName SessionList
 //TypeAccelerator -Name LanmanLocalHost -TypeName LocalHost
 //TypeAccelerator -Name LanmanClientResolution -TypeName ClientResolution
+//TypeAccelerator -Name LanmanSelectorCheck -TypeName SelectorCheck
 //TypeAccelerator -Name LanmanCloseSelection -TypeName CloseSelection
 //TypeAccelerator -Name LanmanClosePlanner -TypeName ClosePlanner
 //TypeAccelerator -Name LanmanCloseExecutor -TypeName CloseExecutor
@@ -551,6 +552,105 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
     }
 
 
+    /// <summary>Selector entries and server values the modules refuse before anything is resolved or
+    /// listed (session_rules.check_selector_entries and agentless_module.normalise_server in the
+    /// Python twin; the shared table is tests/fixtures/selector_check_cases.json).</summary>
+    public static class SelectorCheck
+    {
+        private const string EmptyEntryMessage = "{0}[{1}] is empty ({2}): an empty entry selects nothing. Remove it, " +
+            "or leave {0} unset; a template such as \"{{{{ user | default('') }}}}\" gives one: use default(omit).";
+
+        private const string ControlCharacterMessage = "{0} '{1}' holds a control character (U+{2:X4} at position {3}): " +
+            "with key=value arguments (-a '{4}={1}') a backslash starts an escape; quote the value in YAML, or double " +
+            "the backslash ({5}).";
+
+        /// <summary>The entries of a selector option (client, username, exclude_client, exclude_username);
+        /// an empty array when unset. Throws ArgumentException naming the option and the 0-based position
+        /// of the first entry that holds a control character or is empty after normalisation: a dropped
+        /// entry would widen a close (client: [x], username: [''] closed every user on x), and a blank
+        /// name given to Dns.GetHostAddresses answers this host's own addresses.</summary>
+        public static string[] Entries(string option, string[] entries)
+        {
+            bool client = option == "client" || option == "exclude_client";
+            if (!client && option != "username" && option != "exclude_username")
+                throw new InvalidOperationException("no selector option '" + option + "'");
+            if (entries == null)
+                return new string[0];
+            for (int i = 0; i < entries.Length; i++)
+            {
+                string entry = entries[i];
+                string where = option + "[" + i.ToString(CultureInfo.InvariantCulture) + "]";
+                string problem = entry == null ? null : ControlCharacterProblem(where, option, entry);
+                if (problem == null && (entry == null || (client ? IsEmptyClient(entry) : IsEmptyAccount(entry))))
+                    problem = String.Format(CultureInfo.InvariantCulture, EmptyEntryMessage, option, i,
+                        entry == null ? "null" : "'" + entry + "'");
+                if (problem != null)
+                    throw new ArgumentException(problem);
+            }
+            return (string[])entries.Clone();
+        }
+
+        /// <summary>Nothing is left once whitespace, \, brackets and dots are gone: \\, [], ., \\[] ...</summary>
+        internal static bool IsEmptyClient(string entry)
+        {
+            foreach (char c in entry)
+            {
+                if (!Char.IsWhiteSpace(c) && "\\[].".IndexOf(c) < 0)
+                    return false;
+            }
+            return true;
+        }
+
+        /// <summary>The account part is empty: LAB\, @contoso.com, whitespace. ANONYMOUS LOGON is not.</summary>
+        private static bool IsEmptyAccount(string entry)
+        {
+            return AccountName.AccountPart(entry).Trim().Length == 0;
+        }
+
+        private static bool IsControl(char c)
+        {
+            return c < 0x20 || (c >= 0x7F && c <= 0x9F);
+        }
+
+        /// <summary>The error for a value holding a control character (key=value decoding turned a typed
+        /// \a into BEL), or null. where is "username[0]" or "server"; the position counts characters
+        /// from 1, a surrogate pair as one, as Python does.</summary>
+        internal static string ControlCharacterProblem(string where, string option, string text)
+        {
+            int position = 0;
+            for (int i = 0; i < text.Length; i++)
+            {
+                if (i > 0 && Char.IsSurrogatePair(text[i - 1], text[i]))
+                    continue;
+                position++;
+                if (IsControl(text[i]))
+                {
+                    string shown = AsTyped(text);
+                    return String.Format(CultureInfo.InvariantCulture, ControlCharacterMessage, where, shown, (int)text[i],
+                        position, option, shown.Replace("\\", "\\\\"));
+                }
+            }
+            return null;
+        }
+
+        // A control character written back as typed: \a \b \t \n \v \f \r, else \xNN.
+        private static string AsTyped(string text)
+        {
+            const string Letters = "abtnvfr";
+            System.Text.StringBuilder shown = new System.Text.StringBuilder();
+            foreach (char c in text)
+            {
+                if (!IsControl(c))
+                    shown.Append(c);
+                else if (c >= 7 && c <= 13)
+                    shown.Append('\\').Append(Letters[c - 7]);
+                else
+                    shown.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
+            }
+            return shown.ToString();
+        }
+    }
+
     /// <summary>What a listing returned: the sessions, the level used and warnings for the user.</summary>
     public class SessionListing
     {
@@ -589,25 +689,31 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
             return Unresolved.ConvertAll(delegate(string name) { return UnresolvedClientWarning(name); });
         }
 
+        // Dns.GetHostAddresses behind a field, so the tests can log every lookup (they swap it through
+        // reflection): nothing empty may ever reach it, Dns.GetHostAddresses("") answers this host's
+        // own addresses.
+        private static Func<string, IPAddress[]> hostLookup = Dns.GetHostAddresses;
+
+        private static IPAddress[] LookUp(string host)
+        {
+            if (host == null || host.Trim().Length == 0)
+                throw new InvalidOperationException("A blank host name reached the resolver: it would answer this host's own addresses.");
+            return hostLookup(host);
+        }
+
         /// <summary>A client selector plus the addresses it resolves to (servers report addresses).
         /// resolved is false when a host name resolves to no address: the caller decides whether
         /// that is a warning (client) or a failure (exclude_client). An IP literal or a network in
         /// CIDR form (10.1.0.0/16) is returned unchanged and never looked up; a malformed network
-        /// is an ArgumentException (ClientName.ParseNetwork), never a name to look up.</summary>
+        /// is an ArgumentException (ClientName.ParseNetwork), never a name to look up. A blank entry
+        /// (SelectorCheck: \\, [], ., spaces) is an ArgumentException too: it names no client.</summary>
         public static string[] ResolveClient(string nameOrAddress, out bool resolved)
         {
             List<string> result = new List<string>();
             resolved = true;
-            if (String.IsNullOrEmpty(nameOrAddress))
-                return result.ToArray();   // no entry (empty entries are dropped, as in the Python twin)
-            if (nameOrAddress.Trim().Length == 0)
-            {
-                // A blank entry names no client: kept, so it matches nothing (dropping it would widen
-                // a close to every client), and never looked up; the caller warns or fails.
-                result.Add(nameOrAddress);
-                resolved = false;
-                return result.ToArray();
-            }
+            if (nameOrAddress == null || SelectorCheck.IsEmptyClient(nameOrAddress))
+                throw new ArgumentException("client entry " + (nameOrAddress == null ? "null" : "'" + nameOrAddress + "'") +
+                    " is empty: it names no client.");
             if (ClientName.ParseNetwork(nameOrAddress.Trim()) != null)
             {
                 result.Add(nameOrAddress.Trim());
@@ -617,9 +723,10 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
             if (ClientName.IsIpLiteral(nameOrAddress))
                 return result.ToArray();
             resolved = false;
+            string host = ClientName.Normalize(nameOrAddress).TrimEnd('.');
             try
             {
-                foreach (IPAddress ip in Dns.GetHostAddresses(ClientName.Normalize(nameOrAddress).TrimEnd('.')))
+                foreach (IPAddress ip in LookUp(host))
                 {
                     resolved = true;
                     StringLists.AddOnce(result, ClientName.WithoutZone(ClientName.Normalize(ip.ToString())));
@@ -630,16 +737,15 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
             return result.ToArray();
         }
 
-        /// <summary>ResolveClient over a module's list option (named in errors); empty entries are
-        /// ignored. Every entry is checked first, so a malformed network fails as one (naming the
-        /// option) before any name is looked up.</summary>
+        /// <summary>ResolveClient over a module's list option (named in errors). Every entry is checked
+        /// first (SelectorCheck.Entries, ClientName.ValidateSelectors), so a blank entry or a malformed
+        /// network fails, naming the option, before any name is looked up.</summary>
         public static ClientResolution ResolveClients(string option, string[] names)
         {
             ClientResolution resolution = new ClientResolution();
-            if (names == null)
-                return resolution;
-            ClientName.ValidateSelectors(option, names);
-            foreach (string name in names)
+            string[] entries = SelectorCheck.Entries(option, names);
+            ClientName.ValidateSelectors(option, entries);
+            foreach (string name in entries)
             {
                 bool resolved;
                 foreach (string selector in ResolveClient(name, out resolved))
@@ -690,10 +796,46 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
     /// <summary>Whether a server option names this host, and this host's names and addresses.</summary>
     public static class LocalHost
     {
-        /// <summary>The server name netapi32 gets: NULL for the host itself (no network path, no double hop).</summary>
+        /// <summary>The server name netapi32 gets: NULL for the host itself (no network path, no double hop),
+        /// else the server as a UNC host name (UncServerName).</summary>
         public static string ApiServer(string server)
         {
-            return IsLocalServer(server) ? null : server.Trim();
+            return IsLocalServer(server) ? null : UncServerName(server.Trim());
+        }
+
+        /// <summary>A server as netapi32 takes it. An IPv6 literal (fd00::5, [fd00::5], \\[fe80::1%4]) is no
+        /// valid UNC host name, so it goes in Windows' own transcription, which Windows resolves itself without
+        /// DNS: colons to dashes, the %zone as s + zone, then .ipv6-literal.net (fd00--5.ipv6-literal.net,
+        /// fe80--1s4.ipv6-literal.net). An IPv4-mapped address goes as its IPv4 address; names as given.</summary>
+        public static string UncServerName(string server)
+        {
+            if (server == null || !ClientName.IsIpLiteral(server))
+                return server;
+            string address = ClientName.Normalize(server);
+            if (!address.Contains(":"))
+                return address;
+            string zone = "";
+            int percent = address.IndexOf('%');
+            if (percent >= 0)
+            {
+                zone = address.Substring(percent + 1);
+                address = address.Substring(0, percent);
+                if (zone.Length == 0 || !IsDigits(zone))
+                    throw new ArgumentException("server '" + server + "': on Windows an IPv6 zone is the number of the " +
+                        "interface (fe80::1%4; Get-NetAdapter shows it as ifIndex); give that number, or the server's name.");
+                zone = "s" + zone;
+            }
+            return address.Replace(':', '-') + zone + ".ipv6-literal.net";
+        }
+
+        private static bool IsDigits(string text)
+        {
+            foreach (char c in text)
+            {
+                if (c < '0' || c > '9')
+                    return false;
+            }
+            return true;
         }
 
         /// <summary>Whether server names this host: unset, "", ".", localhost(.), a loopback address,
@@ -704,6 +846,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
         {
             if (server == null)
                 return true;
+            CheckServer(server);
             if (server.Contains("/"))
                 throw new ArgumentException("server '" + server + "' is a network or a path, not a server: give the name " +
                     "or address of one server (or leave server unset for this host).");
@@ -732,6 +875,141 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
                     return true;
             }
             return false;
+        }
+
+        private const string ServerRefusal = "server '{0}' {1}: give the host name or IP address of one SMB server, " +
+            "e.g. files01.example.com or 10.0.0.5.";
+
+        /// <summary>Throws ArgumentException for a server that names no single server, as the Python twin's
+        /// normalise_server does (tests/fixtures/selector_check_cases.json): a control character, a wildcard
+        /// (* ?), the unspecified address (0.0.0.0, ::), broadcast, multicast, or a numeric form a resolver
+        /// reads as an IPv4 address (127.1, 0x7f.1, 2130706433, 010.0.0.1). Unset and "" (this host) pass.
+        /// The modules call it first; IsLocalServer, which every netapi32 call goes through, calls it too.</summary>
+        public static void CheckServer(string server)
+        {
+            if (server == null)
+                return;
+            string problem = SelectorCheck.ControlCharacterProblem("server", "server", server);
+            if (problem != null)
+                throw new ArgumentException(problem);
+            string typed = server.Trim();
+            if (typed.IndexOfAny(new char[] { '*', '?' }) >= 0)
+                throw Refused(typed, "is a wildcard pattern");
+            string name = typed.TrimStart('\\');
+            if (name.Length > 1 && name.StartsWith("[") && name.EndsWith("]"))
+                name = name.Substring(1, name.Length - 2);
+            if (name.Contains(":"))
+            {
+                RefuseAddress(typed, ClientName.ParseAddress(ClientName.WithoutZone(name)));
+                return;
+            }
+            if (name.EndsWith(".", StringComparison.Ordinal))
+                name = name.Substring(0, name.Length - 1);
+            byte[] address = ClientName.ParseAddress(name);
+            if (address != null)
+            {
+                RefuseAddress(typed, address);
+                return;
+            }
+            string shorthand = NumericIpv4(name);
+            if (shorthand != null)
+                throw Refused(typed, "is a numeric shorthand that resolvers read as the IPv4 address " + shorthand);
+        }
+
+        private static ArgumentException Refused(string typed, string why)
+        {
+            return new ArgumentException(String.Format(CultureInfo.InvariantCulture, ServerRefusal, typed, why));
+        }
+
+        // An address that reaches this host or many hosts, not one server (IPv4-mapped ones too).
+        private static void RefuseAddress(string typed, byte[] b)
+        {
+            if (b == null)
+                return;
+            if (b.Length == 16 && IsIpv4MappedBytes(b))
+                b = new byte[] { b[12], b[13], b[14], b[15] };
+            bool zero = true, ones = true;
+            foreach (byte x in b)
+            {
+                zero &= x == 0;
+                ones &= x == 0xFF;
+            }
+            if (zero)
+                throw Refused(typed, "is the unspecified address (\"any address\"), which names no server");
+            if (b.Length == 4 && ones)
+                throw Refused(typed, "is the broadcast address, which names no server");
+            if ((b.Length == 4 && b[0] >= 224 && b[0] <= 239) || (b.Length == 16 && b[0] == 0xFF))
+                throw Refused(typed, "is a multicast address, which names no server");
+        }
+
+        private static bool IsIpv4MappedBytes(byte[] b)
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                if (b[i] != 0)
+                    return false;
+            }
+            return b[10] == 0xFF && b[11] == 0xFF;
+        }
+
+        /// <summary>The IPv4 address inet_aton reads in text (127.1, 0x7f.1, 2130706433, 010.0.0.1 =
+        /// 8.0.0.1), or null when it is not such a number. The Python twin's numeric_ipv4 has the same rules.</summary>
+        internal static string NumericIpv4(string text)
+        {
+            string[] parts = text.Split('.');
+            if (parts.Length > 4)
+                return null;
+            ulong[] values = new ulong[parts.Length];
+            for (int i = 0; i < parts.Length; i++)
+            {
+                string part = parts[i];
+                int start = 0, radix = 10;
+                if (part.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+                {
+                    start = 2;
+                    radix = 16;
+                }
+                else if (part.Length > 1 && part[0] == '0')
+                {
+                    start = 1;
+                    radix = 8;
+                }
+                if (part.Length == start)
+                    return null;
+                for (int k = start; k < part.Length; k++)
+                {
+                    int digit = DigitValue(part[k]);
+                    if (digit < 0 || digit >= radix)
+                        return null;
+                    values[i] = values[i] * (ulong)radix + (ulong)digit;
+                    if (values[i] > 0xFFFFFFFF)
+                        return null;
+                }
+            }
+            int last = parts.Length - 1;
+            for (int i = 0; i < last; i++)
+            {
+                if (values[i] > 255)
+                    return null;
+            }
+            if (values[last] >= 1UL << (8 * (4 - last)))
+                return null;
+            ulong number = values[last];
+            for (int i = 0; i < last; i++)
+                number |= values[i] << (24 - 8 * i);
+            return String.Format(CultureInfo.InvariantCulture, "{0}.{1}.{2}.{3}",
+                (number >> 24) & 0xFF, (number >> 16) & 0xFF, (number >> 8) & 0xFF, number & 0xFF);
+        }
+
+        private static int DigitValue(char c)
+        {
+            if (c >= '0' && c <= '9')
+                return c - '0';
+            if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+            if (c >= 'A' && c <= 'F')
+                return c - 'A' + 10;
+            return -1;
         }
 
         // Every call asks IsLocalServer: look the host's own names and addresses up once per process.
@@ -840,8 +1118,14 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
             bool byClient = !String.IsNullOrEmpty(client), byUser = !String.IsNullOrEmpty(user);
             string wireClient = byClient && !ClientName.IsNetwork(client) ? ClientName.ToApiFilter(client) : null;
             string wireUser = byUser && !AccountName.IsNullSession(user) ? AccountName.AccountPart(user) : null;
+            List<RawSession> found = NetSessionApi.Enumerate(apiServer, wireClient, wireUser, level, unchecked((uint)prefMaxLen));
+            // The server compares a wire filter with its own spelling of the client and user (a NetBIOS
+            // name, an IPv4-mapped address, DOMAIN\user): finding nothing proves nothing. List again
+            // without filters and match here (contract.md, "Wire filters").
+            if (found.Count == 0 && (wireClient != null || wireUser != null))
+                found = NetSessionApi.Enumerate(apiServer, null, null, level, unchecked((uint)prefMaxLen));
             List<SessionInfo> result = new List<SessionInfo>();
-            foreach (RawSession raw in NetSessionApi.Enumerate(apiServer, wireClient, wireUser, level, unchecked((uint)prefMaxLen)))
+            foreach (RawSession raw in found)
             {
                 SessionInfo s = SessionInfo.FromRaw(raw);
                 if (byClient && !ClientName.Matches(s.Client, client))

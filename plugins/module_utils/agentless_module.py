@@ -28,9 +28,9 @@ from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.status import (
     ERROR_ACCESS_DENIED, ERROR_INVALID_LEVEL, NOT_FOUND,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
-    CloseSelection, Session, account_part, client_api_filter, clients_match, diff_entries, filter_sessions,
-    is_null_session, normalise_client, parse_client_network, usernames_match, validate_client_selectors,
-    without_zone,
+    CloseSelection, Session, account_part, check_selector_entries, client_api_filter, clients_match,
+    control_character_message, diff_entries, filter_sessions, is_null_session, normalise_client,
+    parse_client_network, usernames_match, validate_client_selectors, without_zone,
 )
 
 # Unset level: the richest one the server serves. Samba answers 124 above level 1.
@@ -80,9 +80,17 @@ def normalise_server(text):
 
     Accepts ``files01``, ``files01.example.com.``, ``\\files01``, ``//files01``, ``10.0.0.5``,
     ``::1`` and ``[::1]``; raises ValueError naming the right form for anything else, so the
-    user never sees a resolver error about a URL or a share path.
+    user never sees a resolver error about a URL or a share path. A control character, a
+    wildcard, and an address that names no single server (``0.0.0.0``, ``::``, broadcast,
+    multicast, numeric shorthands such as ``127.1``) are refused as the Windows twin refuses them
+    (LocalHost.CheckServer; tests/fixtures/selector_check_cases.json).
     """
+    problem = None if text is None else control_character_message('server', 'server', text)
+    if problem:
+        raise ValueError(problem)
     typed = '' if text is None else text.strip()
+    if '*' in typed or '?' in typed:
+        raise ValueError(server_refusal(typed, 'is a wildcard pattern'))
     host = typed
     if '://' in host:
         raise ValueError("server %r is not a URL: give only the host name or IP address (e.g. server: %s) "
@@ -112,6 +120,7 @@ def normalise_server(text):
                          % typed)
     if ':' in host:
         address, sep, zone = host.partition('%')
+        _refuse_address(typed, ipaddress.ip_address(address))
         return str(ipaddress.ip_address(address)) + sep + zone
     if host.endswith('.'):
         host = host[:-1]  # a fully qualified name; Kerberos wants the SPN without the dot
@@ -121,7 +130,65 @@ def normalise_server(text):
     if any(c.isspace() or c in '@?#%[]:' for c in host) or '..' in host or host.startswith('.') or host.endswith('.'):
         raise ValueError("server %r is not a valid host name or IP address; give e.g. files01.example.com."
                          % typed)
+    try:
+        _refuse_address(typed, ipaddress.IPv4Address(host))
+    except ipaddress.AddressValueError:
+        shorthand = numeric_ipv4(host)
+        if shorthand is not None:
+            raise ValueError(server_refusal(
+                typed, 'is a numeric shorthand that resolvers read as the IPv4 address %s' % shorthand))
     return host
+
+
+SERVER_REFUSAL = "server '{typed}' {why}: give the host name or IP address of one SMB server, e.g. " \
+                 "files01.example.com or 10.0.0.5."
+
+
+def server_refusal(typed, why):
+    return SERVER_REFUSAL.format(typed=typed, why=why)
+
+
+def _refuse_address(typed, ip):
+    """ValueError for an address that names no single server: it would reach this host or many."""
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    why = None
+    if ip.is_unspecified:
+        why = 'is the unspecified address ("any address"), which names no server'
+    elif ip.version == 4 and ip == ipaddress.IPv4Address('255.255.255.255'):
+        why = 'is the broadcast address, which names no server'
+    elif ip.is_multicast:
+        why = 'is a multicast address, which names no server'
+    if why:
+        raise ValueError(server_refusal(typed, why))
+
+
+def numeric_ipv4(text):
+    """The IPv4 address inet_aton reads in ``text`` (``127.1``, ``0x7f.1``, ``2130706433``,
+    ``010.0.0.1`` = 8.0.0.1), or None when it is not such a number. Written out rather than
+    socket.inet_aton, whose answer depends on the C library; the C# twin has the same rules."""
+    parts = text.split('.')
+    if len(parts) > 4:
+        return None
+    values = []
+    for part in parts:
+        if part[:2] in ('0x', '0X'):
+            digits, base = part[2:], 16
+        elif part[:1] == '0' and len(part) > 1:
+            digits, base = part[1:], 8
+        else:
+            digits, base = part, 10
+        allowed = {16: '0123456789abcdefABCDEF', 8: '01234567', 10: '0123456789'}[base]
+        if not digits or any(c not in allowed for c in digits):
+            return None
+        values.append(int(digits, base))
+    last_bits = 8 * (5 - len(values))
+    if any(v > 255 for v in values[:-1]) or values[-1] >= 1 << last_bits:
+        return None
+    number = values[-1]
+    for index, value in enumerate(values[:-1]):
+        number |= value << (24 - 8 * index)
+    return str(ipaddress.IPv4Address(number))
 
 
 def _host_hint(text):
@@ -156,22 +223,24 @@ def check_timeout(seconds):
 SELECTOR_LISTS = ('client', 'username', 'exclude_client', 'exclude_username')
 
 
-def drop_empty_selectors(params):
-    """Empty entries in the selector lists select nothing and are dropped, as the Windows twins
-    do (PowerShell's Where-Object { $_ }), so `username: ['']` means the same on both paths."""
+def check_selectors(params):
+    """ValueError for the first selector entry (of the options ``params`` has) that holds a control
+    character or is empty after normalisation (session_rules.check_selector_entries). An empty
+    list is the same as unset."""
     for key in SELECTOR_LISTS:
-        if params.get(key) is not None:
-            params[key] = [value for value in params[key] if value]
+        if key in params:
+            check_selector_entries(key, params[key])
 
 
 def check_options(module):
-    """Fail the module on connection options that cannot work; returns the host to connect to.
-    Also drops empty selector entries (drop_empty_selectors)."""
-    drop_empty_selectors(module.params)
+    """Fail the module on a server, connection option or selector entry that cannot work, before
+    anything is resolved or listed; returns the host to connect to."""
     try:
-        return check_connection_options(module.params)
+        host = check_connection_options(module.params)
+        check_selectors(module.params)
     except ValueError as e:
         module.fail_json(msg=str(e))
+    return host
 
 
 def require_smbprotocol(module):
@@ -224,10 +293,11 @@ def _resolve(option, names, on_unresolved):
     """Selector names plus every address a host name resolves to (servers report addresses).
 
     As the Windows twin (ClientResolution.ResolveClients) does, every entry is checked first, so
-    a malformed network fails as one, naming the option, before any name is looked up; networks
-    and IP literals are matched as they are, never looked up.
+    a blank entry or a malformed network fails, naming the option, before any name is looked up;
+    networks and IP literals are matched as they are, never looked up.
     """
     try:
+        check_selector_entries(option, names)
         validate_client_selectors(option, names)
     except ValueError as e:
         raise ResolutionError(str(e))
@@ -235,9 +305,13 @@ def _resolve(option, names, on_unresolved):
     for name in names or []:
         result.append(name)
         text = normalise_client(name)
+        if not (text or '').rstrip('.').strip():
+            # Not reached past the check above; getaddrinfo('') may answer this host's own addresses.
+            raise ResolutionError("%s entry '%s' is empty once its \\\\, brackets and dots are removed: "
+                                  "it names no client." % (option, name))
         if parse_client_network(name) is not None or _is_ip_literal(text):
             continue
-        addresses = _addresses(text) if text else []   # a blank entry names no host: never looked up
+        addresses = _addresses(text)
         if not addresses:
             on_unresolved(name)
         for address in addresses:
@@ -278,12 +352,18 @@ def _wire_filters(clients, usernames):
 
 
 def _enum(client, level, wire_client, wire_user):
+    filtered = bool(wire_client or wire_user)
     try:
         entries = client.enum_sessions(level, client=wire_client, user=wire_user)
     except SrvsvcStatusError as e:
-        if e.status in NOT_FOUND and (wire_client or wire_user):
-            return []  # a filtered enumeration that matched nothing
-        raise
+        if not (filtered and e.status in NOT_FOUND):
+            raise
+        entries = []  # a filtered enumeration that matched nothing
+    if filtered and not entries:
+        # The server compares a wire filter with its own spelling of the client and user (a NetBIOS
+        # name, an IPv4-mapped address, DOMAIN\user): finding nothing proves nothing. List again
+        # without filters and match locally, as the C# twin does (contract.md, "Wire filters").
+        entries = client.enum_sessions(level, client=None, user=None)
     return [Session.from_wire(entry, level) for entry in entries]
 
 

@@ -20,7 +20,7 @@ import time
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcError, without_secret
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import LEVELS
 from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import (
-    CONNECTION_SPEC, FILTER_SPEC, ResolutionError, check_timeout, drop_empty_selectors, list_sessions, new_client,
+    CONNECTION_SPEC, FILTER_SPEC, ResolutionError, check_selectors, check_timeout, list_sessions, new_client,
     normalise_server, own_identity, require_smbprotocol, resolve_selectors,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.deadline_pool import run_with_deadlines
@@ -147,6 +147,7 @@ def check_options(params):
                               % (MIN_WORKERS, MAX_WORKERS, params['workers']))
     try:
         check_timeout(params['timeout'])
+        check_selectors(params)
     except ValueError as e:
         raise AuditInputError(str(e))
     return parse_servers(params['servers'], params['port'])
@@ -212,7 +213,6 @@ def _abort_connection(client):
 
 class FleetAudit:
     def __init__(self, params, warn):
-        drop_empty_selectors(params)
         self.params = params
         self.requested_level = params['level']
         self.clients = resolve_selectors(params['client'], warn)

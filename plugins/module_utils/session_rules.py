@@ -223,6 +223,76 @@ def is_machine_account(username):
     return not is_null_session(username) and username.endswith('$')
 
 
+# ---------------------------------------------------------------- bad entries
+
+# Both twins refuse these before anything is resolved or listed (SelectorCheck in SessionRules.cs;
+# the shared table is tests/fixtures/selector_check_cases.json).
+EMPTY_ENTRY_MESSAGE = (
+    "{option}[{index}] is empty ({shown}): an empty entry selects nothing. Remove it, or leave {option} unset; "
+    "a template such as \"{{{{ user | default('') }}}}\" gives one: use default(omit).")
+CONTROL_CHARACTER_MESSAGE = (
+    "{where} '{shown}' holds a control character (U+{code:04X} at position {position}): with key=value "
+    "arguments (-a '{option}={shown}') a backslash starts an escape; quote the value in YAML, or double "
+    "the backslash ({doubled}).")
+# What key=value decoding turns a typed \a, \b, ... into: shown back as typed.
+_ESCAPES = {7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r'}
+
+
+def _is_control(char):
+    code = ord(char)
+    return code < 0x20 or 0x7F <= code <= 0x9F
+
+
+def _as_typed(text):
+    return ''.join((_ESCAPES.get(ord(c)) or '\\x%02x' % ord(c)) if _is_control(c) else c for c in text)
+
+
+def control_character_message(where, option, text):
+    """The error for a value holding a control character (key=value decoding turned a typed
+    ``\a`` into BEL), or None. ``where`` is ``username[0]`` or ``server``."""
+    for position, char in enumerate(text, 1):
+        if _is_control(char):
+            shown = _as_typed(text)
+            return CONTROL_CHARACTER_MESSAGE.format(where=where, shown=shown, code=ord(char), position=position,
+                                                    option=option, doubled=shown.replace('\\', '\\\\'))
+    return None
+
+
+def _client_entry_is_empty(entry):
+    r"""Nothing is left once whitespace, ``\``, brackets and dots are gone: ``\\``, ``[]``, ``.``..."""
+    return all(c.isspace() or c in '\\[].' for c in entry)
+
+
+def _username_entry_is_empty(entry):
+    r"""The account part is empty: ``LAB\``, ``@contoso.com``, whitespace. ANONYMOUS LOGON is not."""
+    return not account_part(entry).strip()
+
+
+_EMPTY_RULES = {
+    'client': _client_entry_is_empty,
+    'exclude_client': _client_entry_is_empty,
+    'username': _username_entry_is_empty,
+    'exclude_username': _username_entry_is_empty,
+}
+
+
+def check_selector_entries(option, entries):
+    """The entries of a selector option (``[]`` when unset); ValueError naming the option and the
+    0-based position of the first entry that holds a control character or is empty after
+    normalisation. A dropped entry would widen a close (``client: [x], username: ['']`` closed
+    every user on x), and a blank name given to a resolver answers this host's own addresses."""
+    is_empty = _EMPTY_RULES[option]
+    for index, entry in enumerate(entries or []):
+        where = '%s[%d]' % (option, index)
+        problem = None if entry is None else control_character_message(where, option, entry)
+        if problem is None and (entry is None or is_empty(entry)):
+            problem = EMPTY_ENTRY_MESSAGE.format(option=option, index=index,
+                                                 shown='null' if entry is None else "'%s'" % entry)
+        if problem:
+            raise ValueError(problem)
+    return list(entries or [])
+
+
 # ---------------------------------------------------------------- sessions
 
 def _clamp_seconds(value):

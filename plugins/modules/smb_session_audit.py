@@ -19,7 +19,8 @@ description:
     inventory host.
   - A server that cannot be reached, refuses the credentials, denies the listing or stops answering
     gets an C(error) in its own result; the other servers are still listed and the task does not
-    fail. Bad input (an empty server list, a malformed entry, two entries with one name, O(workers)
+    fail. Bad input (an empty server list, a malformed entry, a server that names no single server such
+    as C(*) or C(0.0.0.0), two entries with one name, an empty O(client) or O(username) entry, O(workers)
     out of range) fails the task before any server is contacted.
   - A server given twice (the same server and port, however written - C(files01), C(FILES01.),
     C(\\files01)) is listed once, under the first entry's name; the repeat gets a result of its own with

@@ -27,12 +27,18 @@ if ($null -ne $module.Params.min_idle_seconds -and $module.Params.min_idle_secon
     $module.FailJson("min_idle_seconds must be 0 or more, got $($module.Params.min_idle_seconds)")
 }
 
-# Servers report clients as addresses: a host name matches every address it resolves to. A
-# malformed network, a server that is a network, or an exclusion that resolves to nothing (it
-# would protect nothing) fails here, before anything is listed.
+# Before anything is resolved or listed: a server that names no single server, a selector entry
+# that is blank or holds a control character (a dropped entry would widen the close), a malformed
+# network, or an exclusion that resolves to nothing (it would protect nothing) fails the module.
+# Servers report clients as addresses: a host name matches every address it resolves to.
 try {
-    $clients = [LanmanClientResolution]::ResolveClients('client', [string[]]@($module.Params.client))
-    $excluded = [LanmanClientResolution]::ResolveClients('exclude_client', [string[]]@($module.Params.exclude_client))
+    [LanmanLocalHost]::CheckServer($server)
+    $clientNames = [LanmanSelectorCheck]::Entries('client', $module.Params.client)
+    $usernames = [LanmanSelectorCheck]::Entries('username', $module.Params.username)
+    $excludeClientNames = [LanmanSelectorCheck]::Entries('exclude_client', $module.Params.exclude_client)
+    $excludeUsernames = [LanmanSelectorCheck]::Entries('exclude_username', $module.Params.exclude_username)
+    $clients = [LanmanClientResolution]::ResolveClients('client', $clientNames)
+    $excluded = [LanmanClientResolution]::ResolveClients('exclude_client', $excludeClientNames)
     $remote = -not [LanmanLocalHost]::IsLocalServer($server)
 }
 catch {
@@ -47,9 +53,9 @@ foreach ($warning in $clients.SelectorWarnings()) {
 
 $selection = [LanmanCloseSelection]::new()
 $selection.Clients = $clients.Selectors.ToArray()
-$selection.Usernames = [string[]]@($module.Params.username | Where-Object { $_ })
+$selection.Usernames = $usernames
 $selection.ExcludeClients = $excluded.Selectors.ToArray()
-$selection.ExcludeUsernames = [string[]]@($module.Params.exclude_username | Where-Object { $_ })
+$selection.ExcludeUsernames = $excludeUsernames
 $selection.MinIdleSeconds = $module.Params.min_idle_seconds
 $selection.All = $module.Params.all
 if ($remote) {

@@ -20,11 +20,15 @@ $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
 
 $server = $module.Params.server
 $level = if ($null -eq $module.Params.level) { -1 } else { $module.Params.level }
-$usernames = [string[]]@($module.Params.username | Where-Object { $_ })
 
 try {
+    # Before anything is resolved or listed: a server that names no single server, or a selector
+    # entry that is blank or holds a control character, fails the module.
+    [LanmanLocalHost]::CheckServer($server)
+    $clientNames = [LanmanSelectorCheck]::Entries('client', $module.Params.client)
+    $usernames = [LanmanSelectorCheck]::Entries('username', $module.Params.username)
     # Servers report clients as addresses: a host name matches every address it resolves to.
-    $clients = [LanmanClientResolution]::ResolveClients('client', [string[]]@($module.Params.client))
+    $clients = [LanmanClientResolution]::ResolveClients('client', $clientNames)
     foreach ($warning in $clients.SelectorWarnings()) {
         $module.Warn($warning)
     }

@@ -4,11 +4,42 @@
 // modules show. The modules stay thin; these rules are tested here.
 using System;
 using System.Collections.Generic;
+using System.Net;
+using System.Reflection;
 using ansible_collections.lanman.smb.plugins.module_utils.NetSession;
 using ansible_collections.lanman.smb.plugins.module_utils.SessionRules;
 
 internal static partial class Program
 {
+    private static readonly string[] BlankClients = new string[] {
+        null, "", "  ", "\\", "\\\\", "[]", "\\[]", ".", "\\.", " [ ] ", "\u00a0" };
+
+    // ClientResolution's resolver (Dns.GetHostAddresses) swapped for one that logs every name it
+    // is asked and resolves none; RestoreLookups puts the real one back.
+    private static FieldInfo HostLookup()
+    {
+        FieldInfo field = typeof(ClientResolution).GetField("hostLookup", BindingFlags.NonPublic | BindingFlags.Static);
+        if (field == null)
+            throw new TestFailure("ClientResolution.hostLookup (the resolver seam) is missing");
+        return field;
+    }
+
+    private static List<string> LogLookups()
+    {
+        List<string> asked = new List<string>();
+        HostLookup().SetValue(null, new Func<string, IPAddress[]>(delegate(string host)
+        {
+            asked.Add(host);
+            return new IPAddress[0];
+        }));
+        return asked;
+    }
+
+    private static void RestoreLookups()
+    {
+        HostLookup().SetValue(null, new Func<string, IPAddress[]>(Dns.GetHostAddresses));
+    }
+
     static partial void ModuleGlueTests()
     {
         Run("ResolveClient: IP literals and CIDR networks pass unchanged and count as resolved", delegate
@@ -25,19 +56,84 @@ internal static partial class Program
                 Check(resolved, cases[i, 0] + " counts as resolved");
             }
         });
-        Run("a blank client entry matches nothing and is never dropped (that would widen a close); a blank exclusion fails", delegate
+        Run("a blank client entry fails ResolveClient(s), naming the option and position, and nothing is looked up", delegate
         {
-            ClientResolution clients = ClientResolution.ResolveClients("client", new string[] { "  " });
-            Equal("  ", String.Join(",", clients.Selectors.ToArray()), "kept as given");
-            Equal(1, clients.SelectorWarnings().Count, "warned");
-            Standin.Add("\\\\10.0.0.5", "bob");
-            CloseSelection sel = SelectUsers("bob");
-            sel.Clients = clients.Selectors.ToArray();
-            CloseRun run = CloseFor(null, sel);
-            Equal(0, Standin.standin_calls(Standin.Del), "bob from 10.0.0.5 is not closed");
-            Equal(0, run.Closed.Count, "nothing closed");
-            Equal(1, ClientResolution.ResolveClients("exclude_client", new string[] { " " }).ExclusionErrors().Count, "exclusion fails");
-            Equal(0, ClientResolution.ResolveClients("client", new string[] { "", null }).Selectors.Count, "empty entries dropped");
+            // Dns.GetHostAddresses("") answers this host's own addresses: `client: ['\\'], all: true`
+            // closed the host's own session (issue 14). Every entry is checked before any lookup.
+            List<string> lookups = LogLookups();
+            try
+            {
+                foreach (string blank in BlankClients)
+                {
+                    foreach (string option in new string[] { "client", "exclude_client" })
+                    {
+                        string message = ArgumentMessage(delegate { ClientResolution.ResolveClients(option, new string[] { "pc01", blank }); });
+                        Check(message != null && message.StartsWith(option + "[1] is empty ("), option + " with " + Printable(blank) + ": " + message);
+                    }
+                    bool resolved;
+                    string single = ArgumentMessage(delegate { ClientResolution.ResolveClient(blank, out resolved); });
+                    Check(single != null && single.Contains("empty"), "ResolveClient(" + Printable(blank) + "): " + single);
+                }
+                Equal("", String.Join(",", lookups.ToArray()), "names looked up");
+            }
+            finally
+            {
+                RestoreLookups();
+            }
+        });
+        Run("the resolver itself refuses a blank name (the last guard before Dns.GetHostAddresses)", delegate
+        {
+            List<string> lookups = LogLookups();
+            try
+            {
+                MethodInfo lookUp = typeof(ClientResolution).GetMethod("LookUp", BindingFlags.NonPublic | BindingFlags.Static);
+                foreach (string blank in new string[] { null, "", "  " })
+                {
+                    Exception thrown = null;
+                    try { lookUp.Invoke(null, new object[] { blank }); }
+                    catch (TargetInvocationException e) { thrown = e.InnerException; }
+                    Check(thrown is InvalidOperationException, "LookUp(" + Printable(blank) + "): " + thrown);
+                }
+                Equal("", String.Join(",", lookups.ToArray()), "names looked up");
+            }
+            finally
+            {
+                RestoreLookups();
+            }
+        });
+        Run("names that are not blank still reach the resolver (the log sees lookups)", delegate
+        {
+            List<string> lookups = LogLookups();
+            try
+            {
+                bool resolved;
+                ClientResolution.ResolveClient("pc01.", out resolved);
+                Check(!resolved, "the logging resolver answers nothing");
+                ClientResolution r = ClientResolution.ResolveClients("exclude_client", new string[] { "ws42", "10.0.0.5" });
+                Equal("pc01,ws42", String.Join(",", lookups.ToArray()), "names looked up (an IP literal never is)");
+                Equal("ws42", String.Join(",", r.Unresolved.ToArray()), "unresolved");
+            }
+            finally
+            {
+                RestoreLookups();
+            }
+        });
+        Run("a bad server is refused before netapi32 is called: wildcard, unspecified, numeric shorthand, control character", delegate
+        {
+            Standin.Add("\\10.0.0.5", "bob");
+            foreach (string bad in new string[] { "*", "0.0.0.0", "[::]", "127.1", "ff02::1", "fs\u0001" })
+            {
+                string expected = ArgumentMessage(delegate { LocalHost.CheckServer(bad); });
+                Check(expected != null, "CheckServer(" + Printable(bad) + ") refuses it");
+                Equal(expected, ArgumentMessage(delegate { LocalHost.IsLocalServer(bad); }), "IsLocalServer(" + Printable(bad) + ")");
+                Equal(expected, ArgumentMessage(delegate { SessionList.ListSessions(bad, null, null, -1); }), "ListSessions(" + Printable(bad) + ")");
+                Equal(expected, ArgumentMessage(delegate { CloseExecutor.Close(bad, "\\10.0.0.5", "bob"); }), "Close(" + Printable(bad) + ")");
+            }
+            Equal(0, CallLog.All().Count, "no native call: " + CallLog.Joined(CallLog.All()));
+            Equal(1, Standin.standin_remaining_sessions(), "bob's session stays");
+            LocalHost.CheckServer(null);   // unset: this host
+            LocalHost.CheckServer("");
+            LocalHost.CheckServer(".");
         });
         Run("this host's own addresses carry no IPv6 %zone: the server numbers its interfaces itself", delegate
         {
@@ -79,9 +175,9 @@ internal static partial class Program
             catch (ArgumentException e) { client = e.Message; }
             Check(client != null && client.StartsWith("client '10.1.0.0/33' is not a valid network"), "client option: " + client);
         });
-        Run("ResolveClients: selectors of every entry, the unresolved names, blanks ignored", delegate
+        Run("ResolveClients: selectors of every entry, the unresolved names", delegate
         {
-            ClientResolution r = ClientResolution.ResolveClients("client", new string[] { "10.1.0.0/16", null, "", "x.example.invalid", "10.0.0.5", "10.0.0.5" });
+            ClientResolution r = ClientResolution.ResolveClients("client", new string[] { "10.1.0.0/16", "x.example.invalid", "10.0.0.5", "10.0.0.5" });
             Equal("10.1.0.0/16,x.example.invalid,10.0.0.5", String.Join(",", r.Selectors.ToArray()), "selectors");
             Equal("x.example.invalid", String.Join(",", r.Unresolved.ToArray()), "unresolved");
             Equal(0, ClientResolution.ResolveClients("client", null).Selectors.Count, "null option");

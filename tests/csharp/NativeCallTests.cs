@@ -116,7 +116,11 @@ internal static partial class Program
             Standin.Add("\\\\10.0.0.3", "ann");
             SessionList.Enumerate("fs01.example.invalid", "10.0.0.9", null, 1, 1);
             SessionList.Enumerate(null, null, "CORP\\ann", 502, 1);
+            // 2312 for a filter proves nothing (the server's own spelling): listed again unfiltered
             Equal("NetSessionEnum(server=\"fs01.example.invalid\", client=\"\\\\10.0.0.9\", user=NULL, level=1, prefmaxlen=0x1, resume=0, read=0) = 2312" +
+                " | NetSessionEnum(server=\"fs01.example.invalid\", client=NULL, user=NULL, level=1, prefmaxlen=0x1, resume=0, read=1) = 234" +
+                " | NetSessionEnum(server=\"fs01.example.invalid\", client=NULL, user=NULL, level=1, prefmaxlen=0x1, resume=1, read=1) = 234" +
+                " | NetSessionEnum(server=\"fs01.example.invalid\", client=NULL, user=NULL, level=1, prefmaxlen=0x1, resume=2, read=1) = 0" +
                 " | NetSessionEnum(server=NULL, client=NULL, user=\"ann\", level=502, prefmaxlen=0x1, resume=0, read=1) = 234" +
                 " | NetSessionEnum(server=NULL, client=NULL, user=\"ann\", level=502, prefmaxlen=0x1, resume=1, read=1) = 234" +
                 " | NetSessionEnum(server=NULL, client=NULL, user=\"ann\", level=502, prefmaxlen=0x1, resume=2, read=1) = 0",
@@ -266,6 +270,10 @@ internal static partial class Program
                 Check(remote.RemoteServer && remote.Message.Contains("double hop"), "hint for fs01: " + remote.Message);
                 Check(remote.Message.Contains("become_password") && remote.Message.Contains("S4U") &&
                     remote.Message.Contains("new_credentials"), "become needs a password or new_credentials: " + remote.Message);
+                // ansible.builtin.runas's spelling ("Become and Windows"): netcredentials_only goes with new_credentials
+                Check(remote.Message.Contains("become: true with become_method: runas, become_flags: " +
+                    "logon_type=new_credentials logon_flags=netcredentials_only and an explicit become_user and " +
+                    "become_password"), "the runas become flags as documented: " + remote.Message);
                 Standin.standin_reset();
             }
             Check(NetSessionException.Describe(1312).Contains("logon session"), NetSessionException.Describe(1312));

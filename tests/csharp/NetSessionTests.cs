@@ -60,6 +60,9 @@ internal static partial class Program
     static partial void PlannerRuleTests();
     static partial void NativeCallTests();
     static partial void ModuleGlueTests();
+    static partial void ListingLimitTests();
+    static partial void WindowsSpecificsTests();
+    static partial void ResolverTests();
 
     private static int passed, failed;
 
@@ -243,12 +246,14 @@ internal static partial class Program
             Equal(10000, users.Count, "distinct users");
             Equal("user9999", list[9999].UserName, "last");
         });
-        Run("a server that returns empty pages gets a bigger buffer", delegate
+        Run("a round that brings no entry ends the listing, even at a small buffer (R4: no progress)", delegate
         {
             for (int i = 0; i < 5; i++)
                 Standin.Add("\\\\10.0.0." + i, "u" + i);
             Standin.standin_set_paging_mode(1);
-            Equal(5, SessionList.Enumerate(null, null, null, 502, 1).Count, "count");
+            NetSessionException e = Throws(delegate { SessionList.Enumerate(null, null, null, 502, 1); }, "empty page");
+            Check(e is ListingLimitException && e.Message.Contains("without making progress (resume handle 0)"), e.Message);
+            Equal(1, Standin.standin_calls(Standin.Enum), "one round");
         });
         Run("a server that always says more data with nothing is not followed forever", delegate
         {
@@ -547,11 +552,13 @@ internal static partial class Program
         Equal(String.Join(" | ", expected.ToArray()), String.Join(" | ", actual.ToArray()), "plan");
     }
 
-    // args: [planning vectors [name-rule tables]], both written by tests/csharp/test_netsession_cs.py
+    // args: [planning vectors [name-rule tables [selector checks]]], all written by tests/csharp/test_netsession_cs.py
     private static int Main(string[] args)
     {
         if (args.Length > 1)
             LoadNameRules(args[1]);
+        if (args.Length > 2)
+            LoadSelectorChecks(args[2]);
         LayoutTests();
         FieldTests();
         PagingTests();
@@ -562,6 +569,9 @@ internal static partial class Program
         PlannerRuleTests();
         NativeCallTests();
         ModuleGlueTests();
+        ListingLimitTests();
+        WindowsSpecificsTests();
+        ResolverTests();
         if (args.Length > 0)
             VectorTests(args[0]);
         Console.WriteLine(String.Format("{0} passed, {1} failed", passed, failed));

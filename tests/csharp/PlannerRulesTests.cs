@@ -37,8 +37,103 @@ internal static partial class Program
         return NameRules[table];
     }
 
+    // tests/fixtures/selector_check_cases.json (the Python twin runs it too): selector rows are
+    // option, expected error (null: accepted) and the entries (null: the option unset); server rows
+    // are the server and the expected error. Cells are base64 (entries hold tabs and newlines).
+    private sealed class SelectorRow
+    {
+        public string Option, Error;
+        public string[] Entries;
+    }
+
+    private static readonly List<SelectorRow> SelectorRows = new List<SelectorRow>();
+    private static readonly List<string[]> ServerRows = new List<string[]>();
+
+    private static string CheckCell(string cell)
+    {
+        return cell == "<null>" ? null : Encoding.UTF8.GetString(Convert.FromBase64String(cell));
+    }
+
+    private static void LoadSelectorChecks(string path)
+    {
+        foreach (string line in File.ReadAllLines(path, Encoding.UTF8))
+        {
+            string[] parts = line.Split('\t');
+            if (parts[0] == "SERVER")
+            {
+                ServerRows.Add(new string[] { CheckCell(parts[1]), CheckCell(parts[2]) });
+                continue;
+            }
+            SelectorRow row = new SelectorRow();
+            row.Option = parts[1];
+            row.Error = CheckCell(parts[2]);
+            int count = Int32.Parse(parts[3]);
+            if (count >= 0)
+            {
+                row.Entries = new string[count];
+                for (int k = 0; k < count; k++)
+                    row.Entries[k] = CheckCell(parts[4 + k]);
+            }
+            SelectorRows.Add(row);
+        }
+    }
+
+    // Control characters as \uXXXX: a row's name stays on one output line.
+    private static string Printable(string text)
+    {
+        if (text == null)
+            return "null";
+        StringBuilder shown = new StringBuilder();
+        foreach (char c in text)
+            shown.Append(c < 0x20 || (c >= 0x7F && c <= 0x9F) ? "\\u" + ((int)c).ToString("x4") : c.ToString());
+        return shown.ToString();
+    }
+
+    private static string ArgumentMessage(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+        return null;
+    }
+
+    private static void SelectorCheckTests()
+    {
+        Run("rules: the selector-check table was loaded", delegate
+        {
+            Check(SelectorRows.Count > 0 && ServerRows.Count > 0, "pass selector_check_cases as the third argument");
+        });
+        foreach (SelectorRow row in SelectorRows)
+        {
+            SelectorRow r = row;
+            string entries = r.Entries == null ? "unset" : String.Join(", ", Array.ConvertAll(r.Entries, Printable));
+            Run("check: " + r.Option + " [" + entries + "]", delegate
+            {
+                string[] accepted = null;
+                string message = ArgumentMessage(delegate { accepted = SelectorCheck.Entries(r.Option, r.Entries); });
+                Equal(r.Error, message, "error");
+                if (r.Error == null)
+                    Equal(r.Entries == null ? "" : String.Join("|", r.Entries), String.Join("|", accepted), "the entries back");
+            });
+        }
+        foreach (string[] row in ServerRows)
+        {
+            string[] r = row;
+            Run("check: server " + Printable(r[0]), delegate
+            {
+                Equal(r[1], ArgumentMessage(delegate { LocalHost.CheckServer(r[0]); }), "error");
+            });
+        }
+    }
+
     static partial void PlannerRuleTests()
     {
+        SelectorCheckTests();
         Run("rules: client and account names take the forms of the shared table (no octal, RFC 5952 IPv6)", delegate
         {
             foreach (string[] row in Rows("normalise_client"))

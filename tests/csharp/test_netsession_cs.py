@@ -1,10 +1,12 @@
 """Builds the shipped C# utils as C# 5 against .NET 4.5 with Mono, with the C stand-in netapi32,
-and runs tests/csharp/NetSessionTests.cs in a subprocess (a crash is a failure).
+and runs tests/csharp/NetSessionTests.cs in a subprocess (a crash is a failure) on Mono and on
+CoreCLR (conftest.py).
 
 NetSession.cs (the Win32 wrapper) must compile alone; SessionRules.cs (the session rules) must
 compile against the wrapper's public surface alone, and both together into one assembly, which
 is what ansible-core's Add-CSharpType does with every C# util a module requires. The tests run
 against that one assembly."""
+import base64
 import json
 import os
 import pathlib
@@ -76,6 +78,65 @@ def write_name_rules(path):
     return len(tables)
 
 
+def _fixture(name):
+    return json.loads((ROOT / 'tests' / 'fixtures' / name).read_text(encoding='utf-8'))
+
+
+def _tsv(lines):
+    assert not any('\n' in line for line in lines), 'a cell may not hold a newline'
+    return '\n'.join(lines) + '\n'
+
+
+def write_shared_tables(directory):
+    """The tables the C# tests read through environment variables (ListingLimitTests.cs,
+    WindowsSpecificsTests.cs), as tab-separated lines; returns those variables."""
+    limits = _fixture('listing_limits.json')
+    (directory / 'listing_limits.tsv').write_text(
+        _tsv(['%s\t%s' % (key, limits[key]) for key in ('max_sessions', 'no_progress', 'too_many')]), encoding='utf-8')
+    texts = _fixture('status_texts.json')['texts']
+    (directory / 'status_texts.tsv').write_text(
+        _tsv(['%s\t%s' % (code, text) for code, text in sorted(texts.items())]), encoding='utf-8')
+    lines = []
+    for case in _fixture('listing_cases.json')['cases']:
+        lines.append('CASE ' + case['name'])
+        lines.append('FILTERS\t' + case['server']['filters'])
+        lines.extend('\t'.join(['SESSION', cell(c), cell(u)]) for c, u in case['server']['sessions'])
+        lines.append('LEVEL\t' + cell(case['level']))
+        if case['client'] is not None:
+            lines.append('\t'.join(['CLIENT'] + case['client']))
+        if case['username'] is not None:
+            lines.append('\t'.join(['USER'] + case['username']))
+        lines.extend('\t'.join(['CALL'] + [cell(v) for v in call]) for call in case['calls'])
+        lines.extend('RESULT\t' + shown for shown in case['sessions'])
+        lines.append('END')
+    (directory / 'listing_cases.tsv').write_text(_tsv(lines), encoding='utf-8')
+    return {
+        'LANMAN_LISTING_LIMITS': str(directory / 'listing_limits.tsv'),
+        'LANMAN_STATUS_TEXTS': str(directory / 'status_texts.tsv'),
+        'LANMAN_LISTING_CASES': str(directory / 'listing_cases.tsv'),
+    }
+def _b64(value):
+    """One cell of the selector-check table: <null>, or the UTF-8 text in base64 (entries hold
+    tabs, newlines and other control characters on purpose)."""
+    return '<null>' if value is None else base64.b64encode(value.encode('utf-8')).decode('ascii')
+
+
+def write_selector_checks(path):
+    """tests/fixtures/selector_check_cases.json as lines PlannerRulesTests.cs reads:
+    SELECTOR<TAB>option<TAB>error<TAB>count (-1: unset)<TAB>entry..., SERVER<TAB>server<TAB>error.
+    Returns the number of rows."""
+    table = json.loads((ROOT / 'tests' / 'fixtures' / 'selector_check_cases.json').read_text(encoding='utf-8'))
+    lines = []
+    for row in table['selectors']:
+        entries = row['entries']
+        lines.append('\t'.join(['SELECTOR', row['option'], _b64(row['error']), str(-1 if entries is None else len(entries))]
+                               + [_b64(e) for e in entries or []]))
+    for row in table['servers']:
+        lines.append('\t'.join(['SERVER', _b64(row['server']), _b64(row['error'])]))
+    path.write_text('\n'.join(lines) + '\n', encoding='utf-8')
+    return len(lines)
+
+
 @pytest.fixture(scope='module')
 def build(tmp_path_factory):
     if not shutil.which('mcs') or not shutil.which('mono'):
@@ -93,9 +154,11 @@ def build(tmp_path_factory):
     return out
 
 
-def run_tests(build, *inputs):
+def run_tests(build, runtime, *inputs):
+    """The C# test program on a runtime (conftest.py: mono, coreclr)."""
     env = dict(os.environ, LD_LIBRARY_PATH=str(build), MONO_ENV_OPTIONS='')
-    cmd = ['mono', '--debug', str(build / 'NetSessionTests.exe')] + [str(p) for p in inputs]
+    env.update(write_shared_tables(build))
+    cmd = runtime.command(build / 'NetSessionTests.exe', env) + [str(p) for p in inputs]
     return subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=120, cwd=str(build), env=env)
 
 
@@ -134,15 +197,22 @@ def test_lint_ignores_strings_and_comments():
     assert lint('class A { // { get; }\n string s = "$\\"x ?.y"; }') == []
 
 
-def test_netsession_util_against_the_standin(build, tmp_path):
-    vectors, name_rules = tmp_path / 'vectors.tsv', tmp_path / 'name_rules.tsv'
+def test_netsession_util_against_the_standin(build, runtime, tmp_path):
+    vectors, name_rules, checks = tmp_path / 'vectors.tsv', tmp_path / 'name_rules.tsv', tmp_path / 'checks.tsv'
     count = write_vectors(vectors)
     assert write_name_rules(name_rules) == 7
-    proc = run_tests(build, vectors, name_rules)
+    check_rows = write_selector_checks(checks)
+    proc = run_tests(build, runtime, vectors, name_rules, checks)
     output = proc.stdout + proc.stderr
-    # a crash (SIGSEGV from a layout mistake) or an abort is a failure with the output shown
-    assert proc.returncode == 0, 'exit %d\n%s' % (proc.returncode, output[-6000:])
     failures = [line for line in proc.stdout.splitlines() if line.startswith('FAIL ')]
-    assert not failures, '\n'.join(failures)
+    assert not failures, runtime.name + ':\n' + '\n'.join(failures)
+    # a crash (a misread buffer: SIGSEGV on Mono, a fatal AccessViolationException on CoreCLR) or an abort is a failure
+    assert proc.returncode == 0, '%s: exit %d\n%s' % (runtime.name, proc.returncode, output[-6000:])
+    skipped = [line[5:].partition(': ')[0] for line in proc.stdout.splitlines() if line.startswith('SKIP ')]
+    assert skipped == runtime.skips, '%s skipped %s' % (runtime.name, skipped)
     assert sum(line.startswith('PASS vector: ') for line in proc.stdout.splitlines()) == count
+    assert sum(line.startswith('PASS listing case: ') for line in proc.stdout.splitlines()) == \
+        len(_fixture('listing_cases.json')['cases'])
+    # every row of the shared selector-check table ran through the C# twin (one PASS line per row)
+    assert sum(line.startswith('PASS check: ') for line in proc.stdout.splitlines()) == check_rows
     assert ' passed, 0 failed' in proc.stdout

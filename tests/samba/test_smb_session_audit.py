@@ -273,6 +273,8 @@ def test_a_server_written_twice_is_listed_once_and_every_entry_reported(fleet, a
     (dict(servers=['smb://files01']), 'is not a URL'),
     (dict(servers=[{'server': '\\\\files01\\share'}]), 'servers[0]: server'),
     (dict(client=['10.1.0.0/33']), "client '10.1.0.0/33' is not a valid network"),
+    (dict(username=['bob', '']), "username[1] is empty ('')"),
+    (dict(servers=['*']), "servers[0]: server '*' is a wildcard pattern"),
 ])
 def test_bad_input_fails_before_any_server_is_contacted(audit, args, message):
     listener = FakeServer('silent')

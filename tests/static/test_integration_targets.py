@@ -11,6 +11,7 @@ few ansible.windows modules the targets call, ONLY so their names resolve (each 
 run, and each name must be a real ansible.windows module, see REAL_ANSIBLE_WINDOWS_MODULES).
 """
 import json
+import re
 import pathlib
 import shutil
 import subprocess
@@ -19,7 +20,7 @@ import sys
 import pytest
 import yaml
 
-from ps1_tree import read_spec
+from ps1_tree import parse, read_spec
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 TARGETS = ROOT / 'tests' / 'integration' / 'targets'
@@ -217,3 +218,131 @@ def test_planning_vectors_reach_the_windows_target():
     tasks = (target / 'tasks' / 'main.yml').read_text()
     assert "role_path ~ '/../../../fixtures/close_planning_cases.json'" in tasks
     assert (target / '..' / '..' / '..' / 'fixtures' / 'close_planning_cases.json').resolve().is_file()
+
+
+# ---------------------------------------------------------------- the session fixture (issue 14 item 12)
+# Read without PowerShell (tree-sitter): the holder must log on as the test user, and the fixture
+# must read the holder's status file in a way that cannot meet $null.
+
+SETUP = TARGETS / 'setup_win_smb_sessions'
+HOLDER = SETUP / 'files' / 'lanman_smb_holder.ps1'
+FIXTURE = SETUP / 'library' / 'win_smb_session_fixture.ps1'
+
+# LogonUser's dwLogonType / dwLogonProvider values (winbase.h)
+LOGON32_LOGON_NETWORK_CLEARTEXT, LOGON32_LOGON_NEW_CREDENTIALS = 8, 9
+LOGON32_PROVIDER_DEFAULT = 0
+
+
+def _nodes(node, kind):
+    if node.type == kind:
+        yield node
+    for child in node.children:
+        yield from _nodes(child, kind)
+
+
+def _text(node):
+    return node.text.decode('utf-8')
+
+
+def holder_logon(source):
+    """(logon type, provider) of the holder's LogonUserW call, its constants resolved in its C#."""
+    here = [_text(n) for n in _nodes(parse(source).root_node, 'verbatim_here_string_characters')]
+    csharp = ''.join(h for h in here if 'LogonUserW' in h)
+    csharp = re.sub(r'//[^\n]*', '', csharp)
+    consts = dict((name, int(value)) for name, value in re.findall(r'const\s+int\s+(\w+)\s*=\s*(\d+)\s*;', csharp))
+    calls = re.findall(r'(?<!extern bool )LogonUserW\s*\(([^;{]*?)\)\s*\)', csharp)
+    assert len(calls) == 1, 'one LogonUserW call expected, found %r' % calls
+    args = [a.strip() for a in calls[0].split(',')]
+
+    def value(arg):
+        return int(arg) if arg.isdigit() else consts[arg]
+    return value(args[3]), value(args[4])
+
+
+def _function(tree, name):
+    for fn in _nodes(tree.root_node, 'function_statement'):
+        if any(_text(c) == name for c in fn.children if c.type == 'function_name'):
+            return fn
+    return None
+
+
+def _inside(node, ancestor):
+    return ancestor is not None and ancestor.start_byte <= node.start_byte and node.end_byte <= ancestor.end_byte
+
+
+def status_read_problems(source):
+    """Why the fixture's read of the holder's status could meet $null or a half-written file."""
+    tree = parse(source)
+    problems = []
+    reader = _function(tree, 'Read-HolderStatus')
+    if reader is None:
+        return ['no function Read-HolderStatus']
+    for name in _nodes(tree.root_node, 'command_name'):
+        if _text(name).lower() == 'get-content':
+            problems.append('Get-Content at line %d: $null for an empty file' % (name.start_point[0] + 1))
+    for call in _nodes(tree.root_node, 'invokation_expression'):
+        members = [_text(m) for m in call.children if m.type == 'member_name']
+        if members == ['Trim'] and not _inside(call, reader):
+            problems.append('.Trim() outside Read-HolderStatus at line %d' % (call.start_point[0] + 1))
+    tries = list(_nodes(reader, 'try_statement'))
+    reads = [c for t in tries for c in _nodes(t, 'invokation_expression') if _text(c).startswith('[System.IO.File]::ReadAllText(')]
+    caught = set(_text(t) for t in _nodes(reader, 'catch_type_list'))
+    if not reads:
+        problems.append('Read-HolderStatus does not read with [System.IO.File]::ReadAllText inside a try')
+    if '[System.IO.IOException]' not in caught:
+        problems.append('Read-HolderStatus does not catch [System.IO.IOException] (missing or locked file)')
+    callers = [n for n in _nodes(tree.root_node, 'command_name') if _text(n) == 'Read-HolderStatus']
+    if not callers:
+        problems.append('nothing calls Read-HolderStatus')
+    return problems
+
+
+def test_holder_logs_on_as_the_test_user():
+    """NETWORK_CLEARTEXT with the default provider: the logon's identity is the test user. The
+    NEW_CREDENTIALS logon it replaces cloned the WinRM administrator's token, whom a loopback
+    server would record instead."""
+    assert holder_logon(HOLDER.read_text()) == (LOGON32_LOGON_NETWORK_CLEARTEXT, LOGON32_PROVIDER_DEFAULT)
+
+
+def test_logon_check_catches_new_credentials():
+    text = HOLDER.read_text()
+    broken = text.replace('Logon32LogonNetworkCleartext, Logon32ProviderDefault', 'Logon32LogonNewCredentials, 3')
+    broken = broken.replace('private const int Logon32ProviderDefault = 0;',
+                            'private const int Logon32ProviderDefault = 0;\n    private const int Logon32LogonNewCredentials = 9;')
+    assert broken != text
+    assert holder_logon(broken) == (LOGON32_LOGON_NEW_CREDENTIALS, 3)
+
+
+def test_holder_writes_its_status_whole():
+    """Written under a temporary name and renamed: the fixture never reads half a line."""
+    writer = _function(parse(HOLDER.read_text()), 'Write-Status')
+    calls = [_text(c) for c in _nodes(writer, 'invokation_expression')]
+    assert any(c.startswith('[System.IO.File]::WriteAllText($partial') for c in calls), calls
+    assert any(c.startswith('[System.IO.File]::Move($partial, $StatusPath)') for c in calls), calls
+
+
+def test_fixture_reads_the_holder_status_robustly():
+    assert status_read_problems(FIXTURE.read_text()) == []
+
+
+def test_status_check_catches_the_racy_read():
+    """The read as it was: Get-Content -Raw of an empty file is $null, and .Trim() on it fails."""
+    text = FIXTURE.read_text()
+    racy = ("    $status = if (Test-Path -LiteralPath $statusPath) { (Get-Content -LiteralPath $statusPath -Raw).Trim() } "
+            "else { '' }\n")
+    broken = text.replace('    $status = Read-HolderStatus -Path $statusPath\n', racy)
+    assert broken != text
+    problems = status_read_problems(broken)
+    assert any('Get-Content' in p for p in problems) and any('.Trim() outside' in p for p in problems)
+    assert any('nothing calls Read-HolderStatus' in p for p in problems)
+
+
+def test_fixture_timeout_names_the_sessions_that_did_appear():
+    """A timeout that lists only the missing user hides the likely cause (the server recorded
+    another user): every failure of the wait names the sessions that appeared meanwhile."""
+    tree = parse(FIXTURE.read_text())
+    waits = [c for c in _nodes(tree.root_node, 'command') if _text(c).startswith('Stop-AndFail')]
+    timeout = [w for w in waits if 'appeared within' in _text(w)]
+    assert len(timeout) == 1 and 'Format-NewSession -Before $sessionsBefore' in _text(timeout[0])
+    assert _function(tree, 'Format-NewSession') is not None
+    assert '$sessionsBefore = ' in FIXTURE.read_text()

@@ -104,7 +104,7 @@ def test_modules_fail_with_error_text_and_validate_selectors_inside_try(text, op
     lambda t: t.replace('[LanmanSessionErrors]::ErrorText($_.Exception)', '$_.Exception.Message', 1),
     lambda t: t.replace("$excluded = [LanmanClientResolution]::ResolveClients('exclude_client',",
                         "$excluded = [LanmanClientResolution]::ResolveClients('client',"),
-    lambda t: t.replace('try {\n    $clients', '$clients', 1).replace(
+    lambda t: t.replace('try {\n    [LanmanLocalHost]::CheckServer', '[LanmanLocalHost]::CheckServer', 1).replace(
         "    $remote = -not [LanmanLocalHost]::IsLocalServer($server)\n}\ncatch {\n"
         "    $module.FailJson([LanmanSessionErrors]::ErrorText($_.Exception), $_)\n}\n",
         "    $remote = -not [LanmanLocalHost]::IsLocalServer($server)\n"),
@@ -119,3 +119,77 @@ def test_close_module_checks_the_server_before_listing():
     first_try = try_blocks(CLOSE)[0][0]
     assert '[LanmanLocalHost]::IsLocalServer($server)' in first_try
     assert '::ListSessions(' not in first_try
+
+
+# ---------------------------------------------------------------- bad entries and servers first
+# A blank selector entry used to be dropped here (Where-Object { $_ }), so `client: [x],
+# username: ['']` closed every user on x; a blank client reached Dns.GetHostAddresses(""), which
+# answers this host (issue 14). SelectorCheck.Entries and LocalHost.CheckServer (tested on Mono
+# against tests/fixtures/selector_check_cases.json) must run first, and only their output may be used.
+
+SELECTOR_OPTIONS = {'win_smb_session': ['client', 'username', 'exclude_client', 'exclude_username'],
+                    'win_smb_session_info': ['client', 'username']}
+TEXTS = {'win_smb_session': CLOSE, 'win_smb_session_info': INFO}
+
+
+def selector_check_problems(text, options):
+    problems = []
+    blocks = try_blocks(text)
+    first = blocks[0][0] if blocks else ''
+    checks = []
+    server = re.search(r'^\s*\[LanmanLocalHost\]::CheckServer\(\$server\)\s*$', first, flags=re.M)
+    if not server:
+        problems.append('CheckServer($server) is not called in the first try block')
+    else:
+        checks.append(server.start())
+    for option in options:
+        call = re.search(r"^\s*(\$\w+) = \[LanmanSelectorCheck\]::Entries\('%s', \$module\.Params\.%s\)\s*$"
+                         % (option, option), first, flags=re.M)
+        if not call:
+            problems.append('%s is not checked by SelectorCheck.Entries in the first try block' % option)
+            continue
+        checks.append(call.start())
+        variable = call.group(1)
+        used = text[call.end():]
+        if not re.search(r'(\(|, |= )%s(\)|,|\s*$)' % re.escape(variable), used, flags=re.M):
+            problems.append('the checked %s entries (%s) are never used' % (option, variable))
+    uses = [m.start() for m in re.finditer(r'::ResolveClients\(|::IsLocalServer\(|::ListSessions\(', first)]
+    if checks and uses and max(checks) > min(uses):
+        problems.append('a check runs after something was resolved or listed')
+    if re.search(r'\$module\.Params\.(client|username|exclude_client|exclude_username)\b(?!\))', text) or \
+            len(re.findall(r'\$module\.Params\.(?:client|username|exclude_client|exclude_username)\b', text)) != len(options):
+        problems.append('a selector option is read other than through SelectorCheck.Entries')
+    if 'Where-Object' in text:
+        problems.append('Where-Object drops entries (a dropped entry widens a close)')
+    return problems
+
+
+@pytest.mark.parametrize('module', sorted(TEXTS))
+def test_bad_entries_and_servers_are_refused_first(module):
+    assert selector_check_problems(TEXTS[module], SELECTOR_OPTIONS[module]) == []
+
+
+@pytest.mark.parametrize('module, broken', [
+    ('win_smb_session', lambda t: t.replace('    [LanmanLocalHost]::CheckServer($server)\n', '', 1)),
+    ('win_smb_session_info', lambda t: t.replace('    [LanmanLocalHost]::CheckServer($server)\n', '', 1)),
+    ('win_smb_session', lambda t: t.replace(
+        "    $usernames = [LanmanSelectorCheck]::Entries('username', $module.Params.username)\n", '', 1).replace(
+        '$selection.Usernames = $usernames', '$selection.Usernames = [string[]]@($module.Params.username | Where-Object { $_ })')),
+    ('win_smb_session', lambda t: t.replace(
+        '$selection.ExcludeUsernames = $excludeUsernames', '$selection.ExcludeUsernames = [string[]]$module.Params.exclude_username')),
+    ('win_smb_session', lambda t: t.replace(
+        "ResolveClients('exclude_client', $excludeClientNames)", "ResolveClients('exclude_client', [string[]]@($module.Params.exclude_client))")),
+    ('win_smb_session_info', lambda t: t.replace(
+        "    $usernames = [LanmanSelectorCheck]::Entries('username', $module.Params.username)\n", '', 1).replace(
+        '$level = if', "$usernames = [string[]]@($module.Params.username | Where-Object { $_ })\n$level = if")),
+    ('win_smb_session_info', lambda t: t.replace(
+        "ResolveClients('client', $clientNames)", "ResolveClients('client', [string[]]@($module.Params.client))")),
+    # the check moved after the listing
+    ('win_smb_session_info', lambda t: t.replace(
+        "    $clientNames = [LanmanSelectorCheck]::Entries('client', $module.Params.client)\n", '', 1).replace(
+        '    $listing = ', "    $clientNames = [LanmanSelectorCheck]::Entries('client', $module.Params.client)\n    $listing = ")),
+])
+def test_selector_check_glue_catches_breaks(module, broken):
+    text = TEXTS[module]
+    assert broken(text) != text
+    assert selector_check_problems(broken(text), SELECTOR_OPTIONS[module])

@@ -16,6 +16,13 @@ ERROR_NOT_SUPPORTED = 50
 ERROR_INVALID_PARAMETER = 87
 ERROR_INVALID_LEVEL = 124
 ERROR_MORE_DATA = 234
+NERR_NET_NOT_STARTED = 2102
+NERR_SERVER_NOT_STARTED = 2114
+NERR_BUF_TOO_SMALL = 2123
+NERR_REMOTE_ERR = 2127
+NERR_WKSTA_NOT_STARTED = 2138
+NERR_INTERNAL_ERROR = 2140
+NERR_INVALID_API = 2142
 NERR_USER_NOT_FOUND = 2221
 NERR_CLIENT_NAME_NOT_FOUND = 2312
 NERR_INVALID_COMPUTER = 2351
@@ -37,6 +44,18 @@ STATUS_TEXT = {
     ERROR_INVALID_PARAMETER: 'The server rejected a parameter as invalid.',
     ERROR_INVALID_LEVEL: 'The server does not serve this information level (Samba serves levels 0 and 1 only).',
     ERROR_MORE_DATA: 'More data is available.',
+    # The LAN Manager codes have no system text; the Windows twin says the same words
+    # (tests/fixtures/status_texts.json).
+    NERR_NET_NOT_STARTED: ('The workstation driver is not installed (NERR_NetNotStarted): the Windows computer that '
+                           'makes the call has no working Workstation service (LanmanWorkstation).'),
+    NERR_SERVER_NOT_STARTED: ('The Server service is not started (NERR_ServerNotStarted): start the Server service '
+                              '(LanmanServer) on the server, or name a server that runs one.'),
+    NERR_BUF_TOO_SMALL: 'The buffer for the answer is too small (NERR_BufTooSmall).',
+    NERR_REMOTE_ERR: 'A remote API error occurred with no data returned by the server (NERR_RemoteErr).',
+    NERR_WKSTA_NOT_STARTED: ('The Workstation service has not been started (NERR_WkstaNotStarted): start the '
+                             'Workstation service (LanmanWorkstation) on the Windows computer that makes the call.'),
+    NERR_INTERNAL_ERROR: 'An internal error occurred on the server (NERR_InternalError).',
+    NERR_INVALID_API: 'The server does not support this call (NERR_InvalidAPI).',
     NERR_USER_NOT_FOUND: 'The user name was not found among the sessions.',
     NERR_CLIENT_NAME_NOT_FOUND: 'The client name was not found among the sessions.',
     NERR_INVALID_COMPUTER: 'The server name is not valid.',

@@ -8,7 +8,9 @@
  * DWORD is uint32_t, pointers are 8 bytes: the Win64 layouts.
  *
  * Test controls (standin_*) let the C# tests add sessions, inject errors, choose paging
- * behaviour, count calls and check every buffer was freed exactly once. Every call is logged
+ * behaviour (also 2123 instead of 234, and hostile listings: a repeated or zero resume handle,
+ * rounds without entries, a listing that never ends), count calls and check every buffer was
+ * freed exactly once. Every call is logged
  * with all of its arguments and its answer (standin_log_*): what reaches NetSessionDel is what
  * a user loses, so the tests assert it exactly.
  */
@@ -23,9 +25,11 @@ typedef uint32_t DWORD;
 
 #define NERR_Success 0
 #define ERROR_ACCESS_DENIED 5
+#define ERROR_NOT_ENOUGH_MEMORY 8
 #define ERROR_INVALID_PARAMETER 87
 #define ERROR_INVALID_LEVEL 124
 #define ERROR_MORE_DATA 234
+#define NERR_BufTooSmall 2123
 #define NERR_UserNotFound 2221
 #define NERR_ClientNameNotFound 2312
 #define MAX_PREFERRED_LENGTH 0xFFFFFFFFu
@@ -51,7 +55,7 @@ static void *live[MAX_TRACKED];
 static size_t n_live;
 static void *freed[MAX_TRACKED];
 static size_t n_freed;
-static int double_frees, bad_frees, allocations;
+static int double_frees, bad_frees, allocations, frees;
 
 /* ---- behaviour controls ---- */
 enum { FN_ENUM, FN_DEL, FN_COUNT };
@@ -64,6 +68,15 @@ static int both_null_deletes;
 static int denied_levels_mask;           /* bit per level index: NetSessionEnum answers 5 */
 static int samba_delete;                 /* NetSessionDel answers 5 (not 2312/2221) when nothing matched */
 static int ignore_enum_filters;          /* Samba: NetSessionEnum ignores the client and user filters */
+static int notfound_empty;               /* a filter that matches nothing answers 0 with no entries, not 2312/2221 */
+static DWORD more_status = ERROR_MORE_DATA;   /* what "more entries follow" answers (234, or 2123) */
+/* Hostile listings (standin_set_hostile): every round answers per_round generated entries with
+   hostile_status, whatever the resume handle; the handle it hands back is fixed (1: always 7),
+   zero (2), or one more than the one it got (3: a listing that never ends). */
+enum { HANDLE_OFF, HANDLE_REPEAT, HANDLE_ZERO, HANDLE_ADVANCE };
+static int hostile_handle, hostile_per_round, hostile_alloc_empty;
+static DWORD hostile_status;
+static unsigned long hostile_served, hostile_rounds;
 static WCHAR last_client[256], last_user[256];
 
 /* ---- call log: one line per native call, all arguments and the answer ---- */
@@ -192,6 +205,45 @@ static void fill(void *entry, char **cursor, const session_t *s, DWORD level) {
 static DWORD enum_impl(const WCHAR *client, const WCHAR *user, DWORD level, uint8_t **bufptr,
                        DWORD prefmaxlen, DWORD *entriesread, DWORD *totalentries, DWORD *resume);
 
+/* One round of a hostile listing: per_round fresh entries (client \\10.a.b.c, user h<n>), a buffer
+   even for zero entries when alloc_empty, and the resume handle the mode dictates. */
+static DWORD hostile_round(DWORD level, uint8_t **bufptr, DWORD *entriesread, DWORD *totalentries, DWORD *resume) {
+    /* A safety stop, so a util that follows a hostile server for ever fails its test with 8
+       instead of eating the machine's memory (no R4 limit is anywhere near this). */
+    if (hostile_rounds++ >= 20000 || hostile_served > 300000) return ERROR_NOT_ENOUGH_MEMORY;
+    size_t ssize = struct_size(level), count = (size_t)hostile_per_round;
+    session_t *gen = calloc(count ? count : 1, sizeof(session_t));
+    size_t bytes = 0;
+    WCHAR cl[] = {'W','i','n',0}, tr[] = {'T',0};
+    for (size_t k = 0; k < count; k++) {
+        char a[32], b[32];
+        unsigned long n = hostile_served++;
+        int la = snprintf(a, sizeof a, "\\\\10.%lu.%lu.%lu", (n >> 16) & 255, (n >> 8) & 255, n & 255);
+        int lb = snprintf(b, sizeof b, "h%lu", n);
+        gen[k].cname = calloc((size_t)la + 1, sizeof(WCHAR)); gen[k].username = calloc((size_t)lb + 1, sizeof(WCHAR));
+        for (int i = 0; i < la; i++) gen[k].cname[i] = (WCHAR)a[i];
+        for (int i = 0; i < lb; i++) gen[k].username[i] = (WCHAR)b[i];
+        gen[k].cltype = cl; gen[k].transport = tr;
+        bytes += ssize + strings_size(&gen[k], level);
+    }
+    if (count || hostile_alloc_empty) {
+        uint8_t *buf = track_alloc(bytes);
+        char *cursor = (char *)buf + ssize * count;
+        for (size_t k = 0; k < count; k++) fill(buf + ssize * k, &cursor, &gen[k], level);
+        *bufptr = buf;
+    }
+    for (size_t k = 0; k < count; k++) { free(gen[k].cname); free(gen[k].username); }
+    free(gen);
+    *entriesread = (DWORD)count;
+    *totalentries = (DWORD)count + 1;
+    if (resume) {
+        if (hostile_handle == HANDLE_REPEAT) *resume = 7;
+        else if (hostile_handle == HANDLE_ZERO) *resume = 0;
+        else *resume = *resume + 1;
+    }
+    return hostile_status;
+}
+
 DWORD NetSessionEnum(const WCHAR *server, const WCHAR *client, const WCHAR *user, DWORD level, uint8_t **bufptr,
                      DWORD prefmaxlen, DWORD *entriesread, DWORD *totalentries, DWORD *resume) {
     logline_t l = log_begin("NetSessionEnum", server, client, user);
@@ -212,6 +264,7 @@ static DWORD enum_impl(const WCHAR *client, const WCHAR *user, DWORD level, uint
     int li = level_index(level);
     if (li < 0 || !(supported_levels_mask & (1 << li))) return ERROR_INVALID_LEVEL;
     if (denied_levels_mask & (1 << li)) return ERROR_ACCESS_DENIED;
+    if (hostile_handle) return hostile_round(level, bufptr, entriesread, totalentries, resume);
     if (ignore_enum_filters) { client = NULL; user = NULL; }
     if (client && *client != '\\') return ERROR_INVALID_PARAMETER;   /* MS-SRVS: NULL or starts with \\ */
 
@@ -220,8 +273,8 @@ static DWORD enum_impl(const WCHAR *client, const WCHAR *user, DWORD level, uint
         if (!sessions[i].deleted && client && weq(sessions[i].cname, client)) any_client++;
         if (matches(&sessions[i], client, user)) total++;
     }
-    if (client && !any_client) return NERR_ClientNameNotFound;
-    if (user && !total) return NERR_UserNotFound;
+    if (client && !any_client) return notfound_empty ? NERR_Success : NERR_ClientNameNotFound;
+    if (user && !total) return notfound_empty ? NERR_Success : NERR_UserNotFound;
 
     /* the resume handle is the index (+1) of the next matching entry */
     size_t start = resume ? *resume : 0;
@@ -240,7 +293,7 @@ static DWORD enum_impl(const WCHAR *client, const WCHAR *user, DWORD level, uint
     *totalentries = (DWORD)total;
     int more = start + count < total;
     if (count == 0) {
-        if (more) return ERROR_MORE_DATA;   /* nothing fitted (modes 1 and 2) */
+        if (more) return more_status;   /* nothing fitted (modes 1 and 2) */
         if (resume) *resume = 0;
         return NERR_Success;
     }
@@ -255,7 +308,7 @@ static DWORD enum_impl(const WCHAR *client, const WCHAR *user, DWORD level, uint
     *bufptr = buf;
     *entriesread = (DWORD)count;
     if (resume) *resume = more ? (DWORD)(start + count) : 0;
-    return more ? ERROR_MORE_DATA : NERR_Success;
+    return more ? more_status : NERR_Success;
 }
 
 static DWORD del_impl(const WCHAR *client, const WCHAR *user);
@@ -287,6 +340,7 @@ DWORD NetApiBufferFree(void *p) {
             live[i] = live[--n_live];
             if (n_freed < MAX_TRACKED) freed[n_freed++] = p;
             free(p);   /* note: a later malloc may reuse p; freed[] is cleared when it does */
+            frees++;
             return NERR_Success;
         }
     }
@@ -310,8 +364,13 @@ void standin_reset(void) {
     denied_levels_mask = 0;
     samba_delete = 0;
     ignore_enum_filters = 0;
+    notfound_empty = 0;
+    more_status = ERROR_MORE_DATA;
+    hostile_handle = hostile_per_round = hostile_alloc_empty = 0;
+    hostile_status = ERROR_MORE_DATA;
+    hostile_served = hostile_rounds = 0;
     n_log = log_dropped = 0;
-    double_frees = bad_frees = allocations = 0;
+    double_frees = bad_frees = allocations = frees = 0;
     for (size_t i = 0; i < n_live; i++) free(live[i]);   /* each test counts only its own leaks */
     n_live = 0;
     n_freed = 0;
@@ -349,6 +408,11 @@ void standin_set_paging_mode(int mode) { paging_mode = mode; }
 void standin_deny_levels(int mask) { denied_levels_mask = mask; }
 void standin_set_samba_delete(int on) { samba_delete = on; }
 void standin_ignore_enum_filters(int on) { ignore_enum_filters = on; }
+void standin_set_notfound_empty(int on) { notfound_empty = on; }
+void standin_set_more_status(DWORD status) { more_status = status; }
+void standin_set_hostile(int handle_mode, int per_round, DWORD status, int alloc_empty) {
+    hostile_handle = handle_mode; hostile_per_round = per_round; hostile_status = status; hostile_alloc_empty = alloc_empty;
+}
 int standin_log_count(void) { return n_log; }
 int standin_log_dropped(void) { return log_dropped; }
 const WCHAR *standin_log_entry(int i) { static const WCHAR none[] = {0}; return (i >= 0 && i < n_log) ? call_log[i] : none; }
@@ -358,6 +422,7 @@ int standin_outstanding_buffers(void) { return (int)n_live; }
 int standin_double_frees(void) { return double_frees; }
 int standin_bad_frees(void) { return bad_frees; }
 int standin_allocations(void) { return allocations; }
+int standin_frees(void) { return frees; }
 int standin_both_null_deletes(void) { return both_null_deletes; }
 int standin_remaining_sessions(void) { int n = 0; for (size_t i = 0; i < n_sessions; i++) n += !sessions[i].deleted; return n; }
 const WCHAR *standin_last_client(void) { return last_client; }

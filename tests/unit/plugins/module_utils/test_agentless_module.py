@@ -232,16 +232,62 @@ def test_addresses_this_host_resolves_or_owns_carry_no_ipv6_zone(monkeypatch):
     assert plan.targets == [] and [k.reason for k in plan.skipped] == ['own_session', 'excluded_client']
 
 
-def test_a_blank_client_entry_matches_nothing_and_is_never_looked_up(monkeypatch):
-    """As in the C# twin: a blank entry is kept (dropping it would widen a close to every
-    client), warns, and is never given to the resolver (getaddrinfo('') may answer loopback)."""
-    monkeypatch.setattr(ops.socket, 'getaddrinfo', lambda *a, **k: pytest.fail('looked up %r' % (a,)))
-    warnings = []
-    assert ops.resolve_selectors(['  '], warnings.append) == ['  '] and len(warnings) == 1
-    with pytest.raises(ops.ResolutionError):
-        ops.resolve_exclusions([' '])
-    plan = plan_close([Session('\\\\10.0.0.5', 'bob')], CloseSelection(client=['  '], username=['bob']))
-    assert plan.targets == []
+@pytest.fixture()
+def lookups(monkeypatch):
+    """A resolver that logs every name it is asked and resolves none."""
+    asked = []
+
+    def log(host, *args, **kwargs):
+        asked.append(host)
+        raise socket.gaierror(socket.EAI_NONAME, 'Name or service not known')
+    monkeypatch.setattr(ops.socket, 'getaddrinfo', log)
+    return asked
+
+
+BLANK_CLIENTS = [None, '', '  ', '\\', '\\\\', '[]', '\\[]', '.', '\\.', ' [ ] ']
+
+
+@pytest.mark.parametrize('blank', BLANK_CLIENTS)
+def test_a_blank_client_entry_fails_and_nothing_is_looked_up(lookups, blank):
+    """getaddrinfo('') and Dns.GetHostAddresses('') can answer this host's own addresses: a
+    blank entry (here after a name, so the order is proven too) fails before any lookup."""
+    with pytest.raises(ops.ResolutionError) as err:
+        ops.resolve_selectors(['pc01', blank], lambda text: None)
+    assert str(err.value).startswith('client[1] is empty (')
+    with pytest.raises(ops.ResolutionError) as err:
+        ops.resolve_exclusions(['pc01', blank])
+    assert str(err.value).startswith('exclude_client[1] is empty (')
+    assert lookups == []
+
+
+@pytest.mark.parametrize('blank', BLANK_CLIENTS)
+def test_the_resolver_is_never_asked_for_an_empty_name_even_without_the_entry_check(monkeypatch, lookups, blank):
+    """Defence in depth: with check_selector_entries gone, _resolve still never looks up a name that
+    is empty once its \\, brackets and root dot are gone; it fails instead of matching everything."""
+    monkeypatch.setattr(ops, 'check_selector_entries', lambda option, entries: list(entries or []))
+    for resolve in (lambda names: ops.resolve_selectors(names, lambda text: None), ops.resolve_exclusions):
+        with pytest.raises(ops.ResolutionError) as err:
+            resolve([blank])
+        assert 'empty' in str(err.value)
+    assert lookups == []
+
+
+def test_names_that_are_not_blank_are_still_looked_up(lookups):
+    warned = []
+    assert ops.resolve_selectors(['pc01.', 'ws42'], warned.append) == ['pc01.', 'ws42']
+    assert lookups == ['pc01', 'ws42'] and len(warned) == 2
+
+
+@pytest.mark.parametrize('name', ['\\\\', '.', '\\\\.', '..', '[]', '\\\\[]', ' . ', '\\\\ '])
+def test_a_name_with_nothing_to_look_up_is_never_looked_up(no_dns, name):
+    """As in the C# twin (ResolverTests.cs): left with no host once normalised and its root dots
+    dropped, an entry names no client. A lookup of '' would answer this host's own addresses on
+    some resolvers (.NET's does), so client '.' would close this host's sessions: it fails, for
+    client and exclude_client alike, and nothing is looked up."""
+    for resolve in (lambda names: ops.resolve_selectors(names, lambda text: None), ops.resolve_exclusions):
+        with pytest.raises(ops.ResolutionError, match=r'\[0\] is empty'):
+            resolve([name])
+    assert no_dns == []
 
 
 def test_a_host_name_adds_its_addresses():

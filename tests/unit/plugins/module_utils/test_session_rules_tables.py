@@ -6,6 +6,7 @@ import pathlib
 
 import pytest
 
+from ansible_collections.lanman.smb.plugins.module_utils import agentless_module, session_rules
 from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
     CloseSelection, SKIP_REASONS, SelectionError, Session, account_part, client_api_filter, clients_match,
     filter_sessions, is_machine_account, is_null_session, normalise_client, parse_client_network, plan_close,
@@ -95,3 +96,48 @@ def test_plan_refuses_a_malformed_network_with_its_option_named():
 
 def test_no_client_name_is_a_documented_skip_reason():
     assert 'no_client_name' in SKIP_REASONS
+
+
+# ---------------------------------------------------------------- bad selector entries and servers
+# tests/fixtures/selector_check_cases.json, which tests/csharp/PlannerRulesTests.cs runs through
+# SelectorCheck.Entries and LocalHost.CheckServer: both twins refuse the same entries with the same text.
+
+CHECKS = json.loads((pathlib.Path(__file__).resolve().parents[3] / 'fixtures' / 'selector_check_cases.json')
+                    .read_text(encoding='utf-8'))
+
+
+def _row_id(row):
+    return ascii(row.get('entries', row.get('server')))[:60]
+
+
+@pytest.mark.parametrize('row', CHECKS['selectors'], ids=[_row_id(r) for r in CHECKS['selectors']])
+def test_selector_entries_table(row):
+    check = session_rules.check_selector_entries
+    if row['error'] is None:
+        assert check(row['option'], row['entries']) == list(row['entries'] or [])
+        return
+    with pytest.raises(ValueError) as err:
+        check(row['option'], row['entries'])
+    assert str(err.value) == row['error']
+
+
+@pytest.mark.parametrize('row', CHECKS['servers'], ids=[_row_id(r) for r in CHECKS['servers']])
+def test_server_values_table(row):
+    if row['error'] is None:
+        agentless_module.normalise_server(row['server'])
+        return
+    with pytest.raises(ValueError) as err:
+        agentless_module.normalise_server(row['server'])
+    assert str(err.value) == row['error']
+
+
+def test_selector_table_covers_every_option_and_both_outcomes():
+    for option in ('client', 'username', 'exclude_client', 'exclude_username'):
+        rows = [r for r in CHECKS['selectors'] if r['option'] == option]
+        assert any(r['error'] is None for r in rows) and any(r['error'] for r in rows), option
+    assert any(r['error'] is None for r in CHECKS['servers']) and any(r['error'] for r in CHECKS['servers'])
+
+
+def test_unknown_selector_option_is_a_programming_error():
+    with pytest.raises(KeyError):
+        session_rules.check_selector_entries('user', ['bob'])

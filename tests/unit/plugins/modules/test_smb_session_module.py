@@ -71,14 +71,45 @@ def test_success_reports_no_failed_call(monkeypatch, capsys):
     assert result['failed_call'] is None and result['untried_calls'] == []
 
 
-def test_empty_selector_entries_are_dropped_as_on_windows(monkeypatch, capsys):
-    # win_smb_session*.ps1 drop empty list entries (Where-Object { $_ }): the twins must agree.
-    result = _run(smb_session_info, _fake(), monkeypatch, capsys, username=[''], client=[''])
-    assert sorted(s['username'] for s in result['sessions']) == ['alice', 'bob', 'carol', 'svc-admin']
+# A blank entry used to be dropped, so `client: [127.0.0.1], username: ['']` closed every user on
+# that client (issue 14). Every bad entry or server fails before anything is resolved, listed or closed.
+BAD_ENTRIES = [
+    (smb_session, dict(client=['10.0.0.6'], username=['']), "username[0] is empty ('')"),
+    (smb_session, dict(client=[''], username=['bob']), "client[0] is empty ('')"),
+    (smb_session, dict(client=['\\\\'], all=True), "client[0] is empty ('\\\\')"),
+    (smb_session, dict(client=['.'], all=True), "client[0] is empty ('.')"),
+    (smb_session, dict(all=True, exclude_client=['10.0.0.5', '[]']), "exclude_client[1] is empty ('[]')"),
+    (smb_session, dict(all=True, exclude_username=['LAB\\']), "exclude_username[0] is empty ('LAB\\')"),
+    (smb_session, dict(username=['bob', 'alice', '  ']), "username[2] is empty ('  ')"),
+    (smb_session, dict(username=['LAB\x07lice']), "username[0] 'LAB\\alice' holds a control character"),
+    (smb_session, dict(username=['bob'], server='0.0.0.0'), "server '0.0.0.0' is the unspecified address"),
+    (smb_session_info, dict(client=''), "client[0] is empty ('')"),
+    (smb_session_info, dict(client=['10.0.0.5', None]), "client[1] is empty ('')"),
+    (smb_session_info, dict(username=['@contoso.com']), "username[0] is empty ('@contoso.com')"),
+    (smb_session_info, dict(server='*'), "server '*' is a wildcard pattern"),
+    (smb_session_info, dict(server='127.1'), "server '127.1' is a numeric shorthand"),
+]
+
+
+@pytest.mark.parametrize('module, args, message', BAD_ENTRIES,
+                         ids=['%s-%s' % (m.__name__.rsplit('.', 1)[1], ascii(a)) for m, a, dummy in BAD_ENTRIES])
+@pytest.mark.parametrize('check_mode', [False, True], ids=['real', 'check'])
+def test_bad_entries_fail_before_anything_is_resolved_listed_or_closed(module, args, message, check_mode,
+                                                                       monkeypatch, capsys):
+    looked_up = []
+    monkeypatch.setattr(ops.socket, 'getaddrinfo', lambda *a, **k: looked_up.append(a) or [])
     fake = _fake()
-    result = _run(smb_session, fake, monkeypatch, capsys, username=[''])
-    assert result['failed'] is True and 'No sessions selected' in result['msg']
-    assert fake.calls('del') == []
+    result = _run(module, fake, monkeypatch, capsys, _ansible_check_mode=check_mode, **args)
+    assert result['failed'] is True and result['msg'].startswith(message), result['msg']
+    assert fake.log == [] and looked_up == []   # never connected, listed or closed; nothing resolved
+
+
+def test_an_empty_list_is_the_same_as_unset(monkeypatch, capsys):
+    result = _run(smb_session_info, _fake(), monkeypatch, capsys, client=[], username=[])
+    assert not result.get('failed') and len(result['sessions']) == 4
+    fake = _fake()
+    result = _run(smb_session, fake, monkeypatch, capsys, client=[], username=[])
+    assert result['failed'] is True and 'No sessions selected' in result['msg'] and fake.log == []
 
 
 def test_an_unresolvable_exclusion_fails_before_connecting(monkeypatch, capsys):

@@ -3,10 +3,14 @@
 
 # Test fixture process (started by win_smb_session_fixture): holds one real SMB session of
 # -UserName to \\<Server>\<Share> by keeping a file open there, then exits after -HoldSeconds.
-# It logs on with LOGON32_LOGON_NEW_CREDENTIALS (what `runas /netonly` does): a logon session of
-# its own whose network credentials are the test user's, so two users never share the
-# redirector's per-logon connection table (error 1219) and no `net use` mapping outlives it.
-# It writes one line to -StatusPath: "opened" or "error: ..." (read by the fixture module).
+# It logs on with LOGON32_LOGON_NETWORK_CLEARTEXT and the default provider: a logon session of
+# its own whose identity IS the test user and which keeps the password for outbound
+# connections. Not NEW_CREDENTIALS (`runas /netonly`): that clones the caller's token, and over
+# loopback NTLM the server takes the client's local token, so it would record the WinRM
+# administrator, not the test user. Its own logon session also keeps two users from sharing
+# the redirector's per-logon connection table (error 1219), and no `net use` mapping outlives it.
+# It writes one line to -StatusPath: "opened" or "error: ..." (read by the fixture module),
+# written whole under a temporary name and then renamed, so a reader never sees half of it.
 param (
     [Parameter(Mandatory = $true)][string]$UserName,
     [Parameter(Mandatory = $true)][string]$Server,
@@ -32,16 +36,18 @@ public static class LanmanSmbHolder
     private static extern bool LogonUserW(string user, string domain, string password, int logonType,
         int provider, out IntPtr token);
 
-    private const int Logon32LogonNewCredentials = 9;
-    private const int Logon32ProviderWinnt50 = 3;
+    // The identity of the logon is the test user, and the password stays with it for the SMB
+    // client to authenticate with (needs only "Access this computer from the network").
+    private const int Logon32LogonNetworkCleartext = 8;
+    private const int Logon32ProviderDefault = 0;
 
     // The token stays open for the life of the process: the SMB session belongs to its logon.
     public static IntPtr Token;
 
     public static FileStream OpenAs(string domain, string user, string password, string path)
     {
-        if (!LogonUserW(user, domain, password, Logon32LogonNewCredentials, Logon32ProviderWinnt50, out Token))
-            throw new Win32Exception(Marshal.GetLastWin32Error(), "LogonUser(NEW_CREDENTIALS) for " + user);
+        if (!LogonUserW(user, domain, password, Logon32LogonNetworkCleartext, Logon32ProviderDefault, out Token))
+            throw new Win32Exception(Marshal.GetLastWin32Error(), "LogonUser(NETWORK_CLEARTEXT) for " + user);
         WindowsImpersonationContext context = WindowsIdentity.Impersonate(Token);
         try
         {
@@ -57,7 +63,10 @@ public static class LanmanSmbHolder
 
 function Write-Status {
     param ([string]$Text)
-    [System.IO.File]::WriteAllText($StatusPath, $Text)
+    # Whole or not at all: the fixture polls the file while this runs.
+    $partial = "$StatusPath.partial"
+    [System.IO.File]::WriteAllText($partial, $Text)
+    [System.IO.File]::Move($partial, $StatusPath)
 }
 
 try {

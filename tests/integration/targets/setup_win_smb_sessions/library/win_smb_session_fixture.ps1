@@ -65,6 +65,35 @@ function Stop-Holder {
     $true
 }
 
+function Read-HolderStatus {
+    # The holder's line, or '' while there is none. The file can be missing, or locked while the
+    # holder renames it into place: "no status yet", never $null (StrictMode fails on $null.Trim()).
+    param ([string]$Path)
+    try {
+        [string]$text = [System.IO.File]::ReadAllText($Path)
+    }
+    catch [System.IO.IOException] {
+        # FileNotFoundException and DirectoryNotFoundException are IOExceptions, as is a sharing violation.
+        return ''
+    }
+    catch [System.UnauthorizedAccessException] {
+        return ''
+    }
+    $text.Trim()
+}
+
+function Format-NewSession {
+    # Every session that appeared since -Before was taken: when the test user's session does not
+    # show, this says whose did (a session of the WinRM account means the server recorded the
+    # holder's logon as that account).
+    param ([string[]]$Before)
+    $new = @(Get-SmbSession -ErrorAction SilentlyContinue | Where-Object { $Before -notcontains [string]$_.SessionId })
+    if ($new.Count -eq 0) {
+        return 'none'
+    }
+    ($new | ForEach-Object { "$($_.ClientUserName) from $($_.ClientComputerName) (session $($_.SessionId))" }) -join ', '
+}
+
 function ConvertTo-SessionResult {
     param ($Session)
     @{
@@ -132,6 +161,8 @@ $secretPath = Join-Path -Path $workDir -ChildPath "$token.secret"
 $statusPath = Join-Path -Path $workDir -ChildPath "$token.status"
 [System.IO.File]::WriteAllText($secretPath, $module.Params.password)
 
+# Sessions already there, so a timeout can say which sessions this holder's logon produced.
+$sessionsBefore = [string[]]@(Get-SmbSession -ErrorAction Stop | ForEach-Object { [string]$_.SessionId })
 $commandLine = ('powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File "{0}" -UserName {1} ' +
     '-Server {2} -Share {3} -HoldSeconds {4} -SecretPath "{5}" -StatusPath "{6}"') -f @(
     $holderPath, $user, $module.Params.server, $module.Params.share, $module.Params.hold_seconds,
@@ -148,7 +179,7 @@ $module.Result.changed = $true
 function Stop-AndFail {
     param ([string]$Message)
     foreach ($proc in @(Get-HolderProcess -ProcessId $holderId)) { Stop-Holder -Process $proc | Out-Null }
-    Remove-Item -LiteralPath $secretPath, $statusPath -Force -ErrorAction SilentlyContinue
+    Remove-Item -LiteralPath $secretPath, $statusPath, "$statusPath.partial" -Force -ErrorAction SilentlyContinue
     $module.FailJson($Message)
 }
 
@@ -157,15 +188,18 @@ $deadline = (Get-Date).AddSeconds($timeout)
 while ($true) {
     $sessions = @(Get-UserSession -User $user)
     if ($sessions.Count -gt 0) { break }
-    $status = if (Test-Path -LiteralPath $statusPath) { (Get-Content -LiteralPath $statusPath -Raw).Trim() } else { '' }
+    $status = Read-HolderStatus -Path $statusPath
     if ($status.StartsWith('error')) {
         Stop-AndFail -Message "holder of $user could not open \\$($module.Params.server)\$($module.Params.share): $status"
     }
     if (@(Get-HolderProcess -ProcessId $holderId).Count -eq 0) {
-        Stop-AndFail -Message "holder of $user (pid $holderId) exited before its session appeared; status '$status'"
+        Stop-AndFail -Message ("holder of $user (pid $holderId) exited before its session appeared; status '$status'; " +
+            "sessions that appeared meanwhile: $(Format-NewSession -Before $sessionsBefore)")
     }
     if ((Get-Date) -gt $deadline) {
-        Stop-AndFail -Message "no SMB session of $user appeared within $timeout seconds (holder status '$status')"
+        Stop-AndFail -Message ("no SMB session of $user appeared within $timeout seconds (holder status '$status'); " +
+            "sessions that appeared meanwhile: $(Format-NewSession -Before $sessionsBefore). A session of another " +
+            "user means the server recorded the holder's logon as that user.")
     }
     Start-Sleep -Milliseconds 500
 }
