@@ -80,8 +80,8 @@ def test_the_previous_report_defaults_to_the_one_in_the_report_directory(tmp_pat
 
 def test_a_missing_previous_report_warns_and_a_broken_one_fails(tmp_path):
     directory, previous, data, warnings = report_paths('smb', 'last/report.json', str(tmp_path))
-    assert (previous, data) == (str(tmp_path / 'last' / 'report.json'), None) and warnings == ['no previous report at %s: every finding of this run is new'
-                                             % (tmp_path / 'last' / 'report.json')]
+    assert (previous, data) == (str(tmp_path / 'last' / 'report.json'), None)
+    assert warnings == ['no previous report at %s: every finding of this run is new' % (tmp_path / 'last' / 'report.json')]
     (tmp_path / 'bad.json').write_text('nope')
     with pytest.raises(PlanError) as err:
         report_paths('smb', 'bad.json', str(tmp_path))
