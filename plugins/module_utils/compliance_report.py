@@ -33,10 +33,12 @@ FILES = {
 }
 SESSION_COLUMNS = ('client', 'username', 'num_opens', 'active_seconds', 'idle_seconds',
                    'user_flags', 'is_guest', 'cleartext_password', 'client_type', 'transport')
-# Server order in every report: violations first, then errors, incomplete, clean.
-STATUS_RANK = {'violation': 0, 'error': 1, 'not_evaluable': 2, 'pass': 3}
-STATUS_LABEL = {'violation': 'violations', 'error': 'error',
-                'not_evaluable': 'not fully evaluable', 'pass': 'pass'}
+# What the policy module says about each session beyond its fields (docs/policy.md).
+LABEL_COLUMNS = ('anonymous', 'own_session', 'logon_in_progress', 'judged')
+# Server order in every report: violations first, then errors, incomplete, waived, clean, duplicates.
+STATUS_RANK = {'violation': 0, 'error': 1, 'not_evaluable': 2, 'waived': 3, 'pass': 4, 'duplicate': 5}
+STATUS_LABEL = {'violation': 'violations', 'error': 'error', 'not_evaluable': 'not fully evaluable',
+                'waived': 'pass (findings waived)', 'pass': 'pass', 'duplicate': 'duplicate'}
 _XML_INVALID = re.compile(u'[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
 # Spreadsheets run a cell that starts with one of these as a formula; user and client names
 # come from the network, so such text cells get a leading apostrophe in the CSV files.
@@ -47,20 +49,28 @@ def _policy_data(policy):
     return policy.to_dict() if hasattr(policy, 'to_dict') else dict(policy or {})
 
 
+def _unwaived(evaluation):
+    return [f for f in evaluation.get('findings', ()) if f.get('waiver_status') != 'active']
+
+
 def server_status(evaluation):
-    if evaluation.get('findings'):
+    if evaluation.get('duplicate_of'):
+        return 'duplicate'
+    if _unwaived(evaluation):
         return 'violation'
     if evaluation.get('error'):
         return 'error'
     if any(r['status'] == 'not_evaluable' for r in evaluation.get('rules', ())):
         return 'not_evaluable'
+    if evaluation.get('findings'):
+        return 'waived'
     return 'pass'
 
 
 def ordered_servers(evaluations):
     """Violations first (most first), then errors, then not fully evaluable, then clean."""
     return sorted(evaluations, key=lambda e: (STATUS_RANK[server_status(e)],
-                                              -len(e.get('findings', ())),
+                                              -len(_unwaived(e)),
                                               str(e.get('server')).lower()))
 
 
@@ -76,18 +86,20 @@ def _text(value):
     if isinstance(value, bool):
         return 'true' if value else 'false'
     if isinstance(value, (list, tuple)):
-        return '; '.join(_text(v) for v in value)
+        # '' in a user list is the anonymous entry: show it, not an empty gap
+        return '; '.join("''" if v == '' else _text(v) for v in value)
     return str(value)
 
 
 # ---------------------------------------------------------------- JSON
 
-def render_json(evaluations, summary, policy, title, generated):
+def render_json(evaluations, summary, policy, title, generated, change=None):
     data = {
         'title': title,
         'generated': generated,
         'policy': _policy_data(policy),
         'summary': summary,
+        'change': change,
         'servers': ordered_servers(evaluations),
         'findings': [f for e in ordered_servers(evaluations) for f in e.get('findings', ())],
     }
@@ -98,7 +110,9 @@ def render_json(evaluations, summary, policy, title, generated):
 
 def _csv_cell(value):
     text = _text(value)
-    if isinstance(value, str) and text.startswith(_FORMULA_START):
+    # Any text, a list joined into one cell too; a number is a number (-3 is not a formula).
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not numeric and text.startswith(_FORMULA_START):
         return "'" + text
     return text
 
@@ -113,23 +127,42 @@ def _csv(header, rows):
 
 
 def render_sessions_csv(evaluations):
-    header = ('server', 'level') + SESSION_COLUMNS + ('violations',)
+    header = ('server', 'level') + SESSION_COLUMNS + LABEL_COLUMNS + ('violations', 'waived')
     rows = []
     for ev in ordered_servers(evaluations):
         for s in ev.get('sessions', ()):
-            rows.append([ev['server'], ev.get('level')] + [s.get(k) for k in SESSION_COLUMNS]
-                        + [s.get('violations', [])])
+            rows.append([ev['server'], ev.get('level')] + [s.get(k) for k in SESSION_COLUMNS + LABEL_COLUMNS]
+                        + [s.get('violations', []), s.get('waived', [])])
     return _csv(header, rows)
 
 
+def _limit(value):
+    """A finding's limit as a cell: the anonymous pattern '' shown as ''."""
+    return "''" if value == '' else value
+
+
+def finding_status(finding):
+    return 'waived' if finding.get('waiver_status') == 'active' else 'violation'
+
+
+def _waiver_text(finding):
+    waiver = finding.get('waiver')
+    if not waiver:
+        return None
+    return '%s waivers[%d] until %s: %s' % ('expired' if finding.get('waiver_status') == 'expired' else 'by',
+                                            waiver['index'], waiver['expires'], waiver['justification'])
+
+
 def render_findings_csv(evaluations):
-    header = ('server', 'rule', 'client', 'username', 'observed', 'limit', 'message')
+    header = ('server', 'rule', 'status', 'client', 'username', 'observed', 'limit', 'change', 'first_seen',
+              'waiver', 'message')
     rows = []
     for ev in ordered_servers(evaluations):
         for f in ev.get('findings', ()):
             ref = f.get('session') or {}
-            rows.append([f['server'], f['rule'], ref.get('client'), ref.get('username'),
-                         f.get('observed'), f.get('limit'), f.get('message')])
+            rows.append([f['server'], f['rule'], finding_status(f), ref.get('client'), ref.get('username'),
+                         f.get('observed'), _limit(f.get('limit')), f.get('change'), f.get('first_seen'),
+                         _waiver_text(f), f.get('message')])
     return _csv(header, rows)
 
 
@@ -139,45 +172,68 @@ def _xml(value):
     return _XML_INVALID.sub(u'\ufffd', _text(value))
 
 
+def _change_note(finding):
+    if finding.get('change') == 'persisting':
+        return ' [persisting, first seen %s]' % finding.get('first_seen')
+    if finding.get('change') == 'new':
+        return ' [new]'
+    return ''
+
+
+def _junit_rules(ev):
+    """The test cases of one server: one per rule; one 'audit' case for a server that was not
+    audited (an error) or is listed under another name (skipped)."""
+    if ev.get('duplicate_of'):
+        return [{'rule': 'audit', 'status': 'not_evaluable',
+                 'reason': 'the same server as %s, listed once under that name' % ev['duplicate_of']}]
+    if ev.get('error'):
+        # Not audited: one error for the server, not one per rule (they all say the same).
+        return [{'rule': 'audit', 'status': 'error', 'reason': ev['error']}]
+    return ev.get('rules', ())
+
+
 def render_junit(evaluations, title, generated):
     """One <testsuite> per server, one <testcase classname=server name=rule> per rule.
 
     GitLab shows classname as the suite column, dorny/test-reporter and
     mikepenz/action-junit-report group by <testsuite>, Jenkins by classname: one suite per
-    server keeps the server as the group everywhere.
+    server keeps the server as the group everywhere. A waived or not evaluable rule is skipped
+    with the reason; a violated rule fails with every finding that is not waived.
     """
     root = ET.Element('testsuites')
     totals = {'tests': 0, 'failures': 0, 'errors': 0}
     for ev in ordered_servers(evaluations):
         server = _xml(ev.get('server'))
-        rules = ev.get('rules', ())
+        rules = _junit_rules(ev)
         counts = {
             'tests': len(rules),
             'failures': sum(1 for r in rules if r['status'] == 'violation'),
             'errors': sum(1 for r in rules if r['status'] == 'error'),
-            'skipped': sum(1 for r in rules if r['status'] == 'not_evaluable'),
+            'skipped': sum(1 for r in rules if r['status'] in ('not_evaluable', 'waived')),
         }
         suite = ET.SubElement(root, 'testsuite', name=server, time='0', timestamp=generated,
                               **{k: str(v) for k, v in counts.items()})
         for k in totals:
             totals[k] += counts[k]
         props = ET.SubElement(suite, 'properties')
-        for name in ('level', 'session_count', 'idle_time_reliable'):
+        for name in ('level', 'session_count', 'idle_time_reliable', 'server_kind'):
             ET.SubElement(props, 'property', name=name, value=_xml(ev.get(name)))
         for r in rules:
             case = ET.SubElement(suite, 'testcase', classname=server, name=_xml(r['rule']), time='0')
             if r['status'] == 'violation':
-                findings = r.get('findings', ())
+                findings = [f for f in r.get('findings', ()) if f.get('waiver_status') != 'active']
+                waived = len(r.get('findings', ())) - len(findings)
                 message = '%d violation%s: %s' % (len(findings), '' if len(findings) == 1 else 's',
                                                   findings[0]['message'])
                 failure = ET.SubElement(case, 'failure', type='policy_violation',
                                         message=_xml(message))
-                failure.text = _xml('\n'.join(f['message'] for f in findings)
+                failure.text = _xml('\n'.join(f['message'] + _change_note(f) for f in findings)
+                                    + ('\n%d more finding(s) waived' % waived if waived else '')
                                     + '\nlimit: %s' % _text(r.get('limit')))
             elif r['status'] == 'error':
                 error = ET.SubElement(case, 'error', type='server_error', message=_xml(r.get('reason')))
                 error.text = _xml(r.get('reason'))
-            elif r['status'] == 'not_evaluable':
+            elif r['status'] in ('not_evaluable', 'waived'):
                 ET.SubElement(case, 'skipped', message=_xml(r.get('reason')))
     root.set('name', _xml(title))
     root.set('time', '0')
@@ -208,7 +264,8 @@ tr.st-violation td:first-child{border-left:4px solid #c62828}
 td:first-child{white-space:nowrap}
 tr.st-error td:first-child{border-left:4px solid #b26a00}
 .status-violation{color:#c62828;font-weight:bold}.status-error{color:#b26a00;font-weight:bold}
-.status-not_evaluable{color:#555}.status-pass{color:#1a7f37}
+.status-not_evaluable{color:#555}.status-pass{color:#1a7f37}.status-waived{color:#6a5acd}
+.status-duplicate{color:#555}
 """
 
 _JS = """
@@ -294,10 +351,12 @@ def _server_rows(servers):
         status = server_status(ev)
         blind = [r['rule'] for r in ev.get('rules', ()) if r['status'] == 'not_evaluable']
         detail = ev.get('error') or ('not evaluable: ' + ', '.join(blind) if blind else '')
+        if ev.get('duplicate_of'):
+            detail = 'the same server as %s, listed once under that name' % ev['duplicate_of']
         rows.append('<tr class="st-%s">%s%s%s%s%s%s%s</tr>' % (
             status, _cell(ev.get('server')),
             _cell(STATUS_LABEL[status], sort=STATUS_RANK[status], cls='status status-' + status),
-            _cell(len(ev.get('findings', ()))), _cell(len(blind)),
+            _cell(len(_unwaived(ev))), _cell(len(blind)),
             _cell(ev.get('session_count')), _cell(ev.get('level')), _cell(detail)))
     return rows
 
@@ -307,17 +366,30 @@ def _finding_rows(servers):
     for ev in servers:
         for f in ev.get('findings', ()):
             ref = f.get('session') or {}
-            rows.append('<tr>%s%s%s%s%s%s%s</tr>' % (
-                _cell(f['server']), _cell(f['rule']), _cell(ref.get('client')),
-                _cell(_user_label(ref.get('username'))), _cell(f.get('observed')),
-                _cell(_text(f.get('limit'))), _cell(f.get('message'))))
+            status = finding_status(f)
+            rows.append('<tr class="st-%s">%s</tr>' % (status, ''.join((
+                _cell(f['server']), _cell(f['rule']), _cell(status, cls='status-' + status),
+                _cell(ref.get('client')), _cell(_user_label(ref.get('username'))), _cell(f.get('observed')),
+                _cell(_text(_limit(f.get('limit')))), _cell(f.get('change')), _cell(f.get('first_seen')),
+                _cell(_waiver_text(f)), _cell(f.get('message'))))))
+    return rows
+
+
+def _resolved_rows(change):
+    rows = []
+    for f in (change or {}).get('resolved_findings') or ():
+        ref = f.get('session') or {}
+        rows.append('<tr>%s</tr>' % ''.join((
+            _cell(f.get('server')), _cell(f.get('rule')), _cell(ref.get('client')),
+            _cell(_user_label(ref.get('username'))), _cell(f.get('first_seen')), _cell(f.get('last_seen')),
+            _cell(f.get('message')))))
     return rows
 
 
 def _rule_rows(servers):
     rows = []
     for ev in servers:
-        for r in ev.get('rules', ()):
+        for r in _junit_rules(ev):
             rows.append('<tr>%s%s%s%s%s%s</tr>' % (
                 _cell(ev.get('server')), _cell(r['rule']),
                 _cell(r['status'].replace('_', ' '), sort=STATUS_RANK[r['status']],
@@ -335,17 +407,27 @@ def _session_rows(servers):
             cells = [_cell(ev.get('server')), _cell(s.get('client')),
                      _cell(_user_label(s.get('username')))]
             cells += [_cell(s.get(k)) for k in SESSION_COLUMNS[2:]]
+            cells.append(_cell(_labels_text(s)))
             cells.append(_cell(', '.join(s.get('violations', ()))))
+            cells.append(_cell(', '.join(s.get('waived', ()))))
             rows.append('<tr%s>%s</tr>' % (' class="st-violation"' if s.get('violations') else '',
                                            ''.join(cells)))
     return rows
+
+
+def _labels_text(session):
+    words = [w for w, key in (('anonymous', 'anonymous'), ("audit's own", 'own_session'),
+                              ('logon in progress', 'logon_in_progress')) if session.get(key)]
+    if session.get('judged') is False:
+        words.append('not judged: %s' % session.get('not_judged_reason'))
+    return '; '.join(words)
 
 
 def _csp_hash(text):
     return "'sha256-%s'" % base64.b64encode(hashlib.sha256(text.encode('utf-8')).digest()).decode('ascii')
 
 
-def render_html(evaluations, summary, policy, title, generated):
+def render_html(evaluations, summary, policy, title, generated, change=None):
     servers = ordered_servers(evaluations)
     data = _policy_data(policy)
     verdict = summary.get('verdict', 'pass')
@@ -358,16 +440,24 @@ def render_html(evaluations, summary, policy, title, generated):
         'error': 'ERROR: no violations found, but %d server%s could not be audited' % (
             summary['errors'], '' if summary['errors'] == 1 else 's'),
     }.get(verdict, verdict)
+    shown = [('servers', 'servers'), ('servers_with_violations', 'servers with violations'),
+             ('violations', 'violations')]
+    if summary.get('new') is not None:
+        shown += [('new', 'new since the last run'), ('resolved', 'resolved since the last run')]
+    shown += [('waived', 'findings waived'), ('not_evaluable', 'rules not evaluable'),
+              ('errors', 'servers with errors')]
+    if summary.get('duplicates'):
+        shown.append(('duplicates', 'duplicates'))
     counts = ''.join('<li id="count-%s"><b>%s</b>%s</li>' % (key, _e(summary.get(key, 0)), _e(label))
-                     for key, label in (('servers', 'servers'),
-                                        ('servers_with_violations', 'servers with violations'),
-                                        ('violations', 'violations'),
-                                        ('not_evaluable', 'rules not evaluable'),
-                                        ('errors', 'servers with errors')))
+                     for key, label in shown)
+    since = ('Compared with the report of %s.' % _e(change['previous_generated'])
+             if change and change.get('previous_generated') else 'No previous report to compare with.')
     policy_line = 'Policy %s%s' % (_e(data.get('name') or '(unnamed)'),
                                    ': ' + _e(data['description']) if data.get('description') else '')
     rules_set = ', '.join('%s = %s' % (_e(k), _e(_text(v))) for k, v in data.items()
-                          if k not in ('name', 'description'))
+                          if k not in ('name', 'description', 'waivers'))
+    if data.get('waivers'):
+        rules_set += '; %d waiver(s)' % len(data['waivers'])
     csp = "default-src 'none'; style-src %s; script-src %s; base-uri 'none'; form-action 'none'" % (
         _csp_hash(_CSS), _csp_hash(_JS))
     parts = [
@@ -380,7 +470,8 @@ def render_html(evaluations, summary, policy, title, generated):
         '<header><h1>%s</h1>' % _e(title),
         '<p id="verdict" class="verdict verdict-%s">%s</p>' % (_e(verdict), _e(headline)),
         '<ul class="counts">%s</ul>' % counts,
-        '<p class="meta">%s. Rules: %s. Generated %s.</p></header>' % (policy_line, rules_set, _e(generated)),
+        '<p class="meta">%s. Rules: %s. Generated %s. %s</p></header>' % (
+            policy_line, rules_set, _e(generated), since),
         '<p class="meta">Click a column header to sort. &ldquo;Not evaluable&rdquo; means the '
         'server&rsquo;s answer cannot judge that rule (see docs/policy.md); it is never counted '
         'as a pass.</p>',
@@ -388,15 +479,18 @@ def render_html(evaluations, summary, policy, title, generated):
         _table('servers', ('Server', 'Status', 'Violations', 'Not evaluable', 'Sessions',
                            'Level', 'Details'), _server_rows(servers)),
         '</section><section><h2>Findings</h2>',
-        _table('findings', ('Server', 'Rule', 'Client', 'User', 'Observed', 'Limit', 'Message'),
-               _finding_rows(servers)),
+        _table('findings', ('Server', 'Rule', 'Status', 'Client', 'User', 'Observed', 'Limit', 'Change',
+                            'First seen', 'Waiver', 'Message'), _finding_rows(servers)),
+        '</section><section><h2>Resolved since the last run</h2>',
+        _table('resolved', ('Server', 'Rule', 'Client', 'User', 'First seen', 'Last seen', 'Message'),
+               _resolved_rows(change)),
         '</section><section><h2>Rule results</h2>',
         _table('rules', ('Server', 'Rule', 'Status', 'Limit', 'Findings', 'Reason'),
                _rule_rows(servers)),
         '</section><section><h2>Sessions</h2>',
         _table('sessions', ('Server', 'Client', 'User', 'Open', 'Active s', 'Idle s', 'User flags',
-                            'Guest', 'Cleartext password', 'Client type', 'Transport',
-                            'Violations'), _session_rows(servers)),
+                            'Guest', 'Cleartext password', 'Client type', 'Transport', 'Labels',
+                            'Violations', 'Waived'), _session_rows(servers)),
         '</section>',
         '<script>%s</script>' % _JS,
         '</body></html>',
@@ -410,15 +504,22 @@ def _now():
     return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
 
 
-def write_reports(report_dir, evaluations, summary, policy, title='SMB session compliance'):
-    """Write every report into ``report_dir``; return {kind: path} (kinds: see FILES)."""
+def generated_now():
+    """The time a report is generated, as every report writes it."""
+    return _now()
+
+
+def write_reports(report_dir, evaluations, summary, policy, title='SMB session compliance', change=None,
+                  generated=None):
+    """Write every report into ``report_dir``; return {kind: path} (kinds: see FILES).
+    ``change`` is compliance_change.compare's summary (the findings carry their own change)."""
     evaluations = list(evaluations)
-    generated = _now()
+    generated = generated or _now()
     contents = {
-        'json': render_json(evaluations, summary, policy, title, generated),
+        'json': render_json(evaluations, summary, policy, title, generated, change),
         'sessions_csv': render_sessions_csv(evaluations),
         'findings_csv': render_findings_csv(evaluations),
-        'html': render_html(evaluations, summary, policy, title, generated),
+        'html': render_html(evaluations, summary, policy, title, generated, change),
         'junit': render_junit(evaluations, title, generated),
     }
     os.makedirs(report_dir, exist_ok=True)

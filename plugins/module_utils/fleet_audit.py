@@ -12,16 +12,21 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import collections
 import socket
+import threading
 import time
 
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcError, without_secret
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import LEVELS
 from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import (
     CONNECTION_SPEC, FILTER_SPEC, ResolutionError, check_selectors, check_timeout, list_sessions, new_client,
-    normalise_server, require_smbprotocol, resolve_selectors,
+    normalise_server, own_identity, require_smbprotocol, resolve_selectors,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.deadline_pool import run_with_deadlines
+from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
+    clients_match, is_null_session, usernames_match,
+)
 
 MIN_WORKERS = 1
 MAX_WORKERS = 256
@@ -48,40 +53,79 @@ class AuditInputError(ValueError):
     """Bad options, found before any server is contacted."""
 
 
-def parse_servers(entries, default_port):
-    """[(server, port)] in input order; each entry a host string or a {server, port} dict."""
+ENTRY_KEYS = ('server', 'port', 'name')
+
+
+class AuditTarget(collections.namedtuple('AuditTarget', 'name server port duplicate_of label')):
+    """One entry of ``servers``: ``name`` as the reports show it, ``server`` and ``port`` as
+    contacted; ``duplicate_of`` is the name of an earlier entry for the same server and port
+    (this one is then not listed again)."""
+
+
+def default_name(server, port, default_port):
+    """The name of an entry given without one: the server as typed, with the port when it is
+    not the default (``nas02:1445``, ``[fd00::5]:1445``)."""
+    text = server.strip()
+    if port == default_port:
+        return text
+    if ':' in text and not text.startswith('['):
+        text = '[%s]' % text
+    return '%s:%d' % (text, port)
+
+
+def _entry_fields(entry, where, default_port):
+    if isinstance(entry, str):
+        return entry, default_port, None
+    if isinstance(entry, dict):
+        unknown = sorted(set(entry) - set(ENTRY_KEYS))
+        if unknown:
+            raise AuditInputError('%s has unknown key(s) %s; an entry is a host name or a dict with '
+                                  'server and optionally port and name.' % (where, ', '.join(unknown)))
+        server = entry.get('server')
+        if not isinstance(server, str):
+            raise AuditInputError('%s needs a server (a host name or address).' % where)
+        name = entry.get('name')
+        if name is not None and not isinstance(name, str):
+            raise AuditInputError('%s has name %r; a name is a string (the name in the results).' % (where, name))
+        if name is not None and not name.strip():
+            raise AuditInputError('%s has an empty name; leave name out to use the server as the name.' % where)
+        return server, entry.get('port', default_port), name
+    raise AuditInputError('%s is a %s; an entry is a host name or a dict with server and '
+                          'optionally port and name.' % (where, type(entry).__name__))
+
+
+def parse_servers(entries, default_port, labels=None):
+    """[AuditTarget] in input order; each entry a host string or a {server, port, name} dict.
+
+    The forms an admin types for one server (``\\\\files01``, ``[::1]``, a trailing dot) are
+    one server: a second entry for the same server and port is kept, with ``duplicate_of``
+    naming the first, so the caller can report it without listing the server twice. Two
+    entries with one name are bad input (the results could not be told apart). ``labels``
+    name the entries in messages (default ``servers[N]``).
+    """
     if not entries:
         raise AuditInputError('servers is empty; give at least one host name or address.')
-    targets, seen = [], {}
+    targets, by_server, by_name = [], {}, {}
     for number, entry in enumerate(entries):
-        where = 'servers[%d]' % number
-        if isinstance(entry, str):
-            server, port = entry, default_port
-        elif isinstance(entry, dict):
-            unknown = sorted(set(entry) - set(['server', 'port']))
-            if unknown:
-                raise AuditInputError('%s has unknown key(s) %s; an entry is a host name or a dict '
-                                      'with server and optionally port.' % (where, ', '.join(unknown)))
-            server, port = entry.get('server'), entry.get('port', default_port)
-            if not isinstance(server, str):
-                raise AuditInputError('%s needs a server (a host name or address).' % where)
-        else:
-            raise AuditInputError('%s is a %s; an entry is a host name or a dict with server and '
-                                  'optionally port.' % (where, type(entry).__name__))
+        where = labels[number] if labels else 'servers[%d]' % number
+        server, port, name = _entry_fields(entry, where, default_port)
         if not server.strip():
             raise AuditInputError('%s has an empty server name.' % where)
-        # The forms an admin types for one server (\\files01, [::1], a trailing dot) work here too.
+        port = _port(port, where)
+        name = default_name(server, port, default_port) if name is None else name.strip()
+        if name.lower() in by_name:
+            raise AuditInputError("%s repeats the name '%s' of %s; give each server its own name."
+                                  % (where, name, by_name[name.lower()]))
+        by_name[name.lower()] = where
         try:
-            server = normalise_server(server)
+            host = normalise_server(server)
         except ValueError as e:
             raise AuditInputError('%s: %s' % (where, e))
-        port = _port(port, where)
-        key = (server.lower(), port)  # normalise_server already dropped a trailing dot
-        if key in seen:
-            raise AuditInputError('%s repeats servers[%d] (%s port %d); list each server once.'
-                                  % (where, seen[key], server, port))
-        seen[key] = number
-        targets.append((server, port))
+        key = (host.lower(), port)  # normalise_server already dropped a trailing dot
+        first = by_server.get(key)
+        targets.append(AuditTarget(name, host, port, first.name if first else None, where))
+        if first is None:
+            by_server[key] = targets[-1]
     return targets
 
 
@@ -123,6 +167,37 @@ def idle_time_reliable(requested_level, level):
     return True
 
 
+def server_kind(requested_level, level):
+    """'samba', 'windows' or None (unknown), from the level the server served.
+
+    Samba serves levels 0 and 1 only: a level 1 reached because 502 and 2 were refused with
+    ERROR_INVALID_LEVEL is Samba; a server that served 2, 10 or 502 is Windows. A level that
+    was asked for (0 or 1) tells nothing.
+    """
+    if requested_level is None:
+        return 'samba' if level == 1 else 'windows'
+    return 'windows' if level in (2, 10, 502) else None
+
+
+def mark_own_sessions(sessions, own_clients, own_users):
+    """Set ``own_session`` on each session result: a session the audit itself holds.
+
+    The server lists the audit's own session like any other. It is one from an address this
+    controller connected from, under the account the audit logged on with (account part, any
+    case); ``own_users`` is that account or a list of them. Several workers of one run may hold
+    sessions on one server at once (two names for one server), so the addresses are those of
+    the whole run. Without a known account nothing is labelled: a client address alone would
+    take other users' sessions from the controller for the audit's own.
+    """
+    users = [u for u in ([own_users] if isinstance(own_users, str) else own_users or []) if u]
+    for session in sessions:
+        session['own_session'] = bool(
+            users and own_clients and not is_null_session(session.get('username'))
+            and any(clients_match(session.get('client'), own) for own in own_clients)
+            and any(usernames_match(session.get('username'), user) for user in users))
+    return sessions
+
+
 def _abort_connection(client):
     """Unblock a worker waiting on this client, from another thread, without waiting.
 
@@ -142,17 +217,23 @@ class FleetAudit:
         self.requested_level = params['level']
         self.clients = resolve_selectors(params['client'], warn)
         self.usernames = params['username'] or []
+        # Who the audit is on the servers (addresses it connected from, accounts), for own_session.
+        self._own_lock = threading.Lock()
+        self._own_clients = set()
+        self._own_users = set()
 
     def _entry(self, target, started, level=None, sessions=None, error=None, warnings=None):
-        reliable = None if error is not None else idle_time_reliable(self.requested_level, level)
-        return dict(server=target[0], port=target[1], level=level,
+        listed = error is None
+        return dict(name=target.name, server=target.server, port=target.port, level=level,
                     sessions=[s.to_result() for s in sessions or []], error=error,
-                    elapsed_seconds=round(time.monotonic() - started, 3), idle_time_reliable=reliable,
-                    warnings=list(warnings or []))
+                    elapsed_seconds=round(time.monotonic() - started, 3),
+                    idle_time_reliable=idle_time_reliable(self.requested_level, level) if listed else None,
+                    server_kind=server_kind(self.requested_level, level) if listed else None,
+                    warnings=list(warnings or []), duplicate_of=None)
 
     def audit_server(self, target, slot):
         p = self.params
-        client = new_client(p, target[0], target[1], p['timeout'] + CLIENT_TIMEOUT_MARGIN)
+        client = new_client(p, target.server, target.port, p['timeout'] + CLIENT_TIMEOUT_MARGIN)
         slot.on_abort(lambda: _abort_connection(client))
         try:
             client.connect()
@@ -162,6 +243,10 @@ class FleetAudit:
             warnings = []
             sessions, level = list_sessions(client, self.requested_level, self.clients, self.usernames,
                                             warn=warnings.append)
+            own_clients, own_user = own_identity(client)
+            with self._own_lock:
+                self._own_clients.update(own_clients)
+                self._own_users.update([own_user] if own_user else [])
             return self._entry(target, slot.started, level=level, sessions=sessions, warnings=warnings)
         except SrvsvcError as e:
             return self._entry(target, slot.started, error=without_secret(str(e), p['auth_password']))
@@ -172,23 +257,49 @@ class FleetAudit:
         entry = self._entry(target, time.monotonic() - seconds,
                             error='%s port %d did not answer within %d s (connect and list sessions); '
                                   'check that it is an SMB server and not overloaded, or raise timeout.'
-                                  % (target[0], target[1], self.params['timeout']))
+                                  % (target.server, target.port, self.params['timeout']))
         return entry
 
     def crashed(self, target, exception):
-        text = '%s port %d: unexpected error %s: %s' % (target[0], target[1], type(exception).__name__,
+        text = '%s port %d: unexpected error %s: %s' % (target.server, target.port, type(exception).__name__,
                                                         exception)
         return self._entry(target, time.monotonic(), error=without_secret(text, self.params['auth_password']))
 
     def run(self, targets):
-        return run_with_deadlines(targets, self.audit_server, self.params['workers'], self.params['timeout'],
-                                  self.timed_out, self.crashed)
+        """One result per target, in order; a repeated server is listed once (expand_duplicates)."""
+        unique = [t for t in targets if t.duplicate_of is None]
+        listed = run_with_deadlines(unique, self.audit_server, self.params['workers'], self.params['timeout'],
+                                    self.timed_out, self.crashed)
+        with self._own_lock:
+            own_clients, own_users = sorted(self._own_clients), sorted(self._own_users)
+        for entry in listed:
+            mark_own_sessions(entry['sessions'], own_clients, own_users)
+        return expand_duplicates(targets, listed)
+
+
+def expand_duplicates(targets, listed):
+    """Results for every target from the results of the unique ones (in order): a repeat gets
+    an entry of its own that names the first (``duplicate_of``), with no sessions, so no
+    session is counted twice and no server is hidden."""
+    by_name = dict((entry['name'], entry) for entry in listed)
+    entries = []
+    for target in targets:
+        if target.duplicate_of is None:
+            entries.append(by_name[target.name])
+            continue
+        first = by_name[target.duplicate_of]
+        entries.append(dict(
+            name=target.name, server=target.server, port=target.port, level=None, sessions=[], error=None,
+            elapsed_seconds=0.0, idle_time_reliable=None, server_kind=None, duplicate_of=first['name'],
+            warnings=['the same server as %s: listed once, under that name' % first['name']]))
+    return entries
 
 
 def summarise(entries):
+    duplicates = sum(1 for e in entries if e.get('duplicate_of'))
     failed = sum(1 for e in entries if e['error'] is not None)
-    return dict(servers=len(entries), ok=len(entries) - failed, failed=failed,
-                sessions=sum(len(e['sessions']) for e in entries))
+    return dict(servers=len(entries), ok=len(entries) - failed - duplicates, failed=failed,
+                duplicates=duplicates, sessions=sum(len(e['sessions']) for e in entries))
 
 
 def run_module(module):
@@ -202,5 +313,5 @@ def run_module(module):
     entries = audit.run(targets)
     for entry in entries:
         for text in entry['warnings']:
-            module.warn('%s port %d: %s' % (entry['server'], entry['port'], text))
+            module.warn('%s (%s port %d): %s' % (entry['name'], entry['server'], entry['port'], text))
     module.exit_json(changed=False, servers=entries, summary=summarise(entries))

@@ -22,6 +22,7 @@ import ipaddress
 import re
 import socket
 
+from ansible_collections.lanman.smb.plugins.module_utils.compliance_waivers import parse_waivers, today_utc, waiver_for
 from ansible_collections.lanman.smb.plugins.module_utils.session_rules import is_null_session, normalise_client
 
 RULES = (
@@ -29,7 +30,7 @@ RULES = (
     'deny_cleartext_password', 'max_idle_seconds', 'max_sessions_per_user',
     'max_sessions_per_server', 'max_open_files_per_session',
 )
-KNOWN_KEYS = ('name', 'description') + RULES
+KNOWN_KEYS = ('name', 'description') + RULES + ('waivers',)
 
 _LIST_RULES = ('allowed_clients', 'forbidden_users', 'allowed_users')
 _BOOL_RULES = ('deny_guest', 'deny_cleartext_password')
@@ -75,6 +76,9 @@ def _levels_with(field):
 
 
 ANONYMOUS = '(anonymous)'
+# A Samba session with no user name younger than this is a logon still in progress, not judged.
+LOGON_GRACE_SECONDS = 10
+SERVER_KINDS = ('windows', 'samba')
 _HOST_NAME = re.compile(r'^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_.])?$')
 _MAPPED_V4 = ipaddress.ip_network('::ffff:0:0/96')
 _TRUE_WORDS = ('true', 'yes', 'on')
@@ -182,7 +186,9 @@ def _host_key(name):
 class ClientRule:
     """allowed_clients: IP literals, CIDR networks and host names."""
 
-    def __init__(self, entries):
+    def __init__(self, entries, option='allowed_clients'):
+        self.entries = list(entries)
+        self.option = option
         self.addresses = []
         self.networks = []
         self.hosts = []
@@ -192,19 +198,19 @@ class ClientRule:
     def _add(self, entry):
         text = normalise_client(entry)
         if '/' in text:
-            self.networks.append(_parse_network(entry, text))
+            self.networks.append(_parse_network(entry, text, self.option))
             return
         parsed = _parse_ip(text)
         if parsed is not None:
             self.addresses.append(parsed)
             return
         if re.fullmatch(r'[0-9.]+', text):
-            raise PolicyError("allowed_clients entry %r looks like an IPv4 address but is not one; "
-                              "fix the address" % entry)
+            raise PolicyError("%s entry %r looks like an IPv4 address but is not one; "
+                              "fix the address" % (self.option, entry))
         if not _HOST_NAME.match(text):
-            raise PolicyError("allowed_clients entry %r is not an IP address, a CIDR network "
+            raise PolicyError("%s entry %r is not an IP address, a CIDR network "
                               "(10.1.0.0/16) or a host name (letters, digits, '-', '_', '.'); "
-                              "wildcards are not supported: use a CIDR network" % entry)
+                              "wildcards are not supported: use a CIDR network" % (self.option, entry))
         self.hosts.append(text)
 
     def allows(self, client, resolved):
@@ -221,17 +227,17 @@ class ClientRule:
         return any(_same_address(parsed, a) for h in self.hosts for a in resolved.get(h, ()))
 
 
-def _parse_network(entry, text):
+def _parse_network(entry, text, option='allowed_clients'):
     try:
         net = ipaddress.ip_network(text, strict=False)
     except ValueError:
-        raise PolicyError("allowed_clients entry %r is not a valid CIDR network; expected the "
-                          "form 10.1.0.0/16 or fd00::/8" % entry)
+        raise PolicyError("%s entry %r is not a valid CIDR network; expected the "
+                          "form 10.1.0.0/16 or fd00::/8" % (option, entry))
     try:
         ipaddress.ip_network(text, strict=True)
     except ValueError:
-        raise PolicyError("allowed_clients entry %r has host bits set; did you mean '%s'?"
-                          % (entry, net))
+        raise PolicyError("%s entry %r has host bits set; did you mean '%s'?"
+                          % (option, entry, net))
     if net.version == 6 and net.subnet_of(_MAPPED_V4) and net.prefixlen >= 96:
         # Sessions report IPv4-mapped clients as plain IPv4 (contract), so match them so.
         net = ipaddress.ip_network('%s/%d' % (net.network_address.ipv4_mapped, net.prefixlen - 96))
@@ -243,10 +249,11 @@ def _parse_network(entry, text):
 class Policy:
     """A validated policy: ``rules`` maps each set rule (in RULES order) to its value."""
 
-    def __init__(self, name, description, rules):
+    def __init__(self, name, description, rules, waivers=()):
         self.name = name
         self.description = description
         self.rules = rules
+        self.waivers = list(waivers)
         self.clients = ClientRule(rules['allowed_clients']) if 'allowed_clients' in rules else None
         self.forbidden = [UserPattern(p) for p in rules.get('forbidden_users', ())]
         self.allowed = [UserPattern(p) for p in rules.get('allowed_users', ())]
@@ -259,6 +266,8 @@ class Policy:
             data['description'] = self.description
         for rule, value in self.rules.items():
             data[rule] = list(value) if isinstance(value, list) else value
+        if self.waivers:
+            data['waivers'] = [w.to_dict() for w in self.waivers]
         return data
 
     def __repr__(self):
@@ -352,7 +361,9 @@ def load_policy(data):
     if not rules:
         raise PolicyError('the policy sets no rule, so every server would pass; set at least one '
                           'of: %s' % ', '.join(RULES))
-    return Policy(meta['name'], meta['description'], rules)
+    waivers = parse_waivers(data.get('waivers'), list(rules), UserPattern, ClientRule,
+                            _check_user_pattern, PolicyError)
+    return Policy(meta['name'], meta['description'], rules, waivers)
 
 
 # ---------------------------------------------------------------- evaluation
@@ -368,9 +379,12 @@ def system_resolver(name):
 
 def _resolve_hosts(policy, resolver):
     resolved = {}
-    if resolver is None or policy.clients is None:
+    hosts = list(policy.clients.hosts) if policy.clients is not None else []
+    for waiver in policy.waivers:
+        hosts.extend(h for h in (waiver.clients.hosts if waiver.clients else ()) if h not in hosts)
+    if resolver is None:
         return resolved
-    for host in policy.clients.hosts:
+    for host in hosts:
         try:
             answers = resolver(host) or ()
         except (OSError, ValueError):
@@ -403,8 +417,8 @@ def _session_ref(session):
     return {'client': session.get('client'), 'username': session.get('username')}
 
 
-def _who(session, level):
-    return "%s from '%s'" % (display_user(_username(session, level)), session.get('client'))
+def _who(session, level, labels=None):
+    return "%s from '%s'" % (display_user(_user_value(session, level, labels or {})), session.get('client'))
 
 
 class _Rule:
@@ -416,15 +430,34 @@ class _Rule:
         self.limit = limit
         self.findings = []
         self.session_indexes = []
+        self.user_values = []
         self.unjudged = 0
 
-    def violate(self, session_ref, observed, message, limit=None, indexes=()):
+    def violate(self, session_ref, observed, message, limit=None, indexes=(), user_value=None):
         self.findings.append({
             'server': self.server, 'rule': self.rule, 'session': session_ref,
             'observed': observed, 'limit': self.limit if limit is None else limit,
             'message': '%s: %s' % (self.server, message),
+            'waiver_status': None, 'waiver': None,
         })
         self.session_indexes.append(list(indexes))
+        self.user_values.append(user_value)
+
+    def apply_waivers(self, waivers, today, resolved):
+        """Mark each finding waived ('active'), or a violation whose waiver ran out ('expired')."""
+        for finding, user_value in zip(self.findings, self.user_values):
+            client = (finding['session'] or {}).get('client')
+            status, waiver = waiver_for(waivers, self.server, self.rule, client, user_value, today, resolved)
+            if waiver is None:
+                continue
+            finding['waiver_status'] = status
+            finding['waiver'] = waiver.summary()
+            if status == 'expired':
+                finding['message'] += ('; waivers[%d] expired on %s (%s)'
+                                       % (waiver.index, waiver.expires.isoformat(), waiver.justification))
+
+    def active(self):
+        return [f for f in self.findings if f['waiver_status'] != 'active']
 
     def _number_alike(self):
         # Two sessions of one user from one client read the same; numbering them shows the
@@ -443,8 +476,12 @@ class _Rule:
         if self.unjudged:
             reason = ('%d of %d sessions do not report %s'
                       % (self.unjudged, total, _FIELD_WORDS.get(field, field)))
-        if self.findings:
+        if self.active():
             status = 'violation'
+        elif self.findings:
+            status = 'waived'
+            reason = '; '.join(sorted(set('waived until %s: %s' % (f['waiver']['expires'], f['waiver']['justification'])
+                                          for f in self.findings)))
         elif self.unjudged:
             status = 'not_evaluable'
         else:
@@ -453,44 +490,51 @@ class _Rule:
                 'findings': self.findings}
 
 
-def _judge_session_rule(policy, rule, sessions, level, resolved, acc):
+def _user_value(session, level, labels):
+    """The user name the user rules judge: '' for every anonymous session (a Samba null logon
+    is listed under the guest account's name), None when the level has no names."""
+    return '' if labels.get('anonymous') else _username(session, level)
+
+
+def _judge_session_rule(policy, rule, judged, level, resolved, acc):
     field = RULE_FIELD[rule]
-    for index, session in enumerate(sessions):
-        value = _username(session, level) if field == 'username' else session.get(field)
+    for index, session, labels in judged:
+        value = _user_value(session, level, labels) if field == 'username' else session.get(field)
         if value is None or (field == 'client' and value == ''):
             acc.unjudged += 1
             continue
-        who = _who(session, level)
+        who = _who(session, level, labels)
         ref = _session_ref(session)
+        user_value = _user_value(session, level, labels)
         if rule == 'allowed_clients':
             if not policy.clients.allows(value, resolved):
                 acc.violate(ref, value, "%s: client '%s' is not in allowed_clients" % (who, value),
-                            indexes=[index])
+                            indexes=[index], user_value=user_value)
         elif rule == 'forbidden_users':
             hit = next((p for p in policy.forbidden if p.matches(value)), None)
             if hit is not None:
-                acc.violate(ref, value, "%s: user matches forbidden_users entry '%s'"
-                            % (who, hit.text), limit=hit.text, indexes=[index])
+                acc.violate(ref, _username(session, level), "%s: user matches forbidden_users entry '%s'"
+                            % (who, hit.text), limit=hit.text, indexes=[index], user_value=user_value)
         elif rule == 'allowed_users':
             if not any(p.matches(value) for p in policy.allowed):
-                acc.violate(ref, value, '%s: user matches no allowed_users entry' % who,
-                            indexes=[index])
+                acc.violate(ref, _username(session, level), '%s: user matches no allowed_users entry' % who,
+                            indexes=[index], user_value=user_value)
         elif rule in _BOOL_RULES:
             if value:
                 what = ('is logged on as guest' if rule == 'deny_guest' else
                         'logged on with a cleartext password (no password encryption)')
-                acc.violate(ref, True, '%s %s' % (who, what), indexes=[index])
+                acc.violate(ref, True, '%s %s' % (who, what), indexes=[index], user_value=user_value)
         elif value > acc.limit:
             what = ('has been idle %d s' if rule == 'max_idle_seconds' else
                     'has %d open files, devices and pipes') % value
             acc.violate(ref, value, '%s %s; the limit is %d' % (who, what, acc.limit),
-                        indexes=[index])
+                        indexes=[index], user_value=user_value)
 
 
-def _judge_per_user(sessions, level, acc):
+def _judge_per_user(judged, level, acc):
     groups = {}
-    for index, session in enumerate(sessions):
-        user = _username(session, level)
+    for index, session, labels in judged:
+        user = _user_value(session, level, labels)
         if user is None:
             acc.unjudged += 1
             continue
@@ -501,15 +545,22 @@ def _judge_per_user(sessions, level, acc):
             shown = '' if is_anonymous(user) else user
             acc.violate({'client': None, 'username': shown}, len(indexes),
                         '%s has %d sessions; the limit is %d'
-                        % (display_user(user), len(indexes), acc.limit), indexes=indexes)
+                        % (display_user(user), len(indexes), acc.limit), indexes=indexes,
+                        user_value='' if is_anonymous(user) else user)
 
 
-def _not_evaluable_reason(rule, level, idle_time_reliable):
+def _not_evaluable_reason(rule, level, idle_time_reliable, kind):
     field = RULE_FIELD[rule]
     if field is None or field == 'client':
         return None
     if _field_known(level, field) is False:
         return _level_reason(level, field)
+    if field == 'cleartext_password' and kind == 'samba':
+        return ("Samba's user_flags carry only the guest bit, so a logon without password "
+                "encryption cannot be seen")
+    if field == 'cleartext_password' and kind is None and level == 1:
+        return ('it is not known whether this server is Samba, whose user_flags carry only the guest '
+                'bit (level 1 was asked for); leave level unset to judge this rule')
     if field == 'idle_seconds' and idle_time_reliable is False:
         return ('this server does not report idle time reliably (Samba reports 0 for every '
                 'session), so idle sessions cannot be judged')
@@ -519,31 +570,86 @@ def _not_evaluable_reason(rule, level, idle_time_reliable):
     return None
 
 
-def evaluate_all(policy, server_results, resolver=None):
+def evaluate_all(policy, server_results, resolver=None, **options):
     """evaluate() for every server, with the allowed_clients host names resolved once for the
     whole run (not once per server: an unresolvable name costs a resolver timeout each time)."""
     resolved = _resolve_hosts(policy, resolver)
-    return [evaluate(policy, result, resolved=resolved) for result in server_results]
+    return [evaluate(policy, result, resolved=resolved, **options) for result in server_results]
 
 
-def evaluate(policy, server_result, resolver=None, resolved=None):
+def result_server_kind(server_result):
+    """'windows', 'samba' or None (unknown) for a listing result.
+
+    The result's own ``server_kind`` wins. Without it: ``idle_time_reliable`` false at level 1 is
+    smb_session_audit's answer for Samba, null is unknown, and a result without the key is
+    judged as a Windows listing (as idle time is).
+    """
+    if 'server_kind' in server_result:
+        kind = server_result['server_kind']
+        return kind if kind in SERVER_KINDS else None
+    reliable = server_result.get('idle_time_reliable', True)
+    if reliable is False:
+        return 'samba' if server_result.get('level') == 1 else None
+    return 'windows' if reliable else None
+
+
+def session_labels(session, level, kind, judge_own_session=False, logon_grace_seconds=LOGON_GRACE_SECONDS):
+    """What a session is, beyond its fields, and whether the rules judge it (docs/policy.md).
+
+    - ``anonymous``: no account - a null session ('' or ANONYMOUS LOGON) on every server, and on
+      a server that may be Samba a guest-flag session (Samba lists a null logon as its guest
+      account). None when the level reports no user name.
+    - ``logon_in_progress``: on Samba, a session listed with no user name has not finished its
+      logon (a finished null logon is listed as the guest account). Younger than
+      ``logon_grace_seconds`` it is not judged; one that lasts longer is a half-open logon
+      that persists, judged as anonymous.
+    - ``own_session``: the audit's own session (set by smb_session_audit); not judged unless
+      ``judge_own_session``.
+    """
+    user = _username(session, level)
+    if user is None:
+        anonymous = None
+    else:
+        anonymous = is_anonymous(user) or (kind != 'windows' and session.get('is_guest') is True)
+    in_progress = kind == 'samba' and user is not None and user.strip() == ''
+    own = session.get('own_session') is True
+    reason = None
+    if own and not judge_own_session:
+        reason = "the audit's own session (judge_own_session is off)"
+    elif in_progress and (session.get('active_seconds') or 0) < logon_grace_seconds:
+        reason = ('a logon in progress (Samba lists no user until the logon finishes); judged once '
+                  'it has lasted %d s' % logon_grace_seconds)
+    return {'own_session': own, 'anonymous': anonymous, 'logon_in_progress': in_progress,
+            'judged': reason is None, 'not_judged_reason': reason}
+
+
+def evaluate(policy, server_result, resolver=None, resolved=None, judge_own_session=False,
+             logon_grace_seconds=LOGON_GRACE_SECONDS, today=None):
     """Judge one server's listing against the policy (see docs/policy.md for the result keys).
 
     ``resolver(name) -> [address, ...]`` resolves allowed_clients host names; without it they
     match only clients reported by that name. ``resolved`` is what evaluate_all resolved already.
+    Sessions that are not judged (the audit's own, a Samba logon in progress) are listed with
+    their labels and count for no rule. Findings a waiver covers on ``today`` (default: today,
+    UTC) are kept and marked waived. A result with ``duplicate_of`` (the same server listed under
+    another name) is not judged.
     """
     server = server_result.get('server')
     level = server_result.get('level')
     error = server_result.get('error')
     # True, False (Samba) or None (unknown: level 1 was asked for); a result without it is judged.
     reliable = server_result.get('idle_time_reliable', True)
+    kind = None if error else result_server_kind(server_result)
     sessions = list(server_result.get('sessions') or [])
     evaluation = {
         # a server that could not be listed says nothing about its idle time
         'server': server, 'level': level, 'error': error, 'idle_time_reliable': None if error else reliable,
-        'session_count': None if error else len(sessions), 'rules': [], 'findings': [],
-        'sessions': [],
+        'server_kind': kind, 'session_count': None if error else len(sessions), 'judged_count': None,
+        'rules': [], 'findings': [], 'sessions': [], 'duplicate_of': server_result.get('duplicate_of'),
     }
+    if evaluation['duplicate_of']:
+        evaluation.update(session_count=None, idle_time_reliable=None, server_kind=None)
+        return evaluation
     if error:
         evaluation['rules'] = [
             {'rule': rule, 'status': 'error', 'limit': limit, 'reason': error, 'findings': []}
@@ -552,51 +658,67 @@ def evaluate(policy, server_result, resolver=None, resolved=None):
 
     if resolved is None:
         resolved = _resolve_hosts(policy, resolver)
+    all_labels = [session_labels(s, level, kind, judge_own_session, logon_grace_seconds) for s in sessions]
+    judged = [(i, s, lab) for i, (s, lab) in enumerate(zip(sessions, all_labels)) if lab['judged']]
+    evaluation['judged_count'] = len(judged)
+    today = today or today_utc()
     marks = [set() for dummy in sessions]
+    waived_marks = [set() for dummy in sessions]
     for rule, limit in policy.rules.items():
-        reason = _not_evaluable_reason(rule, level, reliable)
+        reason = _not_evaluable_reason(rule, level, reliable, kind)
         if reason is not None:
             evaluation['rules'].append({'rule': rule, 'status': 'not_evaluable', 'limit': limit,
                                         'reason': reason, 'findings': []})
             continue
         acc = _Rule(server, rule, limit)
         if rule == 'max_sessions_per_server':
-            if len(sessions) > limit:
-                acc.violate(None, len(sessions), 'the server has %d sessions; the limit is %d'
-                            % (len(sessions), limit))
+            if len(judged) > limit:
+                acc.violate(None, len(judged), 'the server has %d sessions; the limit is %d'
+                            % (len(judged), limit))
         elif rule == 'max_sessions_per_user':
-            _judge_per_user(sessions, level, acc)
+            _judge_per_user(judged, level, acc)
         else:
-            _judge_session_rule(policy, rule, sessions, level, resolved, acc)
-        for indexes in acc.session_indexes:
+            _judge_session_rule(policy, rule, judged, level, resolved, acc)
+        acc.apply_waivers(policy.waivers, today, resolved)
+        for finding, indexes in zip(acc.findings, acc.session_indexes):
             for index in indexes:
-                marks[index].add(rule)
-        evaluation['rules'].append(acc.result(len(sessions), RULE_FIELD[rule]))
+                (waived_marks if finding['waiver_status'] == 'active' else marks)[index].add(rule)
+        evaluation['rules'].append(acc.result(len(judged), RULE_FIELD[rule]))
         evaluation['findings'].extend(acc.findings)
 
-    for session, rules in zip(sessions, marks):
+    for session, labels, rules, waived in zip(sessions, all_labels, marks, waived_marks):
         entry = dict(session)
+        entry.update(labels)
         entry['violations'] = [r for r in RULES if r in rules]
+        entry['waived'] = [r for r in RULES if r in waived and r not in rules]
         evaluation['sessions'].append(entry)
     return evaluation
+
+
+def unwaived(evaluation):
+    """The findings of an evaluation that are violations (not covered by an active waiver)."""
+    return [f for f in evaluation.get('findings') or () if f.get('waiver_status') != 'active']
 
 
 def summarize(evaluations):
     """One verdict for a run: 'fail' on any violation, else 'error' if a server failed, else 'pass'.
 
     not_evaluable rules are counted, never turned into a pass or a fail: a CI job that must
-    judge every rule can fail on ``not_evaluable > 0`` itself.
+    judge every rule can fail on ``not_evaluable > 0`` itself. Waived findings are counted apart
+    (``waived``); a server listed again under another name counts as a ``duplicate``, not a server.
     """
     evaluations = list(evaluations)
-    violations = sum(len(e['findings']) for e in evaluations)
-    errors = sum(1 for e in evaluations if e.get('error'))
+    servers = [e for e in evaluations if not e.get('duplicate_of')]
+    violations = sum(len(unwaived(e)) for e in servers)
+    errors = sum(1 for e in servers if e.get('error'))
     summary = {
-        'servers': len(evaluations),
-        'servers_with_violations': sum(1 for e in evaluations if e['findings']),
+        'servers': len(servers),
+        'servers_with_violations': sum(1 for e in servers if unwaived(e)),
         'violations': violations,
-        'not_evaluable': sum(1 for e in evaluations for r in e['rules']
-                             if r['status'] == 'not_evaluable'),
+        'not_evaluable': sum(1 for e in servers for r in e['rules'] if r['status'] == 'not_evaluable'),
         'errors': errors,
+        'waived': sum(len(e['findings']) - len(unwaived(e)) for e in servers),
+        'duplicates': len(evaluations) - len(servers),
     }
     summary['verdict'] = 'fail' if violations else 'error' if errors else 'pass'
     return summary

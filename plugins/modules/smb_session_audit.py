@@ -19,19 +19,26 @@ description:
     inventory host.
   - A server that cannot be reached, refuses the credentials, denies the listing or stops answering
     gets an C(error) in its own result; the other servers are still listed and the task does not
-    fail. Bad input (an empty or repeated server, a server that names no single server such as C(*) or
-    C(0.0.0.0), an empty O(client) or O(username) entry, O(workers) out of range) fails the task before
-    any server is contacted.
+    fail. Bad input (an empty server list, a malformed entry, a server that names no single server such
+    as C(*) or C(0.0.0.0), two entries with one name, an empty O(client) or O(username) entry, O(workers)
+    out of range) fails the task before any server is contacted.
+  - A server given twice (the same server and port, however written - C(files01), C(FILES01.),
+    C(\\files01)) is listed once, under the first entry's name; the repeat gets a result of its own with
+    C(duplicate_of) naming the first, so no server is hidden and no session counted twice.
   - A server that has not finished within O(timeout) seconds is reported as not answering and
     abandoned (its connection is shut down), so the task ends on time however the server behaves.
-  - Each list includes the module's own session on that server (the one it uses to ask).
+  - Each list includes the module's own session on that server (the one it uses to ask), labelled
+    C(own_session=true) - a session from an address this run connected from, under the account it logged
+    on with. Behind NAT the server sees another address and the label cannot be given.
 options:
   servers:
     description:
-      - The SMB servers to list, each once. An entry is a host name or address, or a dict with
-        C(server) and optionally C(port) (default O(port)).
-      - The same server name with the same port twice fails the task; the same server on two ports
-        is two servers.
+      - The SMB servers to list. An entry is a host name or address, or a dict with C(server) and
+        optionally C(port) (default O(port)) and C(name).
+      - C(name) is the name of the entry's result (for example the inventory name); default - the server as
+        written, with C(:port) when the port is not O(port). Two entries with one name fail the task.
+      - The same server with the same port twice is listed once (see C(duplicate_of)); the same server on
+        two ports is two servers.
     type: list
     elements: raw
     required: true
@@ -81,12 +88,13 @@ EXAMPLES = r'''
   ansible.builtin.debug:
     msg: "{{ audit.servers | rejectattr('error', 'none') | map(attribute='server') }}"
 
-- name: Where is jdoe connected (one server on a non-standard port)
+- name: Where is jdoe connected (one server on a non-standard port, named as the inventory names it)
   lanman.smb.smb_session_audit:
     servers:
       - files01.example.com
       - server: nas02.example.com
         port: 1445
+        name: nas02
     username: CONTOSO\jdoe
     auth_protocol: kerberos
     workers: 4
@@ -101,10 +109,26 @@ servers:
   type: list
   elements: dict
   contains:
+    name:
+      description: The entry's name (as given, or the server as written with C(:port) when not the default port).
+      type: str
+      sample: files01
     server:
-      description: The server as given.
+      description: The server contacted - the host name or address, without C(\\), brackets or a trailing dot.
       type: str
       sample: files01.example.com
+    duplicate_of:
+      description:
+        - C(null), or the name of an earlier entry for the same server and port; this entry was then not
+          listed again (C(sessions) empty, C(error) null, C(level) null).
+      type: str
+      sample: null
+    server_kind:
+      description:
+        - C(samba) when the server served level 1 after refusing levels 502 and 2 (as Samba does), C(windows)
+          when it served 2, 10 or 502, C(null) when not listed or when O(level) was asked for (then unknown).
+      type: str
+      sample: windows
     port:
       description: The port used.
       type: int
@@ -115,12 +139,14 @@ servers:
       sample: 502
     sessions:
       description:
-        - The sessions matching the filters, with the same keys as RV(lanman.smb.smb_session_info#module:sessions).
+        - The sessions matching the filters, with the same keys as RV(lanman.smb.smb_session_info#module:sessions),
+          plus C(own_session) (true for the module's own session).
         - Empty when the server could not be listed.
       type: list
       elements: dict
       sample: [{client: 10.0.0.5, username: jdoe, num_opens: 3, active_seconds: 5400, idle_seconds: 3700,
-                user_flags: 0, is_guest: false, cleartext_password: false, client_type: null, transport: null}]
+                user_flags: 0, is_guest: false, cleartext_password: false, client_type: null, transport: null,
+                own_session: false}]
     error:
       description: C(null) when the server was listed, else why not (unreachable, authentication, access
         denied, level not served, did not answer within O(timeout)). Never contains the password.
@@ -152,7 +178,7 @@ summary:
   type: dict
   contains:
     servers:
-      description: Number of servers given.
+      description: Number of entries given.
       type: int
       sample: 50
     ok:
@@ -163,6 +189,10 @@ summary:
       description: Servers with an C(error).
       type: int
       sample: 1
+    duplicates:
+      description: Entries that repeat an earlier server (C(duplicate_of)); not counted in C(ok).
+      type: int
+      sample: 0
     sessions:
       description: Sessions returned over all servers.
       type: int

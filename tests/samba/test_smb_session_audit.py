@@ -142,6 +142,8 @@ def test_one_task_lists_every_good_server_and_reports_each_bad_one(fleet, audit)
     assert result['changed'] is False
     entries = result['servers']
     assert [(e['server'], e['port']) for e in entries] == [(s['server'], s['port']) for s in servers]
+    # An entry given without a name is named by its server, with the port when not the default.
+    assert [e['name'] for e in entries] == ['127.0.0.1:%d' % s['port'] for s in servers]
     a, refused, b, hang, deny, c = entries
     admin = good_a.admin_user
     assert _users(a) == sorted(['alice', admin])
@@ -150,16 +152,19 @@ def test_one_task_lists_every_good_server_and_reports_each_bad_one(fleet, audit)
     for ok in (a, b, c):
         assert ok['error'] is None and ok['level'] == 1
         assert ok['idle_time_reliable'] is False  # Samba: 502 and 2 refused, idle always 0
+        assert ok['server_kind'] == 'samba'
         assert set(ok['sessions'][0]) == {'client', 'username', 'num_opens', 'active_seconds', 'idle_seconds',
                                           'user_flags', 'is_guest', 'cleartext_password', 'client_type',
-                                          'transport'}
+                                          'transport', 'own_session'}
+        # The audit's own session is labelled; nobody else's is.
+        assert [s['username'] for s in ok['sessions'] if s['own_session']] == [admin]
     assert 'Cannot connect to SMB server 127.0.0.1 port %d' % refused_port in refused['error']
     assert hang['error'].startswith('127.0.0.1 port %d did not answer within %d s' % (silent.ports[0], TIMEOUT))
     assert TIMEOUT <= hang['elapsed_seconds'] < TIMEOUT + 1.5
     assert 'Authentication to 127.0.0.1 port %d' % denying.port in deny['error']
     for bad in (refused, hang, deny):
         assert bad['sessions'] == [] and bad['level'] is None and bad['idle_time_reliable'] is None
-    assert result['summary'] == {'servers': 6, 'ok': 3, 'failed': 3, 'sessions': 8}
+    assert result['summary'] == {'servers': 6, 'ok': 3, 'failed': 3, 'duplicates': 0, 'sessions': 8}
     # The silent server costs its own deadline once, in parallel with the others.
     assert result['_wall'] < TIMEOUT + 12, result['_wall']
     assert good_a.admin_password not in result['_raw_output']
@@ -230,12 +235,36 @@ def test_filters_levels_and_server_forms(fleet, audit):
     assert [_users(e).count('bob') for e in result['servers']] == [2, 2, 2]
 
 
+def test_a_server_written_twice_is_listed_once_and_every_entry_reported(fleet, audit):
+    """Two names for one server (any spelling) hide nothing: the server is listed once, under the
+    first name, and the repeat says whose it is."""
+    good_b = fleet[1]
+    result = audit([{'server': '127.0.0.1', 'port': good_b.port, 'name': 'fs-b'},
+                    {'server': '\\\\127.0.0.1', 'port': good_b.port, 'name': 'fs-b-alias'},
+                    {'server': '[::1]', 'port': good_b.port, 'name': 'fs-b-v6'}])
+    assert not result.get('failed'), result.get('msg')
+    first, alias, v6 = result['servers']
+    assert (first['name'], first['error'], _users(first).count('bob')) == ('fs-b', None, 2)
+    assert (alias['name'], alias['duplicate_of'], alias['sessions'], alias['error']) == ('fs-b-alias', 'fs-b', [], None)
+    assert v6['duplicate_of'] is None and _users(v6).count('bob') == 2   # another address: another server
+    assert result['summary'] == {'servers': 3, 'ok': 2, 'failed': 0, 'duplicates': 1,
+                                 'sessions': len(first['sessions']) + len(v6['sessions'])}
+    assert 'fs-b-alias (127.0.0.1 port %d): the same server as fs-b' % good_b.port in result['_raw_output']
+    # the audit's sessions (one per address it connected from; a listing shows the other worker's too
+    # when they overlap) are all its own
+    for entry, address in ((first, '127.0.0.1'), (v6, '::1')):
+        mine = [s for s in entry['sessions'] if s['username'] == ADMIN]
+        assert address in [s['client'] for s in mine] and all(s['own_session'] for s in mine), mine
+        assert not [s for s in entry['sessions'] if s['own_session'] and s['username'] != ADMIN]
+
+
 @pytest.mark.parametrize('args, message', [
     (dict(servers=[]), 'servers is empty'),
     (dict(workers=0), 'workers must be from 1 to 256'),
     (dict(workers=257), 'workers must be from 1 to 256'),
     (dict(timeout=0), 'timeout must be a positive'),
-    (dict(duplicate=True), 'servers[1] repeats servers[0]'),
+    (dict(servers=['127.0.0.1', {'server': '10.9.9.9', 'name': '127.0.0.1'}]),
+     "servers[1] repeats the name '127.0.0.1' of servers[0]"),
     (dict(servers=[{'server': '127.0.0.1', 'host': 'x'}]), "unknown key(s) host"),
     (dict(servers=[{'server': '127.0.0.1', 'port': 70000}]), 'a port is a number from 1 to 65535'),
     (dict(servers=['  ']), 'empty server name'),
@@ -251,8 +280,6 @@ def test_bad_input_fails_before_any_server_is_contacted(audit, args, message):
     listener = FakeServer('silent')
     port = listener.ports[0]
     try:
-        if args.pop('duplicate', False):
-            args['servers'] = ['127.0.0.1', {'server': '127.0.0.1.', 'port': port}]
         args.setdefault('servers', [{'server': '127.0.0.1', 'port': port}])
         result = audit(args.pop('servers'), port=port, **args)
     finally:

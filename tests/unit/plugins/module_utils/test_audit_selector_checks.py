@@ -48,4 +48,4 @@ def test_good_filters_pass(monkeypatch):
         raise socket.gaierror(socket.EAI_NONAME, 'Name or service not known')
     monkeypatch.setattr(agentless_module.socket, 'getaddrinfo', unresolvable)
     targets = fleet_audit.check_options(_params(client=['10.0.0.5'], username=['ANONYMOUS LOGON', 'HOST$']))
-    assert targets == [('files01', 445)]
+    assert [(t.name, t.server, t.port) for t in targets] == [('files01', 'files01', 445)]

@@ -123,6 +123,19 @@ def test_findings_csv(report):
     assert allowed['username'] == XSS
 
 
+def test_list_cells_a_spreadsheet_would_run_are_neutralised_too(tmp_path):
+    """A list cell (allowed_users' limit) is written as its items joined: it starts with the
+    first item, which a policy may begin with '-' (defect 10)."""
+    policy = load_policy({'allowed_users': ['-ops*', 'bob']})
+    ev = evaluate(policy, {'server': 'fs', 'level': 502, 'error': None,
+                           'sessions': [session('10.0.0.5', 'mallory', num_opens=-3)]})
+    paths = write_reports(str(tmp_path), [ev], summarize([ev]), policy)
+    (row,) = csv.DictReader(io.StringIO(pathlib.Path(paths['findings_csv']).read_text(encoding='utf-8')))
+    assert row['limit'] == "'-ops*; bob"
+    (row,) = csv.DictReader(io.StringIO(pathlib.Path(paths['sessions_csv']).read_text(encoding='utf-8')))
+    assert row['num_opens'] == '-3'  # a number is not a formula
+
+
 # ---------------------------------------------------------------- JUnit
 
 def test_junit_validates_against_the_junit_schema(report):
@@ -143,7 +156,7 @@ def test_junit_one_suite_per_server_one_case_per_rule(report):
     assert root.get('name') == 'Nightly <SMB>'
     suites = root.findall('testsuite')
     assert [s.get('name') for s in suites] == ['z-worse', 'm-bad', 'down', 'old0', 'samba1', 'a-clean']
-    assert root.get('tests') == str(6 * 6)
+    assert root.get('tests') == str(5 * 6 + 1)  # an unaudited server is one error, not one per rule
     by_name = {s.get('name'): s for s in suites}
     bad = by_name['m-bad']
     assert (bad.get('tests'), bad.get('failures'), bad.get('errors'), bad.get('skipped')) == ('6', '5', '0', '0')
@@ -155,9 +168,11 @@ def test_junit_one_suite_per_server_one_case_per_rule(report):
     assert XSS in failure.text and XSS_IMG in failure.text  # escaped in XML, intact when parsed
     assert cases['max_sessions_per_user'].find('failure') is None
 
-    down = {c.get('name'): c for c in by_name['down'].findall('testcase')}
-    assert all(c.find('error') is not None for c in down.values())
-    assert down['deny_guest'].find('error').get('message') == 'connection refused (port 445)\ufffd'
+    (down,) = by_name['down'].findall('testcase')
+    assert (down.get('classname'), down.get('name')) == ('down', 'audit')
+    assert down.find('error').get('message') == 'connection refused (port 445)\ufffd'
+    assert (by_name['down'].get('tests'), by_name['down'].get('errors')) == ('1', '1')
+    assert root.get('errors') == '1'
     samba = {c.get('name'): c for c in by_name['samba1'].findall('testcase')}
     assert 'Samba reports 0' in samba['max_idle_seconds'].find('skipped').get('message')
     assert samba['deny_guest'].find('skipped') is None and samba['deny_guest'].find('failure') is None
@@ -287,7 +302,7 @@ def test_html_as_a_person_sees_it(report, browser, capsys):
     assert _column(browser, 'servers', 2) == ['7', '6', '0', '0', '0', '0']
 
     # Hostile names are shown as text and never run.
-    users = _column(browser, 'findings', 3)
+    users = _column(browser, 'findings', 4)
     assert XSS in users and XSS_IMG in users
     assert browser.execute_script('return window.__pwned === undefined')
     assert '(anonymous)' not in users
@@ -336,3 +351,61 @@ def test_html_clicking_a_header_sorts(report, browser):
     idle.click()
     values = _column(browser, 'sessions', 5)
     assert values[:3] == ['7200', '3600', '900'] and values[-1] == '\u2013'
+
+
+# ---------------------------------------------------------------- waivers, duplicates, change
+
+def test_waived_duplicate_and_changed_findings_in_every_report(tmp_path):
+    from ansible_collections.lanman.smb.plugins.module_utils.compliance_change import compare
+    policy = load_policy({'forbidden_users': ['carol', 'eve'], 'waivers': [
+        {'rule': 'forbidden_users', 'user': 'eve', 'justification': 'vendor <b>access</b>', 'expires': '2999-01-01'}]})
+    results = [{'server': 'fs1', 'level': 502, 'error': None,
+                'sessions': [session('10.0.0.5', 'carol'), session('10.0.0.6', 'eve')]},
+               {'server': 'fs1-alias', 'duplicate_of': 'fs1', 'error': None, 'level': None, 'sessions': []}]
+    evaluations = [evaluate(policy, r) for r in results]
+    previous = {'generated': '2026-01-01T00:00:00+00:00', 'findings': [
+        {'server': 'fs1', 'rule': 'forbidden_users', 'session': {'client': '10.0.0.5', 'username': 'carol'}},
+        {'server': 'fs1', 'rule': 'forbidden_users', 'session': {'client': '10.0.0.7', 'username': 'carol'},
+         'message': 'fs1: carol from 10.0.0.7'}]}
+    change = compare(evaluations, previous, '2026-01-02T00:00:00+00:00')
+    summary = summarize(evaluations)
+    summary.update((k, change[k]) for k in ('new', 'persisting', 'resolved'))
+    paths = write_reports(str(tmp_path), evaluations, summary, policy, change=change)
+
+    data = json.loads(pathlib.Path(paths['json']).read_text(encoding='utf-8'))
+    assert data['change']['resolved'] == 1 and data['summary']['waived'] == 1 and data['summary']['duplicates'] == 1
+    assert [(f['session']['username'], f['change'], f['waiver_status']) for f in data['findings']] == [
+        ('carol', 'persisting', None), ('eve', 'new', 'active')]
+
+    rows = list(csv.DictReader(io.StringIO(pathlib.Path(paths['findings_csv']).read_text(encoding='utf-8'))))
+    assert [(r['username'], r['status'], r['change'], r['first_seen']) for r in rows] == [
+        ('carol', 'violation', 'persisting', '2026-01-01T00:00:00+00:00'),
+        ('eve', 'waived', 'new', '2026-01-02T00:00:00+00:00')]
+    assert rows[1]['waiver'] == 'by waivers[0] until 2999-01-01: vendor <b>access</b>'
+
+    xmlschema.XMLSchema(str(XSD)).validate(paths['junit'])
+    root = ET.parse(paths['junit']).getroot()
+    suites = dict((s.get('name'), s) for s in root.findall('testsuite'))
+    (case,) = suites['fs1'].findall('testcase')
+    failure = case.find('failure')
+    assert failure.get('message').startswith('1 violation: fs1: carol')
+    assert '[persisting, first seen 2026-01-01T00:00:00+00:00]' in failure.text
+    assert '1 more finding(s) waived' in failure.text
+    (alias,) = suites['fs1-alias'].findall('testcase')
+    assert alias.get('name') == 'audit' and 'the same server as fs1' in alias.find('skipped').get('message')
+
+    page = pathlib.Path(paths['html']).read_text(encoding='utf-8')
+    assert 'id="resolved"' in page and 'fs1: carol from 10.0.0.7' in page
+    assert 'vendor &lt;b&gt;access&lt;/b&gt;' in page and 'vendor <b>' not in page
+    assert 'Compared with the report of 2026-01-01T00:00:00+00:00.' in page
+
+
+def test_a_rule_whose_every_finding_is_waived_is_skipped_in_junit(tmp_path):
+    policy = load_policy({'forbidden_users': ['eve'], 'waivers': [
+        {'rule': 'forbidden_users', 'justification': 'ok', 'expires': '2999-01-01'}]})
+    ev = evaluate(policy, {'server': 'fs1', 'level': 502, 'error': None, 'sessions': [session('10.0.0.6', 'eve')]})
+    paths = write_reports(str(tmp_path), [ev], summarize([ev]), policy)
+    root = ET.parse(paths['junit']).getroot()
+    (case,) = root.iter('testcase')
+    assert case.find('skipped').get('message') == 'waived until 2999-01-01: ok'
+    assert root.get('failures') == '0'

@@ -105,6 +105,7 @@ def test_result_shape_lists_every_set_rule_and_every_finding():
         'server': 'fs01', 'rule': 'deny_guest', 'session': {'client': '10.0.0.5', 'username': 'guest'},
         'observed': True, 'limit': True,
         'message': "fs01: guest from '10.0.0.5' is logged on as guest",
+        'waiver_status': None, 'waiver': None,
     }
     assert [s['violations'] for s in ev['sessions']] == [['deny_guest'], []]
 
@@ -398,13 +399,14 @@ def test_summarize_verdicts():
     err = evaluate(policy, result([], server='c', error='unreachable'))
     blind = evaluate(policy, result([session('10.0.0.1', level=0)], level=0, server='d'))
     assert summarize([ok, blind]) == {'servers': 2, 'servers_with_violations': 0, 'violations': 0,
-                                      'not_evaluable': 2, 'errors': 0, 'verdict': 'pass'}
+                                      'not_evaluable': 2, 'errors': 0, 'waived': 0, 'duplicates': 0,
+                                      'verdict': 'pass'}
     assert summarize([ok, err])['verdict'] == 'error'
     assert summarize([ok, bad, err, blind]) == {
         'servers': 4, 'servers_with_violations': 1, 'violations': 2, 'not_evaluable': 2,
-        'errors': 1, 'verdict': 'fail'}
+        'errors': 1, 'waived': 0, 'duplicates': 0, 'verdict': 'fail'}
     assert summarize([]) == {'servers': 0, 'servers_with_violations': 0, 'violations': 0,
-                             'not_evaluable': 0, 'errors': 0, 'verdict': 'pass'}
+                             'not_evaluable': 0, 'errors': 0, 'waived': 0, 'duplicates': 0, 'verdict': 'pass'}
 
 
 def test_the_policy_knows_every_information_level_of_the_client():

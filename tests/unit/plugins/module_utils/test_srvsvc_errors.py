@@ -70,6 +70,9 @@ class _Slot:
         pass
 
 
+_TARGET = fleet_audit.AuditTarget('files01', 'files01', 445, None, 'servers[0]')
+
+
 def _audit():
     params = dict(level=None, client=None, username=None, auth_username='bob', auth_password=PASSWORD,
                   auth_protocol='ntlm', require_encryption=False, timeout=5, port=445, workers=1)
@@ -79,11 +82,11 @@ def _audit():
 def test_the_fleet_audit_masks_the_password_in_a_server_error(monkeypatch):
     fake = FakeSrvsvc([], connect_error=SrvsvcConnectionError('Authentication as bob/%s failed' % PASSWORD))
     monkeypatch.setattr(agentless_module, 'SrvsvcClient', fake)
-    entry = _audit().audit_server(('files01', 445), _Slot())
+    entry = _audit().audit_server(_TARGET, _Slot())
     assert entry['error'] == 'Authentication as bob/******** failed' and entry['sessions'] == []
     assert fake.log[0] == ('new', 'files01', 445, 5 + fleet_audit.CLIENT_TIMEOUT_MARGIN)
 
 
 def test_the_fleet_audit_masks_the_password_in_an_unexpected_error():
-    entry = _audit().crashed(('files01', 445), RuntimeError('token %s' % PASSWORD))
+    entry = _audit().crashed(_TARGET, RuntimeError('token %s' % PASSWORD))
     assert entry['error'] == 'files01 port 445: unexpected error RuntimeError: token ********'

@@ -22,4 +22,14 @@ def test_rules_of_one_pair_are_listed_once():
     evaluation = {'server': 'fs01', 'findings': [_finding('10.0.0.5', 'bob'), _finding('10.0.0.5', 'bob'),
                                                  _finding('10.0.0.5', 'bob', 'max_idle_seconds')]}
     assert violating_sessions([evaluation]) == {'fs01': [
-        {'client': '10.0.0.5', 'username': 'bob', 'rules': ['forbidden_users', 'max_idle_seconds'], 'closable': True}]}
+        {'client': '10.0.0.5', 'username': 'bob', 'rules': ['forbidden_users', 'max_idle_seconds'], 'mixed': False,
+         'closable': True}]}
+
+
+def test_a_pair_that_also_holds_a_compliant_session_is_not_closable():
+    """Closing by (client, user) would end the compliant session too (defect 7)."""
+    evaluation = {'server': 'fs01', 'findings': [_finding('10.0.0.5', 'bob', 'max_open_files_per_session')],
+                  'sessions': [{'client': '10.0.0.5', 'username': 'bob', 'violations': ['max_open_files_per_session']},
+                               {'client': '10.0.0.5', 'username': 'Bob', 'violations': []}]}
+    (pair,) = violating_sessions([evaluation])['fs01']
+    assert (pair['closable'], pair['mixed']) == (False, True)
