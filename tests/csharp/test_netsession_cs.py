@@ -115,6 +115,8 @@ def write_shared_tables(directory):
         'LANMAN_STATUS_TEXTS': str(directory / 'status_texts.tsv'),
         'LANMAN_LISTING_CASES': str(directory / 'listing_cases.tsv'),
     }
+
+
 def _b64(value):
     """One cell of the selector-check table: <null>, or the UTF-8 text in base64 (entries hold
     tabs, newlines and other control characters on purpose)."""
