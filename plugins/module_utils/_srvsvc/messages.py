@@ -11,7 +11,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.ndr import NdrError, NdrReader, NdrWriter
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.ndr import (  # noqa: F401  FieldTooLongError: part of the API
+    FieldTooLongError, NdrError, NdrReader, NdrWriter,
+)
 
 OPNUM_SESSION_ENUM = 12
 OPNUM_SESSION_DEL = 13
@@ -31,13 +33,34 @@ LEVEL_FIELDS = {
 }
 LEVELS = tuple(sorted(LEVEL_FIELDS))
 
-# The most sessions one listing may hold. Neither Windows Server (no licence cap on inbound SMB
-# sessions) nor Samba (`max smbd processes` = 0, unlimited, by default) documents a ceiling,
-# but every session is an authenticated SMB logon that the server keeps state for, and the
-# project's scale target is 100,000 (benchmarks/netsession_cs_bench.py). Ten times that is
-# beyond any real file server; without a cap, a hostile answer of NULL-pointer entries (4 wire
-# bytes each, a Python dict in memory) could make the controller build tens of millions of dicts.
-MAX_SESSIONS = 1000000
+# Listing limits (issue 14, R4 and item 7). The same MAX_SESSIONS and texts hold in the Windows
+# twin (NetSession.cs); tests/fixtures/listing_limits.json pins them for both.
+#
+# The most sessions one listing (all resume rounds together) may hold. Neither Windows Server
+# (no licence cap on inbound SMB sessions) nor Samba (`max smbd processes` = 0) documents a
+# ceiling, but every session is an authenticated SMB logon the server keeps state for, and the
+# project's scale target is 100,000 (benchmarks/netsession_cs_bench.py): more is a broken or
+# hostile server, which must not make the controller build an entry per 4 wire bytes.
+MAX_SESSIONS = 100000
+# The most bytes of answers one listing may take, all rounds together. 100,000 sessions at
+# level 502 as Windows reports them take 18-26 MB (\\10.20.30.40, a 20-character user,
+# \Device\NetBT_Tcpip_{GUID}); the cap leaves room for longer names. What a listing costs the
+# module is proportional to it: benchmarks/srvsvc_memory_bench.py measures the worst answer
+# this admits (100,000 sessions whose names fill it with characters JSON must escape).
+MAX_LISTING_BYTES = 32 * 1024 * 1024
+# The longest string a session field may hold, in UTF-16 code units. Real values are short:
+# a client is an address or a host name (at most 255 characters, plus \\ or brackets), a user
+# name at most 256 (Windows: 20; Samba: a Unix name, or DOMAIN\user from winbind), a client
+# type or a transport name well under 100. Four times the longest stays readable in a message
+# and in the task output, and refuses a hostile name at once instead of at the byte budget.
+MAX_STRING_CHARS = 1024
+
+NO_PROGRESS_TEXT = ('NetSessionEnum on {server}: the server reported more data without making progress '
+                    '(resume handle {handle}); stopping instead of looping.')
+TOO_MANY_TEXT = ('NetSessionEnum on {server}: the listing holds more than {max} sessions, more than any real '
+                 'server holds, so the server is broken or hostile; stopping instead of growing.')
+TOO_LARGE_TEXT = ('NetSessionEnum on {server}: the listing\'s answers take more than {max} bytes, more than any '
+                  'real server sends, so the server is broken or hostile; stopping instead of growing.')
 
 
 class TooManyEntriesError(NdrError):
@@ -70,12 +93,13 @@ def encode_session_del(server, client, user):
     return w.getvalue()
 
 
-def decode_session_enum(stub, max_entries=MAX_SESSIONS, asked_level=None):
+def decode_session_enum(stub, max_entries=MAX_SESSIONS, asked_level=None, max_chars=MAX_STRING_CHARS):
     """Return (entries, total_entries, resume_handle or None, status).
 
     An answer with more than ``max_entries`` entries raises TooManyEntriesError before any
-    entry is built. Entries at another level than ``asked_level`` raise NdrError: level 0
-    entries read as level 502 would be sessions without a user (null sessions).
+    entry is built; a string longer than ``max_chars`` raises FieldTooLongError. Entries at
+    another level than ``asked_level`` raise NdrError: level 0 entries read as level 502 would
+    be sessions without a user (null sessions).
     """
     r = NdrReader(stub)
     level = r.u32()
@@ -96,16 +120,18 @@ def decode_session_enum(stub, max_entries=MAX_SESSIONS, asked_level=None):
             count = r.count(entry_size, 'entry')
             if count != entries_read:
                 raise NdrError('array count %d differs from EntriesRead %d' % (count, entries_read))
-            fixed = []
+            # The fixed parts are read in place (a second reader), the deferred strings that
+            # follow all of them in order: no list of the fixed parts is built.
+            fixed = NdrReader(stub, r.position)
+            r.skip(count * entry_size)
             for dummy in range(count):
-                fixed.append([(name, kind, r.u32()) for name, kind in fields])
-            for row in fixed:            # deferred strings follow all fixed parts, in order
                 entry = dict.fromkeys(WIRE_KEYS)
-                for name, kind, value in row:
+                for name, kind in fields:
+                    value = fixed.u32()
                     if kind == 'u':
                         entry[name] = value
                     elif value:
-                        entry[name] = r.wstring()
+                        entry[name] = r.wstring(max_chars)
                 entries.append(entry)
         elif entries_read:
             raise NdrError('EntriesRead %d with a NULL buffer' % entries_read)
