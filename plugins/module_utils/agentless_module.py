@@ -315,13 +315,22 @@ def _is_host_name(name):
 
 
 def resolve_selectors(names, warn, deadline=None):
-    """``client`` selectors: an unresolvable name, or one not resolved within ``deadline``, warns
-    and is matched only as a name; a malformed network raises ResolutionError."""
+    """``client`` selectors: an unresolvable name warns and is matched only as a name; names not
+    resolved within ``deadline`` get one warning together; a malformed network raises
+    ResolutionError."""
+    late = []
+
     def unresolved(name, timed_out):
-        warn("client '%s' %s; matching it only as a name the server might report"
-             % (name, 'did not resolve within the timeout (it bounds the whole run)' if timed_out
-                else 'does not resolve'))
-    return _resolve('client', names, unresolved, deadline)
+        if timed_out:
+            late.append(name)
+        else:
+            warn("client '%s' does not resolve; matching it only as a name the server might report" % name)
+    result = _resolve('client', names, unresolved, deadline)
+    if late:
+        shown = ', '.join("'%s'" % name for name in late[:10]) + (' and %d more' % (len(late) - 10) if len(late) > 10 else '')
+        warn('%d client name(s) did not resolve within the timeout (it bounds the whole run): %s; matching them only '
+             'as names the server might report. Give addresses, or raise timeout.' % (len(late), shown))
+    return result
 
 
 def resolve_exclusions(names, deadline=None):

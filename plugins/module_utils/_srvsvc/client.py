@@ -33,8 +33,9 @@ from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import (
     SrvsvcConnectionError, SrvsvcError, SrvsvcProtocolError, SrvsvcStatusError, SrvsvcTimeoutError, without_secret,
 )
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import (
-    MAX_LISTING_BYTES, MAX_SESSIONS, NO_PROGRESS_TEXT, OPNUM_SESSION_DEL, OPNUM_SESSION_ENUM, TOO_LARGE_TEXT,
-    TOO_MANY_TEXT, TooManyEntriesError, decode_session_enum, decode_status, encode_session_del, encode_session_enum,
+    MAX_LISTING_BYTES, MAX_LISTING_TEXT, MAX_SESSIONS, NO_PROGRESS_TEXT, OPNUM_SESSION_DEL, OPNUM_SESSION_ENUM,
+    TOO_LARGE_TEXT, TOO_MANY_TEXT, TOO_MUCH_TEXT_TEXT, TextBudget, TextBudgetError, TooManyEntriesError,
+    decode_session_enum, decode_status, encode_session_del, encode_session_enum,
 )
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.ndr import FieldTooLongError, NdrError
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.spnego_import import import_spnego
@@ -465,8 +466,8 @@ class SrvsvcClient:
         """Every session at ``level``, following ERROR_MORE_DATA with the resume handle.
 
         The whole listing, every round together, must finish within the run's deadline and
-        hold at most MAX_SESSIONS sessions and MAX_LISTING_BYTES of answers; past any bound it
-        fails instead of growing.
+        hold at most MAX_SESSIONS sessions, MAX_LISTING_BYTES of answers and MAX_LISTING_TEXT
+        characters of printed names; past any bound it fails instead of growing.
         """
         server = '\\\\' + self.server
         deadline = self._budget()
@@ -474,6 +475,7 @@ class SrvsvcClient:
         resume = 0
         seen_handles = set()
         budget = MAX_LISTING_BYTES
+        text_budget = TextBudget(MAX_LISTING_TEXT)
         for rounds in range(MAX_ENUM_ROUNDS):
             stub = encode_session_enum(server, client, user, level, MAX_PREFERRED_LENGTH, resume)
             try:
@@ -485,9 +487,12 @@ class SrvsvcClient:
                 raise
             budget -= len(answer)
             try:
-                batch, _total, next_resume, status = decode_session_enum(answer, MAX_SESSIONS - len(entries), level)
+                batch, _total, next_resume, status = decode_session_enum(
+                    answer, MAX_SESSIONS - len(entries), level, text_budget=text_budget)
             except TooManyEntriesError:
                 raise SrvsvcProtocolError(TOO_MANY_TEXT.format(server=self.server, max=MAX_SESSIONS))
+            except TextBudgetError:
+                raise SrvsvcProtocolError(TOO_MUCH_TEXT_TEXT.format(server=self.server, max=MAX_LISTING_TEXT))
             except FieldTooLongError as e:
                 raise SrvsvcProtocolError('NetrSessionEnum on %s: refusing the answer: %s; the server is broken '
                                           'or hostile' % (self._where(), e))

@@ -5,6 +5,7 @@ An answer is a stream of NDR stub chunks (the entries are repeated blocks, never
 ``fragments`` cuts a stream into DCE/RPC response fragments as a server sends them. Used by
 the memory tests (memory_probe.py, test_srvsvc_memory.py) and benchmarks/srvsvc_memory_bench.py.
 """
+import json
 import struct
 
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc import dcerpc
@@ -24,11 +25,31 @@ def _wstring(text):
     return raw + b'\0' * (-len(raw) % 4)
 
 
+def _long_wstring(char, length, piece=32768):
+    """The chunks of a conformant varying string of ``length`` times ``char`` (and its NUL),
+    made piece by piece: the fake server never holds the whole string."""
+    count = length + 1
+    yield _U32.pack(count) + _U32.pack(0) + _U32.pack(count)
+    unit = (char * piece).encode('utf-16-le')
+    left = length
+    while left > 0:
+        n = min(piece, left)
+        yield unit if n == piece else unit[:2 * n]
+        left -= n
+    tail = b'\0\0'
+    yield tail + b'\0' * (-(12 + 2 * count) % 4)
+
+
 def answer(level, count, strings, resume=None, status=0, block=1000):
     """Stub chunks of a NetrSessionEnum answer of ``count`` identical entries at ``level``.
 
-    ``strings``: field name -> text for the string fields (a missing one is a NULL pointer).
+    ``strings``: field name -> text for the string fields (a missing one is a NULL pointer),
+    or (character, length) for a long string made piece by piece (``count`` must then be 1).
     """
+    if any(isinstance(v, tuple) for v in strings.values()):
+        for chunk in _answer_with_long_strings(level, count, strings, resume, status):
+            yield chunk
+        return
     fields = LEVEL_FIELDS[level]
     fixed = b''.join(_U32.pack((0x20000 if strings.get(name) is not None else 0) if kind == 'p' else 7)
                      for name, kind in fields)
@@ -44,6 +65,28 @@ def answer(level, count, strings, resume=None, status=0, block=1000):
             yield part * n
             left -= n
     tail = _U32.pack(count)
+    tail += _U32.pack(0x2000c) + _U32.pack(resume) if resume else _U32.pack(0)
+    yield tail + _U32.pack(status)
+
+
+def _answer_with_long_strings(level, count, strings, resume, status):
+    if count != 1:
+        raise ValueError('long strings are made for a single entry')
+    fields = LEVEL_FIELDS[level]
+    head = b''.join(_U32.pack(v) for v in (level, level, 0x20004, 1, 0x20008, 1))
+    head += b''.join(_U32.pack((0x20000 if strings.get(name) is not None else 0) if kind == 'p' else 7)
+                     for name, kind in fields)
+    yield head
+    for name, kind in fields:
+        value = strings.get(name)
+        if kind != 'p' or value is None:
+            continue
+        if isinstance(value, tuple):
+            for chunk in _long_wstring(*value):
+                yield chunk
+        else:
+            yield _wstring(value)
+    tail = _U32.pack(1)
     tail += _U32.pack(0x2000c) + _U32.pack(resume) if resume else _U32.pack(0)
     yield tail + _U32.pack(status)
 
@@ -127,6 +170,30 @@ def _rounds_of(level, strings, per_round):
     return make
 
 
+def _filling(level, count, char):
+    """Strings of ``char`` in every string field of ``count`` entries, as long as the listing's
+    byte and text budgets both let them be (less 1 KiB for the header and tail)."""
+    from ansible_collections.lanman.smb.plugins.module_utils._srvsvc import messages
+    wire = getattr(messages, 'MAX_LISTING_BYTES', 64 * MIB) - 1024
+    text = getattr(messages, 'MAX_LISTING_TEXT', wire)
+    printed = len(json.dumps(char)) - 2
+    fields = [name for name, kind in LEVEL_FIELDS[level] if kind == 'p']
+    length = getattr(messages, 'MAX_STRING_CHARS', 1024)
+    while (count * (4 * len(LEVEL_FIELDS[level]) + len(fields) * len(_wstring(char * length))) > wire
+           or count * len(fields) * length * printed > text):
+        length -= 1
+    return dict((name, char * length) for name in fields)
+
+
+def _sessions():
+    from ansible_collections.lanman.smb.plugins.module_utils._srvsvc import messages
+    return messages.MAX_SESSIONS
+
+
+REALISTIC_502 = {'cname': '\\\\10.20.30.40', 'username': 'jdoe.smith01', 'cltype_name': '',
+                 'transport': '\\Device\\NetBT_Tcpip_{4F6D2F5A-1B2C-4D3E-9F80-112233445566}'}
+
+
 SCENARIOS = {
     # one 64 MiB answer (the old per-answer cap) of level-1 entries with one-letter names
     'one_answer_short_strings': lambda: (1, _one(1, _entries_in(64 * MIB - 4096, 1, SHORT), SHORT)),
@@ -137,6 +204,16 @@ SCENARIOS = {
                                                    _entries_in(MIB, 1, {'cname': 'c' * 1000, 'username': 'u' * 1000}))),
     # resume rounds of short entries: each round is small, the listing grows past the session cap
     'rounds_of_short_entries': lambda: (1, _rounds_of(1, SHORT, 20000)),
-    # one round holding one name of 16 million characters
-    'one_huge_name': lambda: (1, _one(1, 1, {'cname': 'a', 'username': 'x' * (16 * MIB)})),
+    # resume rounds of 20,000 sessions whose names JSON prints as escapes: small on the wire,
+    # large in the result
+    'rounds_of_escaped_names': lambda: (1, _rounds_of(1, {'cname': NON_ASCII * 15, 'username': NON_ASCII * 15}, 20000)),
+    # one answer holding one name of 8 million characters (16 MiB, within the byte budget)
+    'one_huge_name': lambda: (1, _one(1, 1, {'cname': 'a', 'username': ('x', 8 * MIB)})),
+    # accepted: the most sessions a listing may hold, every string field as long as the budgets
+    # allow, in a character JSON prints as a 6-byte escape (the costliest result let in)...
+    'worst_accepted_escaped': lambda: (502, _one(502, _sessions(), _filling(502, _sessions(), '\u4e2d'))),
+    # ...and in plain ASCII (the most wire bytes let in)
+    'worst_accepted_ascii': lambda: (502, _one(502, _sessions(), _filling(502, _sessions(), 'w'))),
+    # accepted: the most sessions a listing may hold, as a Windows server reports them
+    'realistic_max_sessions': lambda: (502, _one(502, _sessions(), REALISTIC_502)),
 }
