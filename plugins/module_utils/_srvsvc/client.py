@@ -21,6 +21,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import logging
 import math
 import socket
 import struct
@@ -57,6 +58,10 @@ except ImportError as e:  # reported by the modules with missing_required_lib
     HAS_SMBPROTOCOL = False
     SMBPROTOCOL_IMPORT_ERROR = e
     Connection = Tcp = object   # the subclasses below are then never used
+
+# smbprotocol logs the end of its receiver thread with a traceback, which logging's last resort
+# prints to stderr when nothing is configured; the error reaches the caller as a SrvsvcError.
+logging.getLogger('smbprotocol').addHandler(logging.NullHandler())
 
 SRVSVC_INTERFACE = (uuid.UUID('4b324fc8-1670-01d3-1278-5a47bf6ee188'), 3, 0)
 MAX_PREFERRED_LENGTH = 0xFFFFFFFF   # "as much as you have": the server picks the round size

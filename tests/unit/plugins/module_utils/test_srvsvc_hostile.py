@@ -390,6 +390,49 @@ def test_a_server_that_answers_garbage_is_a_protocol_error(payload):
     assert 'Pw-in-no-message' not in str(err.value)
 
 
+def test_an_smb_message_larger_than_any_answer_is_refused_before_it_is_read():
+    # smbprotocol reads the 4-byte Direct TCP length as 32 bits and allocates that much (up to
+    # 4 GiB) before reading; 256 MiB here, so the check before the fix only costs a moment
+    server = _GarbageServer(struct.pack('>I', 256 * 1024 * 1024) + b'\xfeSMB')
+    client = SrvsvcClient('127.0.0.1', port=server.port, username='u', password='pw', timeout=5)
+    start = time.monotonic()
+    try:
+        with pytest.raises(SrvsvcProtocolError) as err:
+            client.connect()
+    finally:
+        client.close()
+        server.close()
+    assert str(err.value) == ('127.0.0.1 port %d announced an SMB message of 268435456 bytes, more than the 1048576 '
+                              'this client accepts (SMB2 itself allows 16 MiB); the server is broken or hostile'
+                              % server.port)
+    assert time.monotonic() - start < 4
+
+
+def test_the_refusal_prints_no_traceback_on_stderr():
+    """smbprotocol logs its receiver's end with a traceback; in a module nothing configures
+    logging, so logging's last resort would print it on stderr beside the clean error."""
+    import subprocess
+    import sys
+    code = '''if True:
+        import socket, struct, sys, threading
+        sys.path.insert(0, sys.argv[1])
+        from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.client import SrvsvcClient
+        listener = socket.socket(); listener.bind(('127.0.0.1', 0)); listener.listen(1)
+        def serve():
+            conn = listener.accept()[0]; conn.recv(65536)
+            conn.sendall(struct.pack('>I', 256 * 1024 * 1024) + b'\\xfeSMB'); conn.recv(100)
+        threading.Thread(target=serve, daemon=True).start()
+        try:
+            SrvsvcClient('127.0.0.1', listener.getsockname()[1], 'u', 'p', timeout=3).connect()
+        except Exception as e:
+            print(type(e).__name__)
+    '''
+    base = str(pathlib.Path(__file__).resolve().parents[3] / 'output' / 'collections')
+    proc = subprocess.run([sys.executable, '-c', code, base], capture_output=True, text=True, timeout=60, check=False)
+    assert proc.stdout.strip() == 'SrvsvcProtocolError', proc.stdout + proc.stderr
+    assert proc.stderr == ''
+
+
 def test_a_decode_error_during_a_call_is_a_protocol_error():
     class GarbledPipe:
         def transceive(self, pdu):
