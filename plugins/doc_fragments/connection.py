@@ -56,8 +56,8 @@ options:
         each call and every part of its answer, and closing and logging off. From 1 to 86400 (one day).
       - A server that stops answering, or answers too slowly, at any step fails the task when the
         time is up, with a message naming the step. A close call whose answer never came is reported
-        in RV(lanman.smb.smb_session#module:failed_call) as possibly done - the server may have closed those
-        sessions.
+        in RV(lanman.smb.smb_session#module:failed_call) with C(status) null and a message saying whether the
+        server had received it - then it may already have closed those sessions; list them again to see.
     type: int
     default: 30
 requirements:

@@ -189,11 +189,7 @@ failed_call:
       description: User of the call, or C(null) for a call that ends every session of the client.
       type: str
     status:
-      description:
-        - The error status the server returned (for example C(5), access denied).
-        - C(null) when no answer came (the O(timeout) ran out, or the connection dropped). After a
-          timeout the message says whether the server had received the call - then it may already
-          have closed those sessions; list them again to see.
+      description: The error status the server returned (for example C(5), access denied).
       type: int
     message:
       description: The error text.
