@@ -135,3 +135,24 @@ def test_the_real_module_process_ends_in_time(stall, step, run, lab):
     assert result['failed'] is True and 'ran out during %s' % step in result['msg'], result['msg']
     assert 'Traceback' not in result['_raw_output']
     assert seconds < TIMEOUT + 30   # ansible-playbook itself takes a few seconds to start
+
+
+def test_the_audit_names_the_step_a_silent_server_stopped_in(shared_lab, capsys):
+    from ansible_collections.lanman.smb.plugins.modules import smb_session_audit
+    warnings._global_warnings.clear()
+    with StallingProxy(shared_lab.port, Stall(TREE_CONNECT)) as proxy:
+        args = dict(servers=[{'server': '127.0.0.1', 'port': proxy.port}, {'server': '127.0.0.1', 'port': shared_lab.port}],
+                    auth_username=shared_lab.admin_user, auth_password=shared_lab.admin_password,
+                    auth_protocol='ntlm', timeout=TIMEOUT)
+        start = time.monotonic()
+        with patch_module_args(args):
+            with pytest.raises(SystemExit):
+                smb_session_audit.main()
+        seconds = time.monotonic() - start
+    result = json.loads(capsys.readouterr().out)
+    stalled, good = result['servers']
+    assert stalled['error'] == ('127.0.0.1 port %d did not answer within %d s (connect and list sessions; it stopped '
+                                'during tree connect to IPC$); check that it is an SMB server and not overloaded, or '
+                                'raise timeout.' % (proxy.port, TIMEOUT))
+    assert good['error'] is None and 'alice' in [s['username'] for s in good['sessions']]
+    assert seconds < TIMEOUT + MARGIN
