@@ -42,7 +42,7 @@ def run(scenario, module):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--module', default='smb_session_info', choices=['smb_session_info', 'smb_session'])
     parser.add_argument('scenarios', nargs='*')
     args = parser.parse_args()
@@ -56,8 +56,8 @@ def main():
             print('%-26s  probe failed: %s' % (scenario, figures['error']))
             continue
         outcome = ('failed: ' + figures['msg'][:90]) if figures['failed'] else '%d sessions' % figures['sessions']
-        print('%-26s %10.1f %8.2f %10.1f  %s' % (scenario, figures['growth_mib'], figures['seconds'],
-                                                figures['output_mib'], outcome))
+        print('%-26s %10.1f %8.2f %10.1f  %s'
+              % (scenario, figures['growth_mib'], figures['seconds'], figures['output_mib'], outcome))
 
 
 if __name__ == '__main__':

@@ -33,12 +33,10 @@ def module_defaults_in(node):
             if key == 'module_defaults' and isinstance(value, dict):
                 yield value
             else:
-                for found in module_defaults_in(value):
-                    yield found
+                yield from module_defaults_in(value)
     elif isinstance(node, list):
         for item in node:
-            for found in module_defaults_in(item):
-                yield found
+            yield from module_defaults_in(item)
 
 
 def modules_reached(action):

@@ -11,9 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.ndr import (  # noqa: F401  FieldTooLongError: part of the API
-    FieldTooLongError, NdrError, NdrReader, NdrWriter,
-)
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.ndr import NdrError, NdrReader, NdrWriter
 
 OPNUM_SESSION_ENUM = 12
 OPNUM_SESSION_DEL = 13

@@ -47,8 +47,7 @@ def answer(level, count, strings, resume=None, status=0, block=1000):
     or (character, length) for a long string made piece by piece (``count`` must then be 1).
     """
     if any(isinstance(v, tuple) for v in strings.values()):
-        for chunk in _answer_with_long_strings(level, count, strings, resume, status):
-            yield chunk
+        yield from _answer_with_long_strings(level, count, strings, resume, status)
         return
     fields = LEVEL_FIELDS[level]
     fixed = b''.join(_U32.pack((0x20000 if strings.get(name) is not None else 0) if kind == 'p' else 7)
@@ -82,8 +81,7 @@ def _answer_with_long_strings(level, count, strings, resume, status):
         if kind != 'p' or value is None:
             continue
         if isinstance(value, tuple):
-            for chunk in _long_wstring(*value):
-                yield chunk
+            yield from _long_wstring(*value)
         else:
             yield _wstring(value)
     tail = _U32.pack(1)
@@ -95,7 +93,7 @@ def fragments(chunks, call_id):
     """Response fragments of the stub ``chunks`` (an iterable of bytes), each at most BODY bytes
     of stub, FIRST on the first and LAST on the last, made as they are read."""
     chunks = iter(chunks)
-    current, pos = next(chunks), 0
+    current, pos = next(chunks, b''), 0
     upcoming = next(chunks, None)
     first = True
     while True:
