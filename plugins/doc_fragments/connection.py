@@ -38,6 +38,8 @@ options:
   auth_protocol:
     description:
       - Authentication protocol. V(negotiate) tries Kerberos and falls back to NTLM.
+      - V(kerberos) needs python-gssapi on the host that runs the module (see the requirements); without
+        it the task fails saying what to install.
     type: str
     choices: [negotiate, kerberos, ntlm]
     default: negotiate
@@ -49,12 +51,17 @@ options:
     default: false
   timeout:
     description:
-      - Seconds to wait for the connection to the server and for each of its answers to a session
-        call; a server that stops answering fails the task instead of hanging it. Must be more than 0.
-      - A whole session listing, all its rounds of answers together, must also finish within this
-        time; a server that answers every round slowly or keeps reporting more data fails the task.
+      - Seconds the whole run may take, every step together - resolving the server and the C(client)
+        and C(exclude_client) names, the TCP connection, SMB negotiate, logon, opening the srvsvc pipe,
+        each call and every part of its answer, and closing and logging off. From 1 to 86400 (one day).
+      - A server that stops answering, or answers too slowly, at any step fails the task when the
+        time is up, with a message naming the step. A close call whose answer never came is reported
+        in RV(lanman.smb.smb_session#module:failed_call) with C(status) null and a message saying whether the
+        server had received it - then it may already have closed those sessions; list them again to see.
     type: int
     default: 30
 requirements:
   - smbprotocol >= 1.13 (with pyspnego) on the host that runs the module
+  - for O(auth_protocol=kerberos), python-gssapi on that host - C(pip install 'pyspnego[kerberos]'), which
+    builds against the system Kerberos (gcc and the krb5 headers, for example libkrb5-dev or krb5-devel)
 '''

@@ -20,13 +20,15 @@ from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.client import (
     HAS_SMBPROTOCOL, SMBPROTOCOL_IMPORT_ERROR, SrvsvcClient,
 )
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.deadline import MAX_TIMEOUT, Deadline
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import (
-    SrvsvcError, SrvsvcStatusError,
+    SrvsvcError, SrvsvcStatusError, SrvsvcTimeoutError,
 )
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import LEVELS
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.status import (
     ERROR_ACCESS_DENIED, ERROR_INVALID_LEVEL, NOT_FOUND,
 )
+from ansible_collections.lanman.smb.plugins.module_utils.deadline_pool import run_with_deadlines
 from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
     CloseSelection, Session, account_part, check_selector_entries, client_api_filter, clients_match,
     control_character_message, diff_entries, filter_sessions, is_null_session, normalise_client,
@@ -216,8 +218,14 @@ def check_connection_options(params):
 
 def check_timeout(seconds):
     """ValueError for a timeout that cannot work (every agentless module has the option)."""
-    if seconds <= 0:
-        raise ValueError('timeout must be a positive number of seconds, got %d' % seconds)
+    if not 0 < seconds <= MAX_TIMEOUT:
+        raise ValueError('timeout must be a positive number of seconds, at most %d (one day): it bounds the whole '
+                         'run, got %d' % (MAX_TIMEOUT, seconds))
+
+
+def start_deadline(params):
+    """The run's Deadline: ``timeout`` seconds from now, for every step that follows."""
+    return Deadline(params['timeout'])
 
 
 SELECTOR_LISTS = ('client', 'username', 'exclude_client', 'exclude_username')
@@ -243,23 +251,53 @@ def check_options(module):
     return host
 
 
+KERBEROS_MISSING = (
+    "auth_protocol=kerberos needs the Python gssapi library on the host that runs the module ({error}). "
+    "Install it with: pip install 'pyspnego[kerberos]' (it builds gssapi against the system Kerberos: first "
+    "apt-get install gcc python3-dev libkrb5-dev krb5-user on Debian/Ubuntu, or dnf install gcc python3-devel "
+    "krb5-devel krb5-workstation on RHEL/Fedora; for an execution environment see the collection's bindep.txt "
+    "and meta/execution-environment.yml). Or use auth_protocol=ntlm, or negotiate, which falls back to NTLM.")
+
+
+def kerberos_missing():
+    """The ImportError that keeps auth_protocol=kerberos from working here, or None.
+    pyspnego speaks Kerberos through python-gssapi and raises a bare ImportError without it."""
+    try:
+        import gssapi  # noqa: F401  pylint: disable=unused-import
+    except ImportError as e:
+        return e
+    return None
+
+
 def require_smbprotocol(module):
-    """Fail the module, saying how to install it, when smbprotocol is missing."""
+    """Fail the module, saying how to install it, when smbprotocol is missing, or when
+    auth_protocol=kerberos is asked for without the Kerberos library."""
     if not HAS_SMBPROTOCOL:
         module.fail_json(msg=missing_required_lib('smbprotocol'), exception=str(SMBPROTOCOL_IMPORT_ERROR))
+    if module.params.get('auth_protocol') == 'kerberos':
+        missing = kerberos_missing()
+        if missing is not None:
+            module.fail_json(msg=KERBEROS_MISSING.format(error=missing))
 
 
-def new_client(params, host, port, timeout):
-    """A SrvsvcClient (not yet connected) with the credentials of the module's options."""
+def new_client(params, host, port, timeout, deadline=None):
+    """A SrvsvcClient (not yet connected) with the credentials of the module's options.
+    ``deadline``: the run's time budget (deadline.Deadline); None starts one of ``timeout``
+    seconds when it connects."""
     return SrvsvcClient(host, port=port, username=params['auth_username'], password=params['auth_password'],
                         auth_protocol=params['auth_protocol'], require_encryption=params['require_encryption'],
-                        timeout=timeout)
+                        timeout=timeout, deadline=deadline)
 
 
-def connect(module, host):
-    """An open SrvsvcClient, or fail_json with a message that says what to check."""
+def connect(module, host, deadline):
+    """An open SrvsvcClient within the run's ``deadline``, or fail_json with a message that says
+    what to check (the step the deadline ran out in, when it did)."""
     require_smbprotocol(module)
-    client = new_client(module.params, host, module.params['port'], module.params['timeout'])
+    if deadline.expired():
+        module.fail_json(msg='The %d second timeout (it bounds the whole run) ran out before connecting to %s: '
+                             'resolving the client and exclude_client names took it all. Give addresses instead of '
+                             'host names, or raise timeout.' % (deadline.seconds, host))
+    client = new_client(module.params, host, module.params['port'], module.params['timeout'], deadline)
     try:
         client.connect()
     except SrvsvcError as e:
@@ -280,6 +318,11 @@ def _is_ip_literal(text):
         return False
 
 
+# Client names are looked up this many at a time: a long list resolves within the deadline
+# (1,000 names that each take the resolver 0.2 s took 197 s one by one) without flooding it.
+RESOLVE_WORKERS = 32
+
+
 def _addresses(text):
     """Addresses a host name resolves to; [] when it does not resolve."""
     try:
@@ -289,52 +332,95 @@ def _addresses(text):
     return [without_zone(normalise_client(info[4][0])) for info in infos]
 
 
-def _resolve(option, names, on_unresolved):
+def _lookup_all(texts, deadline):
+    """{name: addresses} for the host names ``texts``, looked up concurrently, all within
+    ``deadline`` (None: no limit); a name whose look-up had not finished by then maps to None
+    (its thread is abandoned: a daemon, it cannot keep the module alive)."""
+    names = list(dict.fromkeys(texts))
+    if not names:
+        return {}
+    if deadline is None:
+        return dict((name, _addresses(name)) for name in names)
+    surprises = []
+    found = run_with_deadlines(names, lambda name, slot: _addresses(name), min(RESOLVE_WORKERS, len(names)),
+                               deadline.remaining(), timed_out=lambda name, seconds: None,
+                               crashed=lambda name, error: surprises.append(error), deadline=deadline)
+    if surprises:
+        raise surprises[0]   # _addresses catches every resolver error: anything else is a bug to show
+    return dict(zip(names, found))
+
+
+def _resolve(option, names, on_unresolved, deadline=None):
     """Selector names plus every address a host name resolves to (servers report addresses).
 
     As the Windows twin (ClientResolution.ResolveClients) does, every entry is checked first, so
     a blank entry or a malformed network fails, naming the option, before any name is looked up;
-    networks and IP literals are matched as they are, never looked up.
+    networks and IP literals are matched as they are, never looked up. Host names are looked up
+    together, within ``deadline``; ``on_unresolved(name, timed_out)`` hears of each that gave no address.
     """
     try:
         check_selector_entries(option, names)
         validate_client_selectors(option, names)
     except ValueError as e:
         raise ResolutionError(str(e))
+    for name in names or []:
+        if not (normalise_client(name) or '').rstrip('.').strip():
+            # Not reached past the check above; getaddrinfo('') may answer this host's own addresses.
+            raise ResolutionError("%s entry '%s' is empty once its \\\\, brackets and dots are removed: "
+                                  "it names no client." % (option, name))
+    looked_up = _lookup_all([normalise_client(name) for name in names or [] if _is_host_name(name)], deadline)
     result = []
     for name in names or []:
         result.append(name)
         text = normalise_client(name)
-        if not (text or '').rstrip('.').strip():
-            # Not reached past the check above; getaddrinfo('') may answer this host's own addresses.
-            raise ResolutionError("%s entry '%s' is empty once its \\\\, brackets and dots are removed: "
-                                  "it names no client." % (option, name))
         if parse_client_network(name) is not None or _is_ip_literal(text):
             continue
-        addresses = _addresses(text)
+        addresses = looked_up.get(text, [])
         if not addresses:
-            on_unresolved(name)
-        for address in addresses:
+            on_unresolved(name, addresses is None)
+        for address in addresses or []:
             if address not in result:
                 result.append(address)
     return result
 
 
-def resolve_selectors(names, warn):
-    """``client`` selectors: an unresolvable name warns and is matched only as a name; a
-    malformed network raises ResolutionError."""
-    return _resolve('client', names, lambda name: warn(
-        "client '%s' does not resolve; matching it only as a name the server might report" % name))
+def _is_host_name(name):
+    text = normalise_client(name)
+    return bool(text) and parse_client_network(name) is None and not _is_ip_literal(text)
 
 
-def resolve_exclusions(names):
-    """``exclude_client``: a malformed network, or an entry that resolves to nothing, raises
-    ResolutionError, because an exclusion that matches nothing would let those sessions be closed."""
-    def refuse(name):
+def resolve_selectors(names, warn, deadline=None):
+    """``client`` selectors: an unresolvable name warns and is matched only as a name; names not
+    resolved within ``deadline`` get one warning together; a malformed network raises
+    ResolutionError."""
+    late = []
+
+    def unresolved(name, timed_out):
+        if timed_out:
+            late.append(name)
+        else:
+            warn("client '%s' does not resolve; matching it only as a name the server might report" % name)
+    result = _resolve('client', names, unresolved, deadline)
+    if late:
+        shown = ', '.join("'%s'" % name for name in late[:10]) + (' and %d more' % (len(late) - 10) if len(late) > 10 else '')
+        warn('%d client name(s) did not resolve within the timeout (it bounds the whole run): %s; matching them only '
+             'as names the server might report. Give addresses, or raise timeout.' % (len(late), shown))
+    return result
+
+
+def resolve_exclusions(names, deadline=None):
+    """``exclude_client``: a malformed network, or an entry that resolves to nothing (or not
+    within ``deadline``), raises ResolutionError, because an exclusion that matches nothing would
+    let those sessions be closed."""
+    def refuse(name, timed_out):
+        if timed_out:
+            raise ResolutionError(
+                "exclude_client '%s' did not resolve within the timeout (it bounds the whole run), so it would "
+                "protect nothing; nothing was closed. Give its IP address, or raise timeout." % name)
         raise ResolutionError(
             "exclude_client '%s' does not resolve to any address, so it would protect nothing; "
             "fix the name or give its IP address." % name)
-    return _resolve('exclude_client', names, refuse)
+    return _resolve('exclude_client', names, refuse, deadline)
 
 
 def _wire_filters(clients, usernames):
@@ -498,6 +584,12 @@ def _is_vanished(client, level, target, e):
         return False, 'could not list the sessions again to tell vanished from denied: %s' % again
 
 
+# A NetrSessionDel whose answer never came may have been carried out: say so, never "not closed".
+ANSWER_LOST = (' The server received this call and may already have closed its sessions: its answer never came. '
+               'List the sessions again (smb_session_info) to see which are gone.')
+CALL_NOT_SENT = ' This call was not sent: the timeout had already run out.'
+
+
 def _make_call(client, level, target, outcome):
     """One planned delete: its sessions go to outcome.closed or outcome.vanished and None is
     returned, or the call failed and (status, message) is returned (status None: no answer)."""
@@ -508,6 +600,8 @@ def _make_call(client, level, target, outcome):
         if not vanished:
             return e.status, str(e) + ('; ' + why if why else '')
         outcome.vanished.extend(target.sessions)
+    except SrvsvcTimeoutError as e:
+        return None, str(e) + (ANSWER_LOST if getattr(e, 'request_sent', True) else CALL_NOT_SENT)
     except SrvsvcError as e:
         return None, str(e)
     else:

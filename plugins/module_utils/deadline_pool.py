@@ -61,12 +61,15 @@ def _call_quietly(callback):
         pass
 
 
-def run_with_deadlines(items, work, workers, timeout, timed_out, crashed):
+def run_with_deadlines(items, work, workers, timeout, timed_out, crashed, deadline=None):
     """Run ``work(item, slot)`` for every item on at most ``workers`` threads.
 
     Returns one result per item, in input order: what ``work`` returned, or
     ``timed_out(item, seconds)`` when it ran longer than ``timeout`` seconds, or
     ``crashed(item, exception)`` when it raised. One item never stops the others.
+    ``deadline`` (an object with ``end``, a time.monotonic() value) bounds the whole run as
+    well: when it passes, running items are abandoned and items not yet started are reported
+    by ``timed_out(item, 0)`` without being started.
     """
     count = len(items)
     results = [None] * count
@@ -102,10 +105,16 @@ def run_with_deadlines(items, work, workers, timeout, timed_out, crashed):
     for dummy in range(min(workers, count)):
         start_worker()
 
+    end = deadline.end if deadline is not None else None
     with cond:
         while state['remaining']:
             now = time.monotonic()
-            overdue = [i for i, s in running.items() if now - s.started >= timeout]
+            if end is not None and now >= end:
+                while pending:   # never started: reported, and no worker may take them now
+                    index = pending.popleft()
+                    results[index] = timed_out(items[index], 0.0)
+                    state['remaining'] -= 1
+            overdue = [i for i, s in running.items() if now - s.started >= timeout or (end is not None and now >= end)]
             for index in overdue:
                 slot = running.pop(index)
                 slot.abandoned = True
@@ -122,6 +131,7 @@ def run_with_deadlines(items, work, workers, timeout, timed_out, crashed):
                     start_worker()
             if not state['remaining']:
                 break
-            next_deadline = min([s.started + timeout for s in running.values()] or [now + _MAX_WAIT])
+            next_deadline = min([s.started + timeout for s in running.values()] + ([end] if end is not None else [])
+                                or [now + _MAX_WAIT])
             cond.wait(min(_MAX_WAIT, max(0.01, next_deadline - now)))
     return results

@@ -13,7 +13,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import collections
-import socket
 import threading
 import time
 
@@ -21,7 +20,7 @@ from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import S
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import LEVELS
 from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import (
     CONNECTION_SPEC, FILTER_SPEC, ResolutionError, check_selectors, check_timeout, list_sessions, new_client,
-    normalise_server, own_identity, require_smbprotocol, resolve_selectors,
+    normalise_server, own_identity, require_smbprotocol, resolve_selectors, start_deadline,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.deadline_pool import run_with_deadlines
 from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
@@ -198,29 +197,18 @@ def mark_own_sessions(sessions, own_clients, own_users):
     return sessions
 
 
-def _abort_connection(client):
-    """Unblock a worker waiting on this client, from another thread, without waiting.
-
-    Shutting the socket down wakes smbprotocol's receiver thread, which then closes the
-    socket and releases every waiting call. SrvsvcClient.close() cannot be used here: it
-    logs off first and would wait on the silent server itself.
-    """
-    connection = getattr(client, '_connection', None)
-    sock = getattr(getattr(connection, 'transport', None), '_sock', None)
-    if sock is not None:
-        sock.shutdown(socket.SHUT_RDWR)
-
-
 class FleetAudit:
     def __init__(self, params, warn):
         self.params = params
         self.requested_level = params['level']
-        self.clients = resolve_selectors(params['client'], warn)
+        # Client names are resolved once for every server, within one timeout.
+        self.clients = resolve_selectors(params['client'], warn, start_deadline(params))
         self.usernames = params['username'] or []
         # Who the audit is on the servers (addresses it connected from, accounts), for own_session.
         self._own_lock = threading.Lock()
         self._own_clients = set()
         self._own_users = set()
+        self._clients = {}   # target -> its SrvsvcClient, whose step the timed-out message names
 
     def _entry(self, target, started, level=None, sessions=None, error=None, warnings=None):
         listed = error is None
@@ -234,7 +222,10 @@ class FleetAudit:
     def audit_server(self, target, slot):
         p = self.params
         client = new_client(p, target.server, target.port, p['timeout'] + CLIENT_TIMEOUT_MARGIN)
-        slot.on_abort(lambda: _abort_connection(client))
+        self._clients[target] = client
+        # SrvsvcClient.abort shuts the socket down without waiting (close() would log off first
+        # and wait on the silent server itself).
+        slot.on_abort(client.abort)
         try:
             client.connect()
             if slot.abandoned:
@@ -254,10 +245,13 @@ class FleetAudit:
             client.close()
 
     def timed_out(self, target, seconds):
+        client = self._clients.get(target)
+        step = getattr(client, 'step', None)
         entry = self._entry(target, time.monotonic() - seconds,
-                            error='%s port %d did not answer within %d s (connect and list sessions); '
+                            error='%s port %d did not answer within %d s (connect and list sessions%s); '
                                   'check that it is an SMB server and not overloaded, or raise timeout.'
-                                  % (target.server, target.port, self.params['timeout']))
+                                  % (target.server, target.port, self.params['timeout'],
+                                     '; it stopped during %s' % step if step else ''))
         return entry
 
     def crashed(self, target, exception):

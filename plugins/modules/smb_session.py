@@ -229,7 +229,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcError
 from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import (
     ResolutionError, build_selection, check_options, close_result, close_spec, connect, execute_plan,
-    list_sessions, resolve_exclusions, resolve_selectors,
+    list_sessions, resolve_exclusions, resolve_selectors, start_deadline,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
     NO_SELECTOR_MESSAGE, SelectionError, filter_sessions, plan_close,
@@ -240,33 +240,40 @@ def main():
     module = AnsibleModule(argument_spec=close_spec(), supports_check_mode=True)
     p = module.params
     host = check_options(module)
+    deadline = start_deadline(p)   # timeout bounds everything from here on
     if not p['client'] and not p['username'] and not p['all']:
         module.fail_json(msg=NO_SELECTOR_MESSAGE)   # before connecting; plan_close checks it too
     if p['min_idle_seconds'] is not None and p['min_idle_seconds'] < 0:
         module.fail_json(msg='min_idle_seconds must be 0 or more, got %d' % p['min_idle_seconds'])
     # Before anything is listed or closed: an exclusion that matches nothing protects nothing.
     try:
-        exclude_clients = resolve_exclusions(p['exclude_client'])
-        clients = resolve_selectors(p['client'], module.warn)
+        exclude_clients = resolve_exclusions(p['exclude_client'], deadline)
+        clients = resolve_selectors(p['client'], module.warn, deadline)
     except ResolutionError as e:
         module.fail_json(msg=str(e))
-    client = connect(module, host)
+    client = connect(module, host, deadline)
     try:
-        # The whole list: a pair or client-wide close is judged against every session it would end.
-        sessions, level = list_sessions(client, None, [], [], warn=module.warn)
-        selection = build_selection(p, client, clients, exclude_clients)
-        plan = plan_close(sessions, selection)
-        candidates = filter_sessions(sessions, selection.client, selection.username)
-        outcome = execute_plan(client, plan, level, module.check_mode)
-    except SelectionError as e:
-        module.fail_json(msg=str(e))
-    except SrvsvcError as e:
-        module.fail_json(msg=str(e))
+        try:
+            # The whole list: a pair or client-wide close is judged against every session it would end.
+            sessions, level = list_sessions(client, None, [], [], warn=module.warn)
+            selection = build_selection(p, client, clients, exclude_clients)
+            plan = plan_close(sessions, selection)
+            candidates = filter_sessions(sessions, selection.client, selection.username)
+            outcome = execute_plan(client, plan, level, module.check_mode)
+        except SelectionError as e:
+            module.fail_json(msg=str(e))
+        except SrvsvcError as e:
+            module.fail_json(msg=str(e))
+        result = close_result(candidates, plan, level, outcome)
+        if outcome.failed_call is not None:
+            module.fail_json(msg=outcome.error, **result)
+        try:
+            client.disconnect()   # the logoff is bounded too: a server silent there fails the task
+        except SrvsvcError as e:
+            module.fail_json(msg='Every planned close call was answered (closed_sessions, vanished_sessions); then '
+                                 'closing the connection failed: %s' % e, **result)
     finally:
         client.close()
-    result = close_result(candidates, plan, level, outcome)
-    if outcome.failed_call is not None:
-        module.fail_json(msg=outcome.error, **result)
     if (p['min_idle_seconds'] and not outcome.closed and candidates
             and all(s.idle_seconds == 0 for s in candidates)):
         module.warn('Every session reports an idle time of 0, so min_idle_seconds matched nothing. '

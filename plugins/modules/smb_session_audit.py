@@ -44,10 +44,13 @@ options:
     required: true
   timeout:
     description:
-      - Seconds one server may take, from connecting to the end of its listing. A server still busy
-        then is reported with the error C(did not answer within N s) and abandoned.
+      - Seconds one server may take, from connecting to the end of its listing, every step together.
+        A server still busy then is reported with the error C(did not answer within N s), naming the
+        step it stopped in, and abandoned. From 1 to 86400 (one day).
       - Servers wait for a free worker before their time starts, so the task takes about
         (number of servers / O(workers)) x the slowest server, at most.
+      - Resolving the O(client) names, once for all servers before the first is contacted, has its own
+        O(timeout); a name not resolved by then is matched only as a name, with a warning.
     type: int
     default: 30
   workers:

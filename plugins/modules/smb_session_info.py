@@ -132,21 +132,23 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcError
 from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import (
-    ResolutionError, check_options, connect, info_spec, list_sessions, resolve_selectors,
+    ResolutionError, check_options, connect, info_spec, list_sessions, resolve_selectors, start_deadline,
 )
 
 
 def main():
     module = AnsibleModule(argument_spec=info_spec(), supports_check_mode=True)
     host = check_options(module)
+    deadline = start_deadline(module.params)   # timeout bounds everything from here on
     try:
-        clients = resolve_selectors(module.params['client'], module.warn)
+        clients = resolve_selectors(module.params['client'], module.warn, deadline)
     except ResolutionError as e:
         module.fail_json(msg=str(e))
-    client = connect(module, host)
+    client = connect(module, host, deadline)
     try:
         sessions, level = list_sessions(client, module.params['level'], clients,
                                         module.params['username'] or [], warn=module.warn)
+        client.disconnect()   # the logoff is bounded too: a server silent there fails the task
     except SrvsvcError as e:
         module.fail_json(msg=str(e))
     finally:

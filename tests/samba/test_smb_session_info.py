@@ -151,5 +151,5 @@ def test_a_server_that_stops_answering_does_not_hang_the_client(lab):
     finally:
         os.kill(pid, signal.SIGCONT)
         client.close()
-    assert raised is not None and 'did not answer within 3 seconds' in str(raised)
+    assert raised is not None and 'the 3 second timeout ran out during NetrSessionEnum' in str(raised)
     assert elapsed < 10

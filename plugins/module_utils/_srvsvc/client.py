@@ -9,83 +9,229 @@ messages.py), because the measured alternative, impacket, was several times slow
 enumeration against Samba (benchmarks/srvsvc_bench.py, figures in docs/benchmarks.md) and adds
 tens of megabytes of dependencies (flask, ldap3, pyOpenSSL, ...) to every execution environment.
 
-A hostile or broken server cannot hang or exhaust the controller: every answer waits at most
-``timeout``, a whole listing (all its rounds) finishes within ``timeout``, an answer is capped
-in fragments and bytes (dcerpc.py) and a listing in sessions (messages.MAX_SESSIONS). Every
-failure is a SrvsvcError (errors.py).
+A hostile or broken server cannot hang or exhaust the controller: one Deadline (deadline.py)
+bounds every step from resolving the server's name to the logoff, and a step that runs out of
+it fails naming the step; an SMB message is capped in size (MAX_SMB_MESSAGE), an answer in
+fragments and bytes (dcerpc.py), a listing in sessions, bytes and string length (messages.py).
+Every failure is a SrvsvcError (errors.py).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
+import logging
+import math
 import socket
 import struct
-import time
+import threading
 import uuid
 
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc import dcerpc
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.deadline import Deadline, Watchdog
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import (
-    SrvsvcConnectionError, SrvsvcProtocolError, SrvsvcStatusError, SrvsvcTimeoutError, without_secret,
+    SrvsvcConnectionError, SrvsvcError, SrvsvcProtocolError, SrvsvcStatusError, SrvsvcTimeoutError, without_secret,
 )
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import (
-    MAX_SESSIONS, OPNUM_SESSION_DEL, OPNUM_SESSION_ENUM, TooManyEntriesError, decode_session_enum, decode_status,
-    encode_session_del, encode_session_enum,
+    MAX_LISTING_BYTES, MAX_LISTING_TEXT, MAX_SESSIONS, NO_PROGRESS_TEXT, OPNUM_SESSION_DEL, OPNUM_SESSION_ENUM,
+    TOO_LARGE_TEXT, TOO_MANY_TEXT, TOO_MUCH_TEXT_TEXT, TextBudget, TextBudgetError, TooManyEntriesError,
+    decode_session_enum, decode_status, encode_session_del, encode_session_enum,
 )
-from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.ndr import NdrError
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.ndr import FieldTooLongError, NdrError
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.spnego_import import import_spnego
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.status import ERROR_MORE_DATA
 
 try:
     import_spnego()   # before smbprotocol.session imports it, so CredSSP/TLS stay unloaded
     from smbprotocol.connection import Connection
-    from smbprotocol.exceptions import SMBAuthenticationError, SMBException, SMBResponseException
+    from smbprotocol.exceptions import SMBException
     from smbprotocol.open import (
         CreateDisposition, CreateOptions, FilePipePrinterAccessMask, ImpersonationLevel, Open, ShareAccess,
     )
     from smbprotocol.session import Session
+    from smbprotocol.transport import Tcp
     from smbprotocol.tree import TreeConnect
     HAS_SMBPROTOCOL = True
     SMBPROTOCOL_IMPORT_ERROR = None
 except ImportError as e:  # reported by the modules with missing_required_lib
     HAS_SMBPROTOCOL = False
     SMBPROTOCOL_IMPORT_ERROR = e
+    Connection = Tcp = object   # the subclasses below are then never used
+
+# smbprotocol logs the end of its receiver thread with a traceback, which logging's last resort
+# prints to stderr when nothing is configured; the error reaches the caller as a SrvsvcError.
+logging.getLogger('smbprotocol').addHandler(logging.NullHandler())
 
 SRVSVC_INTERFACE = (uuid.UUID('4b324fc8-1670-01d3-1278-5a47bf6ee188'), 3, 0)
 MAX_PREFERRED_LENGTH = 0xFFFFFFFF   # "as much as you have": the server picks the round size
 # Each round must return at least one entry; this caps a server that keeps saying "more".
-# (MAX_SESSIONS and the listing's time budget usually stop such a server first.)
+# (MAX_SESSIONS and the run's time budget usually stop such a server first.)
 MAX_ENUM_ROUNDS = 100000
+# The answer to NetrSessionDel is 4 bytes of status; more is a broken server.
+MAX_DEL_ANSWER_BYTES = 4096
+# The largest SMB message accepted. The largest we ask for is a 64 KiB pipe read (plus its
+# header and an SMB3 transform header); smbprotocol alone would allocate whatever 32-bit length
+# a server announces (4 GiB), where SMB2 allows 16 MiB.
+MAX_SMB_MESSAGE = 1024 * 1024
+PIPE_READ_SIZE = 65536
 # What smbprotocol's and our decoders raise on bytes that are not SMB or DCE/RPC at all
 # (a short header, a missing field); such a server is broken or hostile, not unreachable.
 _GARBAGE_ERRORS = (struct.error, IndexError, KeyError)
+
+# The protocol steps, as a timeout message names them.
+STEP_RESOLVE = 'resolving the server name'
+STEP_TCP = 'TCP connect'
+STEP_NEGOTIATE = 'SMB negotiate'
+STEP_SESSION = 'session setup (logon)'
+STEP_TREE = 'tree connect to IPC$'
+STEP_CREATE = 'opening \\PIPE\\srvsvc'
+STEP_BIND = 'srvsvc bind'
+STEP_CLOSE_PIPE = 'closing \\PIPE\\srvsvc'
+STEP_TREE_DISCONNECT = 'tree disconnect'
+STEP_LOGOFF = 'logoff'
+
+
+def _backstop(deadline):
+    """A wait for smbprotocol's own timeouts that outlasts the deadline: it truncates to whole
+    seconds and would otherwise give up early; the Watchdog ends the wait on time instead."""
+    return int(math.ceil(deadline.remaining())) + 2
+
+
+def resolve_within(host, port, deadline):
+    """getaddrinfo() answers for (host, port), waiting no longer than ``deadline``; None when the
+    resolver did not answer in time (the lookup goes on in a daemon thread and is dropped)."""
+    box = {}
+    done = threading.Event()
+
+    def lookup():
+        try:
+            box['infos'] = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+        except (socket.gaierror, socket.herror, UnicodeError, OSError) as e:
+            box['error'] = e
+        done.set()
+    thread = threading.Thread(target=lookup, name='lanman-smb-resolve')
+    thread.daemon = True
+    thread.start()
+    if not done.wait(deadline.remaining()):
+        return None
+    if 'error' in box:
+        raise box['error']
+    return box['infos']
+
+
+class _BoundedTcp(Tcp):
+    """smbprotocol's Tcp transport within the run's deadline and with a cap on message size.
+
+    connect() resolves the name and connects within what is left of the deadline, with
+    sub-second precision; recv() refuses a message larger than MAX_SMB_MESSAGE before
+    allocating it (the refusal ends smbprotocol's receiver; the waiting step raises it).
+    """
+
+    def __init__(self, server, port, client):
+        super(_BoundedTcp, self).__init__(server, port, timeout=None)
+        self._client = client
+
+    def connect(self):
+        client = self._client
+        deadline = client.deadline
+        with self._sock_lock:
+            if self.connected:
+                return
+            client.step = STEP_RESOLVE
+            infos = resolve_within(self.server, self.port, deadline)
+            if infos is None:
+                raise client.timeout_error(STEP_RESOLVE)
+            client.step = STEP_TCP
+            self._sock = _connect_any(infos, deadline)
+            if deadline.expired():
+                self._sock.close()
+                raise client.timeout_error(STEP_TCP)
+            self._sock.settimeout(None)  # smbprotocol's receiver expects a blocking socket
+            self.connected = True
+        client.step = STEP_NEGOTIATE
+
+    def recv(self, timeout):
+        b_packet_size, timeout = self._recv(4, timeout)
+        if not b_packet_size:
+            return b''
+        size = struct.unpack('>L', b_packet_size)[0]
+        if size > MAX_SMB_MESSAGE:
+            raise SrvsvcProtocolError(
+                '%s port %s announced an SMB message of %d bytes, more than the %d this client accepts '
+                '(SMB2 itself allows 16 MiB); the server is broken or hostile'
+                % (self.server, self.port, size, MAX_SMB_MESSAGE))
+        return self._recv(size, timeout)[0]
+
+
+def _connect_any(infos, deadline):
+    """A socket connected to the first address that answers, trying each in turn with what is
+    left of the deadline (socket.create_connection, but against a deadline)."""
+    error = None
+    for family, socktype, proto, dummy, address in infos:
+        remaining = deadline.remaining()
+        if remaining <= 0:
+            break
+        sock = socket.socket(family, socktype, proto)
+        try:
+            sock.settimeout(remaining)
+            sock.connect(address)
+            return sock
+        except OSError as e:
+            error = e
+            sock.close()
+    if error is None:
+        raise socket.timeout('timed out')
+    raise error
+
+
+class _Connection(Connection):
+    """smbprotocol's Connection on a _BoundedTcp: Connection.connect() makes its own Tcp and
+    assigns it to ``transport``; this property swaps in ours."""
+
+    def __init__(self, client, *args, **kwargs):
+        self._lanman_client = client
+        self._lanman_transport = None
+        super(_Connection, self).__init__(*args, **kwargs)
+
+    @property
+    def transport(self):
+        return self._lanman_transport
+
+    @transport.setter
+    def transport(self, value):
+        if value is not None and not isinstance(value, _BoundedTcp):
+            value = _BoundedTcp(value.server, value.port, self._lanman_client)
+        self._lanman_transport = value
 
 
 class _Pipe:
     """The \\PIPE\\srvsvc named pipe as a DCE/RPC message transport.
 
-    smbprotocol's Open.read/write wait for the answer without a time limit; a server that
-    stops answering must not hang the module, so each exchange waits at most ``timeout``, and
-    never past ``deadline`` (a time.monotonic() value) when one is set: a server that answers
-    every fragment just in time must not stretch one call to fragments x timeout.
+    smbprotocol's Open.read/write wait for the answer without a time limit; here each exchange
+    (every fragment of an answer) waits only for what is left of the run's deadline, so a
+    server that answers every fragment just in time cannot stretch a call either.
     """
 
-    def __init__(self, smb_open, read_size, timeout):
+    def __init__(self, smb_open, read_size, client):
         self._open = smb_open
         self._read_size = read_size
-        self._timeout = timeout
-        self.deadline = None
+        self._client = client
 
     def _exchange(self, message, unpack):
-        wait = self._timeout
-        if self.deadline is not None:
-            wait = min(wait, self.deadline - time.monotonic())
-            if wait <= 0:
-                raise SrvsvcTimeoutError('the %s second timeout ran out while the server was still answering' % self._timeout)
+        client = self._client
+        wait = client.deadline.remaining()
+        if wait <= 0:
+            raise client.timeout_error(client.step, sent=False)
         tree = self._open.tree_connect
         request = self._open.connection.send(message, tree.session.session_id, tree.tree_connect_id)
-        if not request.response_event.wait(timeout=wait):
-            raise SrvsvcTimeoutError('the server did not answer within %s seconds' % self._timeout)
+        if not request.response_event.wait(timeout=wait) or client.deadline.expired():
+            raise client.timeout_error(client.step, sent=True)
+        if request.response is None:   # the receiver ended: the connection is gone
+            failure = getattr(self._open.connection, '_t_exc', None)
+            if isinstance(failure, SrvsvcError):
+                raise failure
+            raise SrvsvcConnectionError('the server closed the connection')
         return unpack(request)
 
     def transceive(self, pdu):
@@ -99,11 +245,14 @@ class _Pipe:
 class SrvsvcClient:
     """An authenticated SMB connection with the srvsvc interface bound.
 
-    Use as a context manager; ``close()`` is idempotent and never raises.
+    ``deadline`` (a deadline.Deadline) is the time budget of the whole run, every step of
+    this client included; without one, connect() starts one of ``timeout`` seconds. Use as a
+    context manager, or call connect(), the calls, then disconnect() (raises when the logoff
+    runs out of time) or close() (best effort, never raises, never waits past the deadline).
     """
 
     def __init__(self, server, port=445, username=None, password=None, auth_protocol='negotiate',
-                 require_encryption=False, timeout=30):
+                 require_encryption=False, timeout=30, deadline=None):
         if not HAS_SMBPROTOCOL:
             raise SrvsvcConnectionError('the smbprotocol Python library is required: %s' % SMBPROTOCOL_IMPORT_ERROR)
         self.server = server
@@ -113,184 +262,289 @@ class SrvsvcClient:
         self._auth_protocol = auth_protocol
         self._require_encryption = require_encryption
         self._timeout = timeout
+        self.deadline = deadline
         # SMB connection, session, IPC$ tree, srvsvc open and pipe: set by connect(), cleared by close()
         self._connection = self._session = self._tree = self._open = self._pipe = None
+        self._watchdog = None
         self._call_id = 1
         self.local_address = None
+        self.step = None
+
+    # ------------------------------------------------------------ time
+    def _budget(self):
+        """The run's deadline; a client made without one gets one of ``timeout`` seconds."""
+        if getattr(self, 'deadline', None) is None:
+            self.deadline = Deadline(self._timeout)
+        return self.deadline
+
+    def timeout_error(self, step, sent=None):
+        """The SrvsvcTimeoutError of ``step``. ``sent``: whether the request whose answer did
+        not come was sent (None: not a call)."""
+        seconds = self._budget().seconds
+        error = SrvsvcTimeoutError(
+            '%s: the %s second timeout ran out during %s (timeout bounds the whole run: name resolution, '
+            'connecting, logging on, every call and closing). The server stopped answering or answers too '
+            'slowly; raise timeout if it is merely busy.' % (self._where(), _seconds(seconds), step))
+        error.step = step
+        error.request_sent = sent
+        return error
+
+    def _timed_out(self):
+        watchdog = getattr(self, '_watchdog', None)
+        return (watchdog is not None and watchdog.fired) or self._budget().expired()
+
+    def abort(self):
+        """Shut the connection's socket down, from any thread, without waiting: smbprotocol's
+        receiver sees the connection end and releases every wait on it. close() still frees it."""
+        connection = getattr(self, '_connection', None)
+        sock = getattr(getattr(connection, 'transport', None), '_sock', None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    @contextlib.contextmanager
+    def _step(self, step, failure):
+        """Run one protocol step. Past the deadline, whatever it raised becomes the timeout of
+        ``step``; before it, an smbprotocol or socket error becomes SrvsvcConnectionError
+        (``failure`` % the error text) and undecodable bytes SrvsvcProtocolError."""
+        if self._budget().expired():
+            raise self.timeout_error(step, sent=False)
+        self.step = step
+        try:
+            yield
+        except SrvsvcTimeoutError:
+            raise
+        except Exception as e:
+            if self._timed_out():
+                raise self.timeout_error(self.step or step)
+            if isinstance(e, SrvsvcError):
+                raise
+            if isinstance(e, _GARBAGE_ERRORS):
+                raise SrvsvcProtocolError(
+                    'Cannot connect to SMB server %s: its answer is not valid SMB or DCE/RPC (%s: %s). Check that '
+                    'the server and port are those of an SMB server.'
+                    % (self._where(), type(e).__name__, _clean(e, self._password)))
+            if isinstance(e, (SMBException, OSError, ValueError)):
+                raise SrvsvcConnectionError(failure % _clean(e, self._password))
+            raise
 
     # ------------------------------------------------------------ connection
     def __enter__(self):
         self.connect()
         return self
 
-    def __exit__(self, *exc):
-        self.close()
+    def __exit__(self, exc_type, *exc):
+        if exc_type is None:
+            self.disconnect()
+        else:
+            self.close()
 
     def _where(self):
         return '%s port %s' % (self.server, self.port)
 
     def connect(self):
+        """Connect, log on, open \\PIPE\\srvsvc and bind; on failure the connection is closed and
+        a SrvsvcError raised (SrvsvcTimeoutError naming the step when the deadline ran out)."""
+        deadline = self._budget()
+        if self._watchdog is None:
+            self._watchdog = Watchdog(deadline, self.abort)
         try:
-            self._connect()
-        except _GARBAGE_ERRORS as e:
+            self._connect(deadline)
+        except BaseException:
             self.close()
-            raise SrvsvcProtocolError(
-                'Cannot connect to SMB server %s: its answer is not valid SMB or DCE/RPC (%s: %s). Check that '
-                'the server and port are those of an SMB server.'
-                % (self._where(), type(e).__name__, _clean(e, self._password)))
+            raise
 
-    def _connect(self):
-        try:
-            self._connection = Connection(uuid.uuid4(), self.server, self.port, require_signing=True)
-            self._connection.connect(timeout=self._timeout)
-        except (OSError, socket.error, ValueError, SMBException) as e:
-            self.close()
-            raise SrvsvcConnectionError(
-                'Cannot connect to SMB server %s: %s. Check the server name, that it listens on '
-                'that port (445 by default) and that no firewall blocks it.' % (self._where(), _clean(e, self._password)))
-        try:
+    def _connect(self, deadline):
+        self._connection = _Connection(self, uuid.uuid4(), self.server, self.port, require_signing=True)
+        unreachable = ('Cannot connect to SMB server %s: %%s. Check the server name, that it listens on that port '
+                       '(445 by default) and that no firewall blocks it.' % self._where())
+        with self._step(STEP_RESOLVE, unreachable):
+            self._connection.connect(timeout=_backstop(deadline))
+        logon_failed = ('Authentication to %s as %s failed (%s): %%s. Check auth_username, auth_password and '
+                        'auth_protocol; require_encryption needs an SMB 3 server.'
+                        % (self._where(), (self.auth_username or '(current Kerberos ticket)').replace('%', '%%'),
+                           self._auth_protocol))
+        with self._step(STEP_SESSION, logon_failed):
             self._session = Session(self._connection, self.auth_username, self._password,
                                     require_encryption=self._require_encryption,
                                     auth_protocol=self._auth_protocol)
             self._session.connect()
-        except (SMBAuthenticationError, SMBResponseException, SMBException, ValueError, OSError) as e:
-            self.close()
-            raise SrvsvcConnectionError(
-                'Authentication to %s as %s failed (%s): %s. Check auth_username, auth_password and '
-                'auth_protocol; require_encryption needs an SMB 3 server.'
-                % (self._where(), self.auth_username or '(current Kerberos ticket)', self._auth_protocol,
-                   _clean(e, self._password)))
         if not self.auth_username:
             self.auth_username = getattr(self._session, 'username', None)
-        try:
+        no_pipe = 'Cannot open the srvsvc pipe on %s: %%s' % self._where()
+        with self._step(STEP_TREE, no_pipe):
             self._tree = TreeConnect(self._session, r'\\%s\IPC$' % self.server)
             self._tree.connect()
+        with self._step(STEP_CREATE, no_pipe):
             self._open = Open(self._tree, 'srvsvc')
             self._open.create(
                 ImpersonationLevel.Impersonation,
                 FilePipePrinterAccessMask.GENERIC_READ | FilePipePrinterAccessMask.GENERIC_WRITE,
                 0, ShareAccess.FILE_SHARE_READ | ShareAccess.FILE_SHARE_WRITE,
                 CreateDisposition.FILE_OPEN, CreateOptions.FILE_NON_DIRECTORY_FILE)
-        except (SMBException, OSError, ValueError) as e:
-            self.close()
-            raise SrvsvcConnectionError('Cannot open the srvsvc pipe on %s: %s'
-                                        % (self._where(), _clean(e, self._password)))
-        read_size = min(self._connection.max_read_size, 65536)
-        self._pipe = _Pipe(self._open, read_size, self._timeout)
+        read_size = min(self._connection.max_read_size, PIPE_READ_SIZE)
+        self._pipe = _Pipe(self._open, read_size, self)
         sock = getattr(self._connection.transport, '_sock', None)
         if sock is not None:
             self.local_address = sock.getsockname()[0]
+        bind_failed = 'srvsvc bind on %s failed: %%s' % self._where()
+        with self._step(STEP_BIND, bind_failed):
+            try:
+                fragment = self._pipe.transceive(dcerpc.bind_pdu(SRVSVC_INTERFACE, call_id=self._next_call_id()))
+                dcerpc.check_bind_ack(fragment)
+            except dcerpc.RpcProtocolError as e:
+                raise SrvsvcProtocolError('srvsvc bind on %s failed: %s' % (self._where(), e))
+            except SrvsvcConnectionError as e:
+                if isinstance(e, SrvsvcTimeoutError):
+                    raise
+                raise SrvsvcConnectionError(bind_failed % e)
+
+    def disconnect(self):
+        """Close the pipe, disconnect the tree and log off, within the deadline; then free the
+        connection. SrvsvcTimeoutError names the step the deadline ran out in."""
         try:
-            fragment = self._pipe.transceive(dcerpc.bind_pdu(SRVSVC_INTERFACE, call_id=self._next_call_id()))
-            dcerpc.check_bind_ack(fragment)
-        except dcerpc.RpcProtocolError as e:
+            for thing, method, step in ((self._open, 'close', STEP_CLOSE_PIPE),
+                                        (self._tree, 'disconnect', STEP_TREE_DISCONNECT),
+                                        (self._session, 'disconnect', STEP_LOGOFF)):
+                if thing is not None:
+                    with self._step(step, 'Closing the connection to %s failed (%s): %%s' % (self._where(), step)):
+                        getattr(thing, method)()
+        finally:
             self.close()
-            raise SrvsvcProtocolError('srvsvc bind on %s failed: %s' % (self._where(), e))
-        except (SMBException, OSError, SrvsvcConnectionError) as e:
-            self.close()
-            raise SrvsvcConnectionError('srvsvc bind on %s failed: %s' % (self._where(), _clean(e, self._password)))
 
     def close(self):
-        for thing, method in ((self._open, 'close'), (self._tree, 'disconnect'),
-                              (self._session, 'disconnect'), (self._connection, 'disconnect')):
-            if thing is None:
-                continue
+        """Free the connection, never raising and never waiting past the deadline: while time
+        is left the pipe, tree and session are closed politely (the watchdog still guards
+        them); once the deadline has passed the socket is just shut."""
+        polite = not self._timed_out() if getattr(self, '_connection', None) is not None else False
+        if polite:
+            for thing, method in ((self._open, 'close'), (self._tree, 'disconnect'), (self._session, 'disconnect')):
+                if thing is None or self._timed_out():
+                    continue
+                try:
+                    getattr(thing, method)()
+                except Exception:  # closing is best effort: the server may already be gone
+                    pass
+        if getattr(self, '_connection', None) is not None:
+            self.abort()
             try:
-                getattr(thing, method)()
-            except Exception:  # closing is best effort: the server may already be gone
+                self._connection.disconnect(close=False)
+            except Exception:
                 pass
+        watchdog = getattr(self, '_watchdog', None)
+        if watchdog is not None:
+            watchdog.stop()
         self._open = self._tree = self._session = self._connection = self._pipe = None
 
     def _next_call_id(self):
         self._call_id += 1
         return self._call_id
 
-    def _call(self, opnum, stub, operation):
+    def _call(self, opnum, stub, operation, max_bytes=dcerpc.MAX_RESPONSE_BYTES, too_large=None):
+        """The stub of the answer; ``too_large``: the message when it exceeds ``max_bytes``."""
         if self._pipe is None:
             raise SrvsvcConnectionError('not connected to %s' % self._where())
+        self._budget()
+        self.step = operation
         try:
-            return dcerpc.transact(self._pipe, opnum, stub, self._next_call_id())
+            return dcerpc.transact(self._pipe, opnum, stub, self._next_call_id(), max_bytes)
+        except dcerpc.ResponseTooLargeError as e:
+            raise SrvsvcProtocolError(too_large or '%s on %s: %s' % (operation, self._where(), e))
         except dcerpc.RpcProtocolError as e:
             raise SrvsvcProtocolError('%s on %s: %s' % (operation, self._where(), e))
-        except SrvsvcTimeoutError as e:
-            raise SrvsvcTimeoutError('%s on %s failed: %s' % (operation, self._where(), e))
-        except (SMBException, OSError, SrvsvcConnectionError) as e:
-            raise SrvsvcConnectionError('%s on %s failed: %s' % (operation, self._where(), _clean(e, self._password)))
-        except _GARBAGE_ERRORS as e:
-            raise SrvsvcProtocolError('%s on %s: the answer is not valid SMB or DCE/RPC (%s: %s)'
-                                      % (operation, self._where(), type(e).__name__, _clean(e, self._password)))
+        except SrvsvcTimeoutError:
+            raise
+        except Exception as e:
+            if self._timed_out():
+                raise self.timeout_error(operation, sent=True)
+            if isinstance(e, (SMBException, OSError, SrvsvcConnectionError)):
+                raise SrvsvcConnectionError('%s on %s failed: %s' % (operation, self._where(), _clean(e, self._password)))
+            if isinstance(e, _GARBAGE_ERRORS):
+                raise SrvsvcProtocolError('%s on %s: the answer is not valid SMB or DCE/RPC (%s: %s)'
+                                          % (operation, self._where(), type(e).__name__, _clean(e, self._password)))
+            raise
 
     # ------------------------------------------------------------ calls
     def enum_sessions(self, level, client=None, user=None):
         """Every session at ``level``, following ERROR_MORE_DATA with the resume handle.
 
-        The whole listing, every round together, must finish within ``timeout`` and hold at
-        most MAX_SESSIONS sessions; past either bound it fails instead of growing.
+        The whole listing, every round together, must finish within the run's deadline and
+        hold at most MAX_SESSIONS sessions, MAX_LISTING_BYTES of answers and MAX_LISTING_TEXT
+        characters of printed names; past any bound it fails instead of growing.
         """
-        deadline = time.monotonic() + self._timeout
-        pipe = getattr(self, '_pipe', None)
-        if pipe is not None:
-            pipe.deadline = deadline
-        try:
-            return self._enum_rounds(level, client, user, deadline)
-        finally:
-            if pipe is not None:
-                pipe.deadline = None
-
-    def _enum_rounds(self, level, client, user, deadline):
         server = '\\\\' + self.server
+        deadline = self._budget()
         entries = []
         resume = 0
         seen_handles = set()
+        budget = MAX_LISTING_BYTES
+        text_budget = TextBudget(MAX_LISTING_TEXT)
         for rounds in range(MAX_ENUM_ROUNDS):
-            if rounds and time.monotonic() >= deadline:
-                raise self._listing_too_slow(rounds, len(entries))
             stub = encode_session_enum(server, client, user, level, MAX_PREFERRED_LENGTH, resume)
             try:
-                answer = self._call(OPNUM_SESSION_ENUM, stub, 'NetrSessionEnum')
+                answer = self._call(OPNUM_SESSION_ENUM, stub, 'NetrSessionEnum', max_bytes=budget,
+                                    too_large=TOO_LARGE_TEXT.format(server=self.server, max=MAX_LISTING_BYTES))
             except SrvsvcTimeoutError:
-                if rounds and time.monotonic() >= deadline:
+                if rounds and deadline.expired():
                     raise self._listing_too_slow(rounds, len(entries))
                 raise
+            budget -= len(answer)
             try:
-                batch, _total, next_resume, status = decode_session_enum(answer, MAX_SESSIONS - len(entries), level)
-            except TooManyEntriesError as e:
-                raise SrvsvcProtocolError(
-                    'NetrSessionEnum on %s: refusing the answer: %s; at most %d sessions are accepted in one '
-                    'listing (more than any real server holds), so the server is broken or hostile'
-                    % (self._where(), e, MAX_SESSIONS))
+                batch, _total, next_resume, status = decode_session_enum(
+                    answer, MAX_SESSIONS - len(entries), level, text_budget=text_budget)
+            except TooManyEntriesError:
+                raise SrvsvcProtocolError(TOO_MANY_TEXT.format(server=self.server, max=MAX_SESSIONS))
+            except TextBudgetError:
+                raise SrvsvcProtocolError(TOO_MUCH_TEXT_TEXT.format(server=self.server, max=MAX_LISTING_TEXT))
+            except FieldTooLongError as e:
+                raise SrvsvcProtocolError('NetrSessionEnum on %s: refusing the answer: %s; the server is broken '
+                                          'or hostile' % (self._where(), e))
             except NdrError as e:
                 raise SrvsvcProtocolError('NetrSessionEnum on %s: malformed answer: %s' % (self._where(), e))
+            del answer
             if status not in (0, ERROR_MORE_DATA):
                 raise SrvsvcStatusError(status, 'NetrSessionEnum')
             entries.extend(batch)
             if status == 0:
                 return entries
             if not batch or not next_resume or next_resume in seen_handles:
-                raise SrvsvcProtocolError(
-                    'NetrSessionEnum on %s: the server reported more data without making progress '
-                    '(resume handle %r); stopping instead of looping' % (self._where(), next_resume))
+                raise SrvsvcProtocolError(NO_PROGRESS_TEXT.format(server=self.server, handle=next_resume or 0))
             seen_handles.add(next_resume)
             resume = next_resume
+            if deadline.expired():
+                raise self._listing_too_slow(rounds + 1, len(entries))
         raise SrvsvcProtocolError('NetrSessionEnum on %s: more than %d rounds' % (self._where(), MAX_ENUM_ROUNDS))
 
     def _listing_too_slow(self, rounds, count):
-        return SrvsvcTimeoutError(
-            'NetrSessionEnum on %s: the listing did not finish within the %s second timeout (%d rounds, %d '
-            'sessions received so far); the server answers too slowly or keeps reporting more data. '
-            'Raise timeout if the server is merely busy.' % (self._where(), self._timeout, rounds, count))
+        error = SrvsvcTimeoutError(
+            'NetrSessionEnum on %s: the %s second timeout ran out before the listing finished (%d rounds, %d '
+            'sessions received so far; timeout bounds the whole run); the server answers too slowly or keeps '
+            'reporting more data. Raise timeout if the server is merely busy.'
+            % (self._where(), _seconds(self._budget().seconds), rounds, count))
+        error.step = 'NetrSessionEnum'
+        error.request_sent = True
+        return error
 
     def delete_session(self, client, user):
+        """NetrSessionDel. A SrvsvcTimeoutError whose ``request_sent`` is True means the server
+        got the call and may have closed the sessions: its answer never came."""
         if client is None and user is None:
             raise ValueError('refusing NetrSessionDel with neither client nor user: that closes every session')
         answer = self._call(OPNUM_SESSION_DEL, encode_session_del('\\\\' + self.server, client, user),
-                            'NetrSessionDel')
+                            'NetrSessionDel', max_bytes=MAX_DEL_ANSWER_BYTES)
         try:
             status = decode_status(answer)
         except NdrError as e:
             raise SrvsvcProtocolError('NetrSessionDel on %s: malformed answer: %s' % (self._where(), e))
         if status != 0:
             raise SrvsvcStatusError(status, 'NetrSessionDel')
+
+
+def _seconds(value):
+    """A timeout as typed (30, not 30.0)."""
+    return ('%d' % value) if value == int(value) else ('%g' % value)
 
 
 def _clean(error, password):

@@ -7,7 +7,8 @@ Just bind and request/response without RPC-level auth: the SMB session underneat
 authenticates, signs and (optionally) encrypts. ``transact`` reassembles multi-fragment
 responses and refuses a server that breaks the fragment rules: the first fragment must carry
 PFC_FIRST_FRAG and no later one may, every fragment must answer our call, and both the
-fragment count and the total size are capped.
+fragment count and the total size are capped (a listing passes what is left of its byte
+budget as the cap, messages.MAX_LISTING_BYTES).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -28,8 +29,8 @@ PFC_LAST_FRAG = 0x02
 
 NDR_SYNTAX = (uuid.UUID('8a885d04-1ceb-11c9-9fe8-08002b104860'), 2, 0)
 MAX_FRAG = 4280
-# A session list of 100,000 entries at level 502 is well under this; anything bigger is hostile.
-MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+# No answer may be larger, whatever the call: a whole listing's byte budget (messages.py).
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 
 _HEADER = struct.Struct('<BBBB4sHHI')
 _RESPONSE_HEADER_SIZE = _HEADER.size + 8      # common header + alloc_hint, context id, cancel count
@@ -51,6 +52,14 @@ FAULT_NAMES = {
 
 class RpcProtocolError(Exception):
     """The server broke the DCE/RPC protocol or answered with a fault."""
+
+
+class ResponseTooLargeError(RpcProtocolError):
+    """An answer grew past the cap the caller gave; nothing past the cap was kept."""
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        super(ResponseTooLargeError, self).__init__('response larger than %d bytes: refusing it' % max_bytes)
 
 
 def _header(ptype, body_len, call_id, flags=PFC_FIRST_FRAG | PFC_LAST_FRAG):
@@ -131,23 +140,30 @@ def response_stub(fragment, call_id, first=True):
     return fragment[_RESPONSE_HEADER_SIZE:end], bool(flags & PFC_LAST_FRAG)
 
 
-def transact(pipe, opnum, stub, call_id):
-    """Send one request over ``pipe`` (write/read callables) and return the whole stub."""
+def transact(pipe, opnum, stub, call_id, max_bytes=MAX_RESPONSE_BYTES):
+    """Send one request over ``pipe`` (write/read callables) and return the whole stub (a
+    bytearray: one copy of the answer in memory, not the fragments and their join).
+
+    An answer larger than ``max_bytes`` raises ResponseTooLargeError as soon as it is; the
+    number of fragments is capped by what ``max_bytes`` needs in the smallest legal fragments.
+    """
     pdu = request_pdu(opnum, stub, call_id)
     if len(pdu) > MAX_FRAG:
         raise RpcProtocolError('request of %d bytes exceeds one fragment' % len(pdu))
-    parts = []
-    size = 0
+    max_bytes = min(max_bytes, MAX_RESPONSE_BYTES)
+    max_fragments = min(MAX_FRAGMENTS, 1 + max_bytes // (MUST_RECV_FRAG_SIZE - _RESPONSE_HEADER_SIZE))
+    answer = bytearray()
+    fragments = 0
     fragment = pipe.transceive(pdu)
     while True:
-        data, last = response_stub(fragment, call_id, first=not parts)
-        size += len(data)
-        if size > MAX_RESPONSE_BYTES:
-            raise RpcProtocolError('response larger than %d bytes: refusing it' % MAX_RESPONSE_BYTES)
-        parts.append(data)
+        data, last = response_stub(fragment, call_id, first=not fragments)
+        if len(answer) + len(data) > max_bytes:
+            raise ResponseTooLargeError(max_bytes)
+        answer += data
+        fragments += 1
         if last:
-            return b''.join(parts)
-        if len(parts) >= MAX_FRAGMENTS:
+            return answer
+        if fragments >= max_fragments:
             raise RpcProtocolError('the server sent %d response fragments without a last one (at most %d fit in '
-                                   'a %d-byte answer): refusing it' % (len(parts), MAX_FRAGMENTS, MAX_RESPONSE_BYTES))
+                                   'a %d-byte answer): refusing it' % (fragments, max_fragments, max_bytes))
         fragment = pipe.read_fragment()

@@ -31,17 +31,70 @@ LEVEL_FIELDS = {
 }
 LEVELS = tuple(sorted(LEVEL_FIELDS))
 
-# The most sessions one listing may hold. Neither Windows Server (no licence cap on inbound SMB
-# sessions) nor Samba (`max smbd processes` = 0, unlimited, by default) documents a ceiling,
-# but every session is an authenticated SMB logon that the server keeps state for, and the
-# project's scale target is 100,000 (benchmarks/netsession_cs_bench.py). Ten times that is
-# beyond any real file server; without a cap, a hostile answer of NULL-pointer entries (4 wire
-# bytes each, a Python dict in memory) could make the controller build tens of millions of dicts.
-MAX_SESSIONS = 1000000
+# Listing limits (issue 14, R4 and item 7). The same MAX_SESSIONS and texts hold in the Windows
+# twin (NetSession.cs); tests/fixtures/listing_limits.json pins them for both.
+#
+# The most sessions one listing (all resume rounds together) may hold. Neither Windows Server
+# (no licence cap on inbound SMB sessions) nor Samba (`max smbd processes` = 0) documents a
+# ceiling, but every session is an authenticated SMB logon the server keeps state for, and the
+# project's scale target is 100,000 (benchmarks/netsession_cs_bench.py): more is a broken or
+# hostile server, which must not make the controller build an entry per 4 wire bytes.
+MAX_SESSIONS = 100000
+# The most bytes of answers one listing may take, all rounds together: it bounds what reading
+# the answers costs. 100,000 sessions at level 502 as Windows reports them take 18-26 MB
+# (\\10.20.30.40, a 20-character user, \Device\NetBT_Tcpip_{GUID}).
+MAX_LISTING_BYTES = 32 * 1024 * 1024
+# The most characters the listing's strings may take in the module's result, JSON-escaped as
+# Ansible prints them (a non-ASCII character takes 6), all rounds together: it bounds what the
+# result costs, where the module spends most (Ansible holds the result about 4 times over as it
+# prints it). The same 100,000 real sessions take 6-9 million. Measured peaks (issue 14 item 7,
+# benchmarks/srvsvc_memory_bench.py): the worst listing these limits admit costs about 210 MB.
+MAX_LISTING_TEXT = 16 * 1024 * 1024
+# The longest string a session field may hold, in UTF-16 code units. Real values are short:
+# a client is an address or a host name (at most 255 characters, plus \\ or brackets), a user
+# name at most 256 (Windows: 20; Samba: a Unix name, or DOMAIN\user from winbind), a client
+# type or a transport name well under 100. Four times the longest stays readable in a message
+# and in the task output, and refuses a hostile name at once instead of at a listing budget.
+MAX_STRING_CHARS = 1024
+
+NO_PROGRESS_TEXT = ('NetSessionEnum on {server}: the server reported more data without making progress '
+                    '(resume handle {handle}); stopping instead of looping.')
+TOO_MANY_TEXT = ('NetSessionEnum on {server}: the listing holds more than {max} sessions, more than any real '
+                 'server holds, so the server is broken or hostile; stopping instead of growing.')
+TOO_LARGE_TEXT = ('NetSessionEnum on {server}: the listing\'s answers take more than {max} bytes, more than any '
+                  'real server sends, so the server is broken or hostile; stopping instead of growing.')
+TOO_MUCH_TEXT_TEXT = ('NetSessionEnum on {server}: the listing\'s names take more than {max} characters to print, '
+                      'more than any real server sends, so the server is broken or hostile; stopping instead of '
+                      'growing.')
 
 
 class TooManyEntriesError(NdrError):
     """An answer announces more entries than a listing may hold; nothing was allocated."""
+
+
+class TextBudgetError(NdrError):
+    """The listing's strings would take more than its TextBudget to print."""
+
+
+class TextBudget:
+    """What a listing's strings may take in the module's result, all rounds together."""
+
+    def __init__(self, limit=MAX_LISTING_TEXT):
+        self.limit = limit
+        self.left = limit
+
+    def spend(self, text):
+        self.left -= printed_size(text)
+        if self.left < 0:
+            raise TextBudgetError('the strings take more than %d characters to print' % self.limit)
+
+
+def printed_size(text):
+    """An upper bound of the characters ``text`` takes in JSON as Ansible prints it (ASCII only:
+    every other UTF-16 code unit becomes a 6-character \\uXXXX escape)."""
+    if text.isascii() and text.isprintable():
+        return len(text) + text.count('\\') + text.count('"')
+    return 3 * len(text.encode('utf-16-le'))
 
 
 def encode_session_enum(server, client, user, level, prefmaxlen, resume_handle):
@@ -70,12 +123,15 @@ def encode_session_del(server, client, user):
     return w.getvalue()
 
 
-def decode_session_enum(stub, max_entries=MAX_SESSIONS, asked_level=None):
+def decode_session_enum(stub, max_entries=MAX_SESSIONS, asked_level=None, max_chars=MAX_STRING_CHARS,
+                        text_budget=None):
     """Return (entries, total_entries, resume_handle or None, status).
 
     An answer with more than ``max_entries`` entries raises TooManyEntriesError before any
-    entry is built. Entries at another level than ``asked_level`` raise NdrError: level 0
-    entries read as level 502 would be sessions without a user (null sessions).
+    entry is built; a string longer than ``max_chars`` raises FieldTooLongError; strings past
+    ``text_budget`` (a TextBudget, spent as they are read) raise TextBudgetError. Entries at
+    another level than ``asked_level`` raise NdrError: level 0 entries read as level 502 would
+    be sessions without a user (null sessions).
     """
     r = NdrReader(stub)
     level = r.u32()
@@ -96,16 +152,20 @@ def decode_session_enum(stub, max_entries=MAX_SESSIONS, asked_level=None):
             count = r.count(entry_size, 'entry')
             if count != entries_read:
                 raise NdrError('array count %d differs from EntriesRead %d' % (count, entries_read))
-            fixed = []
+            # The fixed parts are read in place (a second reader), the deferred strings that
+            # follow all of them in order: no list of the fixed parts is built.
+            fixed = NdrReader(stub, r.position)
+            r.skip(count * entry_size)
             for dummy in range(count):
-                fixed.append([(name, kind, r.u32()) for name, kind in fields])
-            for row in fixed:            # deferred strings follow all fixed parts, in order
                 entry = dict.fromkeys(WIRE_KEYS)
-                for name, kind, value in row:
+                for name, kind in fields:
+                    value = fixed.u32()
                     if kind == 'u':
                         entry[name] = value
                     elif value:
-                        entry[name] = r.wstring()
+                        text = entry[name] = r.wstring(max_chars)
+                        if text_budget is not None:
+                            text_budget.spend(text)
                 entries.append(entry)
         elif entries_read:
             raise NdrError('EntriesRead %d with a NULL buffer' % entries_read)

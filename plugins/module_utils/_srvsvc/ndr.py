@@ -21,6 +21,10 @@ class NdrError(ValueError):
     """The stub data is malformed or truncated."""
 
 
+class FieldTooLongError(NdrError):
+    """A string is longer than the caller allows; it was not decoded."""
+
+
 class NdrWriter:
     def __init__(self):
         self._parts = []
@@ -75,6 +79,15 @@ class NdrReader:
     def remaining(self):
         return len(self._data) - self._pos
 
+    @property
+    def position(self):
+        return self._pos
+
+    def skip(self, nbytes):
+        if nbytes > self.remaining:
+            raise NdrError('truncated stub data at offset %d (need %d bytes, have %d)' % (self._pos, nbytes, self.remaining))
+        self._pos += nbytes
+
     def align(self, n=4):
         self._pos += (-self._pos) % n
         if self._pos > len(self._data):
@@ -97,13 +110,17 @@ class NdrReader:
             raise NdrError('%s count %d does not fit in the %d bytes left' % (what, value, self.remaining))
         return value
 
-    def wstring(self):
-        """A conformant varying UTF-16 string (the pointee of a [string] wchar_t*)."""
+    def wstring(self, max_chars=None):
+        """A conformant varying UTF-16 string (the pointee of a [string] wchar_t*); one longer
+        than ``max_chars`` UTF-16 code units (its NUL not counted) raises FieldTooLongError."""
         max_count = self.u32()
         offset = self.u32()
         actual = self.u32()
         if offset != 0 or actual > max_count:
             raise NdrError('bad string header (max %d, offset %d, actual %d)' % (max_count, offset, actual))
+        if max_chars is not None and actual > max_chars + 1:
+            raise FieldTooLongError('a string of %d characters, longer than the %d a session field may hold'
+                                    % (actual - 1, max_chars))
         nbytes = actual * 2
         if nbytes > self.remaining:
             raise NdrError('string of %d characters does not fit in the %d bytes left'

@@ -3,7 +3,9 @@
 The Python twin of the C# stand-in's call log: tests assert exactly which arguments reached
 NetrSessionEnum and NetrSessionDel, because what reaches NetrSessionDel is what users lose.
 """
-from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcConnectionError, SrvsvcError, SrvsvcStatusError
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import (
+    SrvsvcConnectionError, SrvsvcError, SrvsvcStatusError, SrvsvcTimeoutError,
+)
 from ansible_collections.lanman.smb.plugins.module_utils.session_rules import account_part, normalise_client
 
 # The fields each level fills in (MS-SRVS SESSION_INFO_0/1/2/10/502), written out here on
@@ -29,12 +31,14 @@ class FakeSrvsvc:
     ``enum_status``: level -> status the enumeration answers at that level (or a SrvsvcError
     to raise, e.g. a timeout).
     ``connect_error``: a SrvsvcError that connect() raises.
-    ``delete_status``: 1-based delete number -> status (or ``'connection'`` for a dropped line).
+    ``delete_status``: 1-based delete number -> status (or ``'connection'`` for a dropped line,
+    ``'timeout'`` for an answer that never came after the server closed the sessions).
+    ``disconnect_error``: a SrvsvcError that disconnect() (the logoff) raises.
     ``vanish_before``: 1-based delete numbers whose target logs off just before the call lands.
     """
 
     def __init__(self, sessions, enum_status=None, delete_status=None, vanish_before=(), honour_filters=False,
-                 local_address='10.9.9.9', auth_username='svc-admin', connect_error=None):
+                 local_address='10.9.9.9', auth_username='svc-admin', connect_error=None, disconnect_error=None):
         self.live = list(sessions)
         self.enum_status = dict(enum_status or {})
         self.delete_status = dict(delete_status or {})
@@ -46,11 +50,14 @@ class FakeSrvsvc:
         self.connected = False
         self.deletes = 0
         self.connect_error = connect_error
+        self.disconnect_error = disconnect_error
+        self.deadline = None
 
     # SrvsvcClient's constructor signature, so the fake can replace the class itself.
     def __call__(self, server, port=445, username=None, password=None, auth_protocol='negotiate',
-                 require_encryption=False, timeout=30):
+                 require_encryption=False, timeout=30, deadline=None):
         self.log.append(('new', server, port, timeout))
+        self.deadline = deadline
         return self
 
     def connect(self):
@@ -61,6 +68,15 @@ class FakeSrvsvc:
 
     def close(self):
         self.connected = False
+
+    def abort(self):
+        self.log.append(('abort',))
+
+    def disconnect(self):
+        self.log.append(('disconnect',))
+        self.connected = False
+        if self.disconnect_error is not None:
+            raise self.disconnect_error
 
     def _matches(self, e, client, user):
         if client is not None and normalise_client(e['cname']).lower() != normalise_client(client).lower():
@@ -87,6 +103,11 @@ class FakeSrvsvc:
         status = self.delete_status.get(self.deletes)
         if status == 'connection':
             raise SrvsvcConnectionError('NetrSessionDel on files01 port 445 failed: connection reset')
+        if status == 'timeout':   # the server carried the call out; its answer was lost
+            self.live = [e for e in self.live if not self._matches(e, client, user)]
+            error = SrvsvcTimeoutError('files01 port 445: the 1 second timeout ran out during NetrSessionDel')
+            error.request_sent = True
+            raise error
         if status:
             raise SrvsvcStatusError(status, 'NetrSessionDel')
         gone = [e for e in self.live if self._matches(e, client, user)]

@@ -98,3 +98,23 @@ def test_every_item_is_answered_once_with_many_timeouts(workers):
             assert value[:2] == ('timeout', item)
         else:
             assert value == item
+
+
+def test_an_overall_deadline_ends_the_whole_run_and_never_starts_late_items():
+    """The client names' look-ups use it (issue 14 item 9): the run ends at the deadline, the
+    items still queued are reported without being started."""
+    from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.deadline import Deadline
+    started = []
+
+    def work(item, slot):
+        started.append(item)
+        time.sleep(0.3)
+        return ('ok', item)
+    begin = time.monotonic()
+    result = run_with_deadlines(list(range(100)), work, 4, 60, _timed_out, _crashed, deadline=Deadline(1))
+    assert time.monotonic() - begin < 1 + 2
+    done = [r for r in result if r[0] == 'ok']
+    late = [r for r in result if r[0] == 'timeout']
+    assert len(done) + len(late) == 100 and 4 <= len(done) <= 16
+    assert len(started) <= len(done) + 4          # nothing queued was started after the deadline
+    assert all(r[2] == 0.0 for r in late if r[1] not in started)

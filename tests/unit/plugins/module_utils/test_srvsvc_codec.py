@@ -80,8 +80,8 @@ def test_huge_counts_are_refused_before_allocating():
     data = bytearray(enum_response(1, [FULL]))
     # the conformant array count sits after level, switch, container ptr, EntriesRead, buffer ptr
     # below the session cap (test_srvsvc_hostile covers the cap), so the byte check must refuse it
-    struct.pack_into('<I', data, 20, 500000)
-    struct.pack_into('<I', data, 12, 500000)
+    struct.pack_into('<I', data, 20, 50000)
+    struct.pack_into('<I', data, 12, 50000)
     with pytest.raises(NdrError, match='does not fit'):
         decode_session_enum(bytes(data))
 
@@ -129,7 +129,7 @@ class FakeServer:
         self.pages = pages
         self.calls = []
 
-    def __call__(self, opnum, stub, operation):
+    def __call__(self, opnum, stub, operation, **limits):
         self.calls.append(stub)
         return self.pages[min(len(self.calls), len(self.pages)) - 1]
 

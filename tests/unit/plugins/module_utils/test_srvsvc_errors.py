@@ -54,7 +54,7 @@ def test_a_library_error_that_quotes_the_password_is_masked_by_the_client(monkey
 
         def disconnect(self):
             pass
-    monkeypatch.setattr(srvsvc_client, 'Connection', Connection)
+    monkeypatch.setattr(srvsvc_client, '_Connection', Connection)
     with pytest.raises(SrvsvcConnectionError) as err:
         srvsvc_client.SrvsvcClient('files01', username='bob', password=PASSWORD).connect()
     assert PASSWORD not in str(err.value) and '********' in str(err.value)

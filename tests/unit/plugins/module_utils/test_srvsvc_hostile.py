@@ -4,6 +4,8 @@ Fake pipes stand in for \\PIPE\\srvsvc (no network): each test plays one misbeha
 expects a clear SrvsvcProtocolError / SrvsvcTimeoutError, fast and without building the
 entries a lying answer announces."""
 import itertools
+import json
+import pathlib
 import socket
 import struct
 import threading
@@ -20,6 +22,12 @@ from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.ndr import NdrW
 from test_srvsvc_codec import client_on, enum_response, level_1_entry  # same directory (pytest rootdir-less import)
 
 FIRST, LAST = dcerpc.PFC_FIRST_FRAG, dcerpc.PFC_LAST_FRAG
+# R4 of issue 14: the same limits and texts in both twins
+LIMITS = json.loads((pathlib.Path(__file__).resolve().parents[3] / 'fixtures' / 'listing_limits.json').read_text())
+
+
+def too_many_text(maximum, server='srv'):
+    return LIMITS['too_many'].format(server=server, max=maximum)
 
 
 def fragment(stub, flags, call_id=2, ptype=dcerpc.PTYPE_RESPONSE):
@@ -156,14 +164,14 @@ def test_an_answer_over_the_session_cap_is_refused_before_building_entries():
     frags = split(stub, 2)                   # built before measuring: the first call id is 2
     tracemalloc.start()
     try:
-        with pytest.raises(SrvsvcProtocolError, match='holds %d sessions.*at most %d sessions'
-                           % (count, messages.MAX_SESSIONS)):
+        with pytest.raises(SrvsvcProtocolError) as err:
             client_on(FragmentPipe(lambda call_id: frags)).enum_sessions(0)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
     # the stub itself is copied once by transact; a million dicts would be far above this
     assert peak < 3 * len(stub)
+    assert str(err.value) == too_many_text(messages.MAX_SESSIONS)
 
 
 def test_an_answer_at_the_session_cap_is_accepted():
@@ -171,8 +179,9 @@ def test_an_answer_at_the_session_cap_is_accepted():
     messages.MAX_SESSIONS = srvsvc_client.MAX_SESSIONS = 50
     try:
         assert len(client_on(FragmentPipe(one_fragment(null_entries_answer(50)))).enum_sessions(0)) == 50
-        with pytest.raises(SrvsvcProtocolError, match='holds 51 sessions'):
+        with pytest.raises(SrvsvcProtocolError) as err:
             client_on(FragmentPipe(one_fragment(null_entries_answer(51)))).enum_sessions(0)
+        assert str(err.value) == too_many_text(50)
     finally:
         messages.MAX_SESSIONS = srvsvc_client.MAX_SESSIONS = old
 
@@ -187,8 +196,9 @@ def test_the_session_cap_spans_all_rounds_of_a_listing():
     old = srvsvc_client.MAX_SESSIONS
     srvsvc_client.MAX_SESSIONS = 50
     try:
-        with pytest.raises(SrvsvcProtocolError, match='holds 20 sessions, more than the 10 this listing may still take'):
+        with pytest.raises(SrvsvcProtocolError) as err:
             client_on(pipe).enum_sessions(0)
+        assert str(err.value) == too_many_text(50)
     finally:
         srvsvc_client.MAX_SESSIONS = old
     assert pipe.reads == 3    # 20 + 20 accepted, the third answer refused
@@ -208,8 +218,8 @@ def test_a_slow_server_cannot_stretch_a_listing_past_timeout():
     srvsvc_client.MAX_ENUM_ROUNDS = 200           # without a time bound the round cap would end it, after 10 s
     start = time.monotonic()
     try:
-        with pytest.raises(SrvsvcTimeoutError, match=r'did not finish within the 0\.4 second timeout \(\d+ rounds, '
-                                                     r'\d+ sessions received so far\).*Raise timeout'):
+        with pytest.raises(SrvsvcTimeoutError, match=r'the 0\.4 second timeout ran out before the listing finished '
+                                                     r'\(\d+ rounds, \d+ sessions received so far.*Raise timeout'):
             client_on(pipe, timeout=0.4).enum_sessions(1)
     finally:
         srvsvc_client.MAX_ENUM_ROUNDS = old
@@ -233,6 +243,7 @@ def test_resume_loop_is_bounded_by_the_round_cap():
 class _Request:
     def __init__(self):
         self.response_event = threading.Event()
+        self.response = None
 
 
 class _SilentOpen:
@@ -256,31 +267,75 @@ class _SilentOpen:
         return b'', lambda request: None
 
 
-def test_the_real_pipe_waits_no_longer_than_the_listing_budget():
-    pipe = srvsvc_client._Pipe(_SilentOpen(), 4096, timeout=30)
-    pipe.deadline = time.monotonic() + 0.2
+def test_the_real_pipe_waits_no_longer_than_the_run_deadline():
+    client = client_on(timeout=0.2)
+    pipe = srvsvc_client._Pipe(_SilentOpen(), 4096, client)
+    client._pipe = pipe
     start = time.monotonic()
-    with pytest.raises(SrvsvcTimeoutError):
-        pipe.transceive(b'x')
+    with pytest.raises(SrvsvcTimeoutError, match=r'srv port 445: the 0\.2 second timeout ran out during NetrSessionDel') as err:
+        client.delete_session('\\\\10.0.0.5', 'bob')
     assert time.monotonic() - start < 2
-    pipe.deadline = time.monotonic() - 1
-    with pytest.raises(SrvsvcTimeoutError, match='ran out while the server was still answering'):
-        pipe.read_fragment()
+    assert err.value.request_sent is True           # the server got the call: it may have closed the session
+    with pytest.raises(SrvsvcTimeoutError) as err:  # the budget is spent: nothing more is sent
+        client.delete_session('\\\\10.0.0.6', 'carol')
+    assert err.value.request_sent is False
 
 
-def test_the_listing_budget_reaches_the_pipe_and_is_cleared_afterwards():
-    seen = []
+class _TrickleOpen(_SilentOpen):
+    """An smbprotocol Open whose server answers every read, ``delay`` seconds later, with the
+    next fragment of ``make(call_id)``; a write is answered at once."""
 
-    class Pipe(FragmentPipe):
-        def read_fragment(self):
-            seen.append(self.deadline)
-            return FragmentPipe.read_fragment(self)
-    pipe = Pipe(one_fragment(enum_response(1, [level_1_entry(1)])))
-    pipe.deadline = None
-    before = time.monotonic()
-    client_on(pipe, timeout=7).enum_sessions(1)
-    assert seen and before + 7 <= seen[0] <= time.monotonic() + 7
-    assert pipe.deadline is None
+    def __init__(self, make, delay):
+        self.make = make
+        self.delay = delay
+        self.reads = 0
+        self._frags = iter(())
+        self.connection = self
+
+    def send(self, message, session_id, tree_id):
+        request = _Request()
+        delay = self.delay if message == 'read' else 0
+        threading.Timer(delay, lambda: (setattr(request, 'response', 'ok'), request.response_event.set())).start()
+        return request
+
+    def write(self, data, offset, send=False):
+        self._frags = iter(self.make(struct.unpack_from('<I', data, 12)[0]))
+        return 'write', lambda request: None
+
+    def read(self, offset, length, send=False):
+        def unpack(request):
+            self.reads += 1
+            return next(self._frags)
+        return 'read', unpack
+
+
+def test_a_trickled_answer_ends_at_the_run_deadline():
+    # issue 14 item 6: fragments that each come just in time kept one call reading for 15 s
+    # with timeout 1. Every fragment now waits only for what is left of the whole run.
+    def trickle(call_id):
+        yield fragment(b'\0' * 8, FIRST, call_id)
+        while True:
+            yield fragment(b'\0' * 8, 0, call_id)
+    smb_open = _TrickleOpen(trickle, delay=0.05)
+    client = client_on(timeout=1)
+    client._pipe = srvsvc_client._Pipe(smb_open, 4096, client)
+    start = time.monotonic()
+    with pytest.raises(SrvsvcTimeoutError, match='the 1 second timeout ran out during NetrSessionEnum'):
+        client.enum_sessions(1)
+    assert time.monotonic() - start < 1 + 5
+    assert 5 <= smb_open.reads <= 25
+
+
+def test_a_del_answer_in_endless_empty_fragments_is_cut_at_once():
+    # the answer of NetrSessionDel is 4 bytes: a few fragments at most, even when they come fast
+    def trickle(call_id):
+        yield fragment(b'', FIRST, call_id)
+        while True:
+            yield fragment(b'', 0, call_id)
+    pipe = FragmentPipe(trickle)
+    with pytest.raises(SrvsvcProtocolError, match='NetrSessionDel on srv port 445: .*fragments without a last one'):
+        client_on(pipe, timeout=5).delete_session('\\\\10.0.0.5', 'bob')
+    assert pipe.reads <= 4
 
 
 # ---------------------------------------------------------------- bytes that are not SMB at all
@@ -333,6 +388,49 @@ def test_a_server_that_answers_garbage_is_a_protocol_error(payload):
     assert isinstance(err.value, SrvsvcError)
     assert 'not valid SMB or DCE/RPC' in str(err.value) and '127.0.0.1 port %d' % server.port in str(err.value)
     assert 'Pw-in-no-message' not in str(err.value)
+
+
+def test_an_smb_message_larger_than_any_answer_is_refused_before_it_is_read():
+    # smbprotocol reads the 4-byte Direct TCP length as 32 bits and allocates that much (up to
+    # 4 GiB) before reading; 256 MiB here, so the check before the fix only costs a moment
+    server = _GarbageServer(struct.pack('>I', 256 * 1024 * 1024) + b'\xfeSMB')
+    client = SrvsvcClient('127.0.0.1', port=server.port, username='u', password='pw', timeout=5)
+    start = time.monotonic()
+    try:
+        with pytest.raises(SrvsvcProtocolError) as err:
+            client.connect()
+    finally:
+        client.close()
+        server.close()
+    assert str(err.value) == ('127.0.0.1 port %d announced an SMB message of 268435456 bytes, more than the 1048576 '
+                              'this client accepts (SMB2 itself allows 16 MiB); the server is broken or hostile'
+                              % server.port)
+    assert time.monotonic() - start < 4
+
+
+def test_the_refusal_prints_no_traceback_on_stderr():
+    """smbprotocol logs its receiver's end with a traceback; in a module nothing configures
+    logging, so logging's last resort would print it on stderr beside the clean error."""
+    import subprocess
+    import sys
+    code = '''if True:
+        import socket, struct, sys, threading
+        sys.path.insert(0, sys.argv[1])
+        from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.client import SrvsvcClient
+        listener = socket.socket(); listener.bind(('127.0.0.1', 0)); listener.listen(1)
+        def serve():
+            conn = listener.accept()[0]; conn.recv(65536)
+            conn.sendall(struct.pack('>I', 256 * 1024 * 1024) + b'\\xfeSMB'); conn.recv(100)
+        threading.Thread(target=serve, daemon=True).start()
+        try:
+            SrvsvcClient('127.0.0.1', listener.getsockname()[1], 'u', 'p', timeout=3).connect()
+        except Exception as e:
+            print(type(e).__name__)
+    '''
+    base = str(pathlib.Path(__file__).resolve().parents[3] / 'output' / 'collections')
+    proc = subprocess.run([sys.executable, '-c', code, base], capture_output=True, text=True, timeout=60, check=False)
+    assert proc.stdout.strip() == 'SrvsvcProtocolError', proc.stdout + proc.stderr
+    assert proc.stderr == ''
 
 
 def test_a_decode_error_during_a_call_is_a_protocol_error():

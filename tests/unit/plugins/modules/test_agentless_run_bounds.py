@@ -1,0 +1,222 @@
+"""Issue 14 items 5 and 9, module level: the run's one deadline also bounds name resolution,
+and options or missing libraries that used to crash fail cleanly, in all three agentless
+modules (against the logging fake: nothing is contacted)."""
+import json
+import socket
+import threading
+import time
+
+import pytest
+
+from test_smb_session_module import _fake, _run   # same directory; it also makes fake_srvsvc importable
+from fake_srvsvc import FakeSrvsvc, entry  # noqa: E402
+
+from ansible.module_utils.common import warnings
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.lanman.smb.plugins.module_utils import agentless_module as ops
+from ansible_collections.lanman.smb.plugins.modules import smb_session, smb_session_audit, smb_session_info
+
+MARGIN = 5   # generous: the bound under test is the timeout itself
+
+
+def _run_audit(fake, monkeypatch, capsys, **args):
+    monkeypatch.setattr(ops, 'SrvsvcClient', fake)
+    warnings._global_warnings.clear()
+    args.setdefault('servers', ['files01'])
+    args.setdefault('auth_username', 'svc-admin')
+    args.setdefault('auth_password', 'pw')
+    with patch_module_args(args):
+        with pytest.raises(SystemExit):
+            smb_session_audit.main()
+    result = json.loads(capsys.readouterr().out)
+    result['warnings'] = [w['event']['msg'] if isinstance(w, dict) else w for w in result.get('warnings', [])]
+    return result
+
+
+def _run_any(module, fake, monkeypatch, capsys, **args):
+    if module is smb_session_audit:
+        return _run_audit(fake, monkeypatch, capsys, **args)
+    if module is smb_session:
+        args.setdefault('username', ['bob'])
+    return _run(module, fake, monkeypatch, capsys, **args)
+
+
+MODULES = [smb_session_info, smb_session, smb_session_audit]
+IDS = ['smb_session_info', 'smb_session', 'smb_session_audit']
+
+
+# ---------------------------------------------------------------- timeout's range (item 9)
+
+@pytest.mark.parametrize('module', MODULES, ids=IDS)
+@pytest.mark.parametrize('timeout', [86401, 10000000000])
+def test_a_timeout_past_one_day_fails_before_connecting(module, timeout, monkeypatch, capsys):
+    # 10000000000 raised OverflowError in settimeout ("unexpected error" per server in the audit)
+    fake = _fake()
+    result = _run_any(module, fake, monkeypatch, capsys, timeout=timeout)
+    assert result['failed'] is True
+    assert result['msg'] == ('timeout must be a positive number of seconds, at most 86400 (one day): it bounds the '
+                             'whole run, got %d' % timeout)
+    assert fake.log == []
+
+
+@pytest.mark.parametrize('module', MODULES, ids=IDS)
+def test_a_timeout_of_one_day_is_accepted(module, monkeypatch, capsys):
+    fake = _fake()
+    result = _run_any(module, fake, monkeypatch, capsys, timeout=86400)
+    assert not result.get('failed'), result
+    assert fake.deadline is not None or module is smb_session_audit
+
+
+# ---------------------------------------------------------------- Kerberos without gssapi (item 9)
+
+@pytest.mark.parametrize('module', MODULES, ids=IDS)
+def test_kerberos_without_gssapi_is_a_clean_error_naming_what_to_install(module, monkeypatch, capsys):
+    monkeypatch.setitem(__import__('sys').modules, 'gssapi', None)   # what a missing package looks like
+    fake = _fake()
+    result = _run_any(module, fake, monkeypatch, capsys, auth_protocol='kerberos')
+    assert result['failed'] is True
+    assert result['msg'].startswith('auth_protocol=kerberos needs the Python gssapi library on the host that runs '
+                                    'the module (')
+    assert "pip install 'pyspnego[kerberos]'" in result['msg'] and 'libkrb5-dev' in result['msg']
+    assert 'auth_protocol=ntlm' in result['msg'] and 'Traceback' not in json.dumps(result)
+    assert fake.log == []
+
+
+@pytest.mark.parametrize('module', MODULES, ids=IDS)
+def test_kerberos_with_gssapi_goes_ahead(module, monkeypatch, capsys):
+    monkeypatch.setitem(__import__('sys').modules, 'gssapi', type(__import__('sys'))('gssapi'))
+    fake = _fake()
+    result = _run_any(module, fake, monkeypatch, capsys, auth_protocol='kerberos')
+    assert not result.get('failed'), result
+    assert ('connect',) in fake.log
+
+
+def test_negotiate_does_not_need_gssapi(monkeypatch, capsys):
+    monkeypatch.setitem(__import__('sys').modules, 'gssapi', None)
+    fake = _fake()
+    assert not _run(smb_session_info, fake, monkeypatch, capsys, auth_protocol='negotiate').get('failed')
+
+
+# ---------------------------------------------------------------- client names within the deadline (item 9)
+
+class SlowResolver:
+    """getaddrinfo that takes ``delay`` seconds per name and knows only ``known``."""
+
+    def __init__(self, delay, known=None):
+        self.delay = delay
+        self.known = dict(known or {})
+        self.calls = 0
+        self.most_at_once = 0
+        self._now = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, host, *args, **kwargs):
+        with self._lock:
+            self.calls += 1
+            self._now += 1
+            self.most_at_once = max(self.most_at_once, self._now)
+        try:
+            time.sleep(self.delay)
+        finally:
+            with self._lock:
+                self._now -= 1
+        if host in self.known:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, '', (self.known[host], 0))]
+        raise socket.gaierror(socket.EAI_NONAME, 'Name or service not known')
+
+
+def test_a_thousand_unresolvable_client_names_end_within_the_timeout(monkeypatch, capsys):
+    # before: 1,000 names at 0.2 s each took 197 s, outside any timeout
+    resolver = SlowResolver(0.2)
+    monkeypatch.setattr(ops.socket, 'getaddrinfo', resolver)
+    fake = _fake()
+    names = ['ws%04d.invalid' % i for i in range(1000)]
+    start = time.monotonic()
+    result = _run(smb_session_info, fake, monkeypatch, capsys, client=names, timeout=2)
+    assert time.monotonic() - start < 2 + MARGIN
+    assert result['failed'] is True
+    assert result['msg'].startswith('The 2 second timeout (it bounds the whole run) ran out before connecting to '
+                                    'files01: resolving the client and exclude_client names took it all.')
+    late = [w for w in result['warnings'] if 'did not resolve within the timeout' in w]
+    assert len(late) == 1, result['warnings']           # one warning for all the names cut off
+    looked_up = [w for w in result['warnings'] if w.endswith("does not resolve; matching it only as a name the "
+                                                             "server might report")]
+    assert int(late[0].split(' ', 1)[0]) + len(looked_up) == 1000
+    assert fake.log == []
+    assert 1 < resolver.most_at_once <= ops.RESOLVE_WORKERS
+
+
+def test_names_are_looked_up_together(monkeypatch, capsys):
+    resolver = SlowResolver(0.3, known=dict(('pc%02d' % i, '10.0.1.%d' % i) for i in range(40)))
+    monkeypatch.setattr(ops.socket, 'getaddrinfo', resolver)
+    fake = _fake()
+    start = time.monotonic()
+    result = _run(smb_session_info, fake, monkeypatch, capsys, client=['pc%02d' % i for i in range(40)], timeout=30)
+    assert time.monotonic() - start < 0.3 * 40 / 2   # one by one: 12 s
+    assert not result.get('failed') and result['warnings'] == [] and resolver.calls == 40
+
+
+def test_a_slow_exclusion_fails_the_close_before_connecting(monkeypatch, capsys):
+    resolver = SlowResolver(5, known={'backup01': '10.0.0.9'})
+    monkeypatch.setattr(ops.socket, 'getaddrinfo', resolver)
+    fake = _fake()
+    start = time.monotonic()
+    result = _run(smb_session, fake, monkeypatch, capsys, all=True, exclude_client=['backup01'], timeout=1)
+    assert time.monotonic() - start < 1 + MARGIN
+    assert result['failed'] is True
+    assert result['msg'] == ("exclude_client 'backup01' did not resolve within the timeout (it bounds the whole "
+                             "run), so it would protect nothing; nothing was closed. Give its IP address, or raise "
+                             "timeout.")
+    assert fake.log == []
+
+
+def test_the_audit_resolves_client_names_within_its_timeout(monkeypatch, capsys):
+    monkeypatch.setattr(ops.socket, 'getaddrinfo', SlowResolver(5))
+    fake = FakeSrvsvc([entry('\\\\10.0.0.5', 'alice')])
+    start = time.monotonic()
+    result = _run_audit(fake, monkeypatch, capsys, client=['pc01.invalid'], timeout=1)
+    assert time.monotonic() - start < 1 + MARGIN
+    assert any("did not resolve within the timeout" in w for w in result['warnings'])
+
+
+# ---------------------------------------------------------------- a lost NetrSessionDel answer (item 5)
+
+def test_a_del_whose_answer_never_came_is_reported_as_possibly_done(monkeypatch, capsys):
+    fake = _fake(delete_status={2: 'timeout'})
+    result = _run(smb_session, fake, monkeypatch, capsys, all=True)
+    assert result['failed'] is True and result['changed'] is True
+    assert [s['username'] for s in result['closed_sessions']] == ['alice']
+    failed = result['failed_call']
+    assert (failed['username'], failed['status']) == ('bob', None)
+    assert failed['message'].endswith('The server received this call and may already have closed its sessions: '
+                                      'its answer never came. List the sessions again (smb_session_info) to see '
+                                      'which are gone.')
+    assert [c['username'] for c in result['untried_calls']] == ['carol']
+    assert 'may already have closed its sessions' in result['msg']
+
+
+def test_a_logoff_that_times_out_after_the_closes_fails_with_what_was_closed(monkeypatch, capsys):
+    from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcTimeoutError
+    fake = _fake(disconnect_error=SrvsvcTimeoutError('files01 port 445: the 30 second timeout ran out during logoff'))
+    result = _run(smb_session, fake, monkeypatch, capsys, username=['bob'])
+    assert result['failed'] is True and result['changed'] is True
+    assert [s['username'] for s in result['closed_sessions']] == ['bob'] and result['failed_call'] is None
+    assert result['msg'] == ('Every planned close call was answered (closed_sessions, vanished_sessions); then '
+                             'closing the connection failed: files01 port 445: the 30 second timeout ran out during '
+                             'logoff')
+
+
+def test_the_info_module_fails_when_its_logoff_times_out(monkeypatch, capsys):
+    from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcTimeoutError
+    fake = _fake(disconnect_error=SrvsvcTimeoutError('files01 port 445: the 30 second timeout ran out during logoff'))
+    result = _run(smb_session_info, fake, monkeypatch, capsys)
+    assert result['failed'] is True and 'ran out during logoff' in result['msg']
+
+
+def test_one_deadline_reaches_the_client_from_the_module_start(monkeypatch, capsys):
+    fake = _fake()
+    before = time.monotonic()
+    _run(smb_session_info, fake, monkeypatch, capsys, timeout=7)
+    assert fake.deadline is not None and fake.deadline.seconds == 7
+    assert before + 7 <= fake.deadline.end <= time.monotonic() + 7
