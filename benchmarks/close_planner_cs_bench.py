@@ -20,6 +20,7 @@ A script, not a test: figures depend on the machine (record them in docs/benchma
 import argparse
 import os
 import pathlib
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -93,7 +94,7 @@ int main(int argc, char **argv) {
   for (slots = 1; slots < (size_t)n * 2; slots <<= 1) ;
   table = calloc(slots, sizeof *table);
   char (*key)[100] = malloc(100 * (size_t)n); char *state = malloc(n);   /* 0 not a candidate, 1 selected, 2 skipped */
-  struct timespec t0, t1; clock_gettime(CLOCK_MONOTONIC, &t0);
+  struct timespec t0, t1, c0, c1; clock_gettime(CLOCK_MONOTONIC, &t0); clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
   unsigned char netb[8][16], ownb[8][16]; int netlen[8], netpre[8], ownlen[8];
   for (int k = 0; k < nnets; k++) { char a[64]; strcpy(a, nets[k]); char *sl = strchr(a, '/'); *sl = 0; netpre[k] = atoi(sl + 1); netlen[k] = parse(a, netb[k]); }
   for (int k = 0; k < nown; k++) ownlen[k] = parse(own[k], ownb[k]);
@@ -125,10 +126,11 @@ int main(int argc, char **argv) {
     if (!p->wide) { strchr(ck[i], '\n')[1] = cut[i]; p = slot(key[i]); }
     if (!p->counted) { p->counted = 1; closes++; }
   }
-  clock_gettime(CLOCK_MONOTONIC, &t1);
+  clock_gettime(CLOCK_MONOTONIC, &t1); clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
   if (!closes || !skipped) return 2;
   fprintf(stderr, "%%d calls, %%d skipped\n", closes, skipped);
-  printf("%%f\n", (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6); return 0; }
+  printf("%%f %%f\n", (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6,
+         (c1.tv_sec - c0.tv_sec) * 1e3 + (c1.tv_nsec - c0.tv_nsec) / 1e6); return 0; }
 '''
 
 CS = r'''
@@ -147,12 +149,14 @@ static class B {
     CloseSelection sel = new CloseSelection();
     sel.Clients = new string[] { %(networks)s }; sel.OwnClients = new string[] { %(own)s };
     sel.MinIdleSeconds = %(min_idle)d;
+    Process me = Process.GetCurrentProcess(); TimeSpan cpu = me.TotalProcessorTime;
     Stopwatch w = Stopwatch.StartNew();
     ClosePlan plan = ClosePlanner.Plan(sessions, sel);
-    w.Stop();
+    w.Stop(); me.Refresh(); cpu = me.TotalProcessorTime - cpu;
     if (plan.Targets.Count == 0 || plan.Skipped.Count == 0) return 2;
     Console.Error.WriteLine(plan.Targets.Count + " calls, " + plan.Skipped.Count + " skipped");
-    Console.WriteLine(w.Elapsed.TotalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    Console.WriteLine(w.Elapsed.TotalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " +
+      cpu.TotalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
     return 0; } }
 '''
 
@@ -162,10 +166,12 @@ def _strings(values, quote):
 
 
 def run(cmd, env):
+    """(wall ms, CPU ms of the whole process, GC threads included) of the planning, and what it planned."""
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if proc.returncode != 0:
         sys.exit('benchmark program failed: %s\n%s%s' % (cmd, proc.stdout, proc.stderr))
-    return float(proc.stdout.strip()), proc.stderr.strip()
+    wall, cpu = proc.stdout.split()
+    return (float(wall), float(cpu)), proc.stderr.strip()
 
 
 def build_cs(d, name, rules_text):
@@ -205,17 +211,32 @@ def main():
         env = dict(os.environ, LD_LIBRARY_PATH=str(d))
         n = str(args.sessions)
         print('Planning a close of %d sessions (%d clients, %d users; selectors %s; %d own addresses; '
-              'min_idle_seconds %d); C planner and C# ClosePlanner interleaved, %d pairs each; time inside '
-              'each process, planning only' % (args.sessions, CLIENTS, USERS, ' '.join(NETWORKS), len(OWN),
+              'min_idle_seconds %d); C planner and C# ClosePlanner interleaved, %d pairs each; wall and CPU '
+              'time of the planning measured inside each process (CPU: the whole process, GC threads included)' % (args.sessions, CLIENTS, USERS, ' '.join(NETWORKS), len(OWN),
                                                MIN_IDLE, args.runs))
         print('C: %s; C#: %s' % (run([str(d / 'plan'), n], env)[1], run(['mono', str(peers[0][1]), n], env)[1]))
-        print('%-22s %10s %10s %12s %28s' % ('C# code', 'C ms', 'C# ms', 'C# us/session', 'C#/C median (min-max)'))
+        for name, exe in peers[1:]:
+            print('C# %s: %s' % (name, run(['mono', str(exe), n], env)[1]))
+        print('%-22s %-6s %10s %10s %14s %24s' % ('C# code', 'time', 'C ms', 'C# ms', 'C# us/session',
+                                                'C#/C median (min-max)'))
         for name, exe in peers:
-            r = paired(lambda: run([str(d / 'plan'), n], env)[0], lambda: run(['mono', str(exe), n], env)[0],
-                       args.runs, self_timed=True)
-            print('%-22s %10.1f %10.1f %12.2f %28s' % (name, r['a_ms'], r['b_ms'], r['b_ms'] * 1000.0 / args.sessions,
-                                                      ratio_text(r)))
+            times = {'c': [], 'cs': []}
 
+            def timed(cmd, peer):
+                def run_once():
+                    wall_cpu = run(cmd, env)[0]
+                    times[peer].append(wall_cpu)
+                    return wall_cpu[1]
+                return run_once
+            cpu = paired(timed([str(d / 'plan'), n], 'c'), timed(['mono', str(exe), n], 'cs'), args.runs,
+                         self_timed=True)
+            ratios = sorted(cs[0] / c[0] for c, cs in zip(times['c'], times['cs']))
+            wall = {'a_ms': statistics.median(t[0] for t in times['c']),
+                    'b_ms': statistics.median(t[0] for t in times['cs']),
+                    'ratio': statistics.median(ratios), 'ratio_min': ratios[0], 'ratio_max': ratios[-1]}
+            for label, r in (('CPU', cpu), ('wall', wall)):
+                print('%-22s %-6s %10.1f %10.1f %14.2f %24s' % (name, label, r['a_ms'], r['b_ms'],
+                                                             r['b_ms'] * 1000.0 / args.sessions, ratio_text(r)))
 
 if __name__ == '__main__':
     main()
