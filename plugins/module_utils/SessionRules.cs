@@ -1334,67 +1334,345 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
             return values == null || values.Length == 0;
         }
 
-        private static string IndividualReason(SessionInfo s, CloseSelection sel)
+        // The planner works on facts worked out once per plan: a client's keys once per distinct name,
+        // a user's once per distinct name, a selector's key or network once, and whether a selector
+        // names a client once per client. Comparing names afresh for every pair of sessions was
+        // quadratic in a pair, and re-read every selector for every session (issue 16).
+
+        /// <summary>A client name as ClientName.Matches reads it, with what the selectors said of it.</summary>
+        private sealed class ClientFacts
+        {
+            public readonly string Name;
+            public readonly bool Named;
+            public readonly string Key;
+            public readonly string Zoneless;
+            public readonly bool Zoned;
+            public readonly int KeyId;
+            public readonly int ZonelessId;
+            // by selector slot: 0 not asked yet, 1 matches, 2 does not
+            private sbyte[] _matches;
+
+            public ClientFacts(string name, PlanFacts ids)
+            {
+                Name = name;
+                Named = ClientName.HasName(name);
+                Key = ClientName.Key(name);
+                Zoneless = Key == null ? null : ClientName.WithoutZone(Key);
+                Zoned = Key != null && Key.IndexOf('%') >= 0;
+                KeyId = ids.Id(Key);
+                ZonelessId = ids.Id(Zoneless);
+            }
+
+            public bool Matches(ClientSelector selector, int selectors)
+            {
+                if (_matches == null)
+                    _matches = new sbyte[selectors];
+                if (_matches[selector.Slot] == 0)
+                    _matches[selector.Slot] = selector.Matches(this) ? (sbyte)1 : (sbyte)2;
+                return _matches[selector.Slot] == 1;
+            }
+        }
+
+        private const int UsernameList = 0, ExcludedUsernameList = 1, OwnUsernameList = 2;
+
+        /// <summary>A user name as AccountName reads it, with what the username lists said of it.</summary>
+        private sealed class UserFacts
+        {
+            public readonly string Name;
+            public readonly bool IsNull;
+            public readonly bool IsMachine;
+            public readonly string Key;   // SessionInfo.UserKey
+            public readonly int KeyId;
+            private readonly sbyte[] _matches = new sbyte[3];
+
+            public UserFacts(string name, PlanFacts ids)
+            {
+                Name = name;
+                IsNull = AccountName.IsNullSession(name);
+                IsMachine = AccountName.IsMachineAccount(name);
+                Key = IsNull ? "" : AccountName.AccountPart(name).ToLowerInvariant();
+                KeyId = ids.Id(Key);
+            }
+
+            public bool MatchesAny(int list, string[] selectors)
+            {
+                if (_matches[list] == 0)
+                    _matches[list] = AccountName.MatchesAny(Name, selectors) ? (sbyte)1 : (sbyte)2;
+                return _matches[list] == 1;
+            }
+        }
+
+        /// <summary>The facts of one plan: clients and users by name, made on first use (the sessions of a
+        /// pair share their names), and a number for each key, so groups are found without joining strings.</summary>
+        private sealed class PlanFacts
+        {
+            private readonly Dictionary<string, ClientFacts> _clients = new Dictionary<string, ClientFacts>();
+            private readonly Dictionary<string, UserFacts> _users = new Dictionary<string, UserFacts>();
+            private readonly Dictionary<string, int> _ids = new Dictionary<string, int>();
+            private ClientFacts _nullClient;
+            private UserFacts _nullUser;
+
+            public int Id(string key)
+            {
+                if (key == null)
+                    return -1;
+                int id;
+                if (!_ids.TryGetValue(key, out id))
+                {
+                    id = _ids.Count;
+                    _ids[key] = id;
+                }
+                return id;
+            }
+
+            public ClientFacts Client(string name)
+            {
+                if (name == null)
+                    return _nullClient ?? (_nullClient = new ClientFacts(null, this));
+                ClientFacts facts;
+                if (!_clients.TryGetValue(name, out facts))
+                {
+                    facts = new ClientFacts(name, this);
+                    _clients[name] = facts;
+                }
+                return facts;
+            }
+
+            public UserFacts User(string name)
+            {
+                if (name == null)
+                    return _nullUser ?? (_nullUser = new UserFacts(null, this));
+                UserFacts facts;
+                if (!_users.TryGetValue(name, out facts))
+                {
+                    facts = new UserFacts(name, this);
+                    _users[name] = facts;
+                }
+                return facts;
+            }
+        }
+
+        /// <summary>ClientName.Matches(client, selector) for one selector, read once.</summary>
+        private sealed class ClientSelector
+        {
+            public readonly int Slot;
+            private readonly string _selector;
+            private readonly bool _malformed;
+            private readonly ClientNetwork _network;
+            private readonly string _key;
+            private readonly string _zoneless;
+            private readonly bool _zoned;
+
+            public ClientSelector(string selector, int slot)
+            {
+                Slot = slot;
+                _selector = selector;
+                if (selector == null)
+                    return;
+                try
+                {
+                    _network = ClientName.ParseNetwork(selector);
+                }
+                catch (ArgumentException)
+                {
+                    _malformed = true;   // Matches throws when it meets a client, and so does this
+                    return;
+                }
+                if (_network != null)
+                    return;
+                _key = ClientName.Key(selector);
+                _zoneless = ClientName.WithoutZone(_key);
+                _zoned = _key.IndexOf('%') >= 0;
+            }
+
+            public bool Matches(ClientFacts client)
+            {
+                if (client.Name == null || _selector == null)
+                    return false;
+                if (_malformed)
+                    return ClientName.Matches(client.Name, _selector);
+                if (_network != null)
+                    return _network.Contains(client.Name);
+                if (String.IsNullOrEmpty(client.Key) || String.IsNullOrEmpty(_key))
+                    return false;
+                if (client.Key == _key)
+                    return true;
+                // Only one of them zoned, the same address otherwise: Matches decides (IPv6 only).
+                return client.Zoned != _zoned && client.Zoneless == _zoneless && ClientName.Matches(client.Name, _selector);
+            }
+        }
+
+        /// <summary>The client lists of a selection, each selector read once.</summary>
+        private sealed class ClientSelectors
+        {
+            public readonly ClientSelector[] Clients, Excluded, Own;
+            private int _count;
+
+            public ClientSelectors(CloseSelection sel)
+            {
+                Clients = Read(sel.Clients);
+                Excluded = Read(sel.ExcludeClients);
+                Own = Read(sel.OwnClients);
+            }
+
+            private ClientSelector[] Read(string[] selectors)
+            {
+                ClientSelector[] read = new ClientSelector[selectors == null ? 0 : selectors.Length];
+                for (int i = 0; i < read.Length; i++)
+                    read[i] = new ClientSelector(selectors[i], _count++);
+                return read;
+            }
+
+            /// <summary>Any selector of the list matches (none: false), tried in order as ClientName.MatchesAny does.</summary>
+            public bool MatchesAny(ClientSelector[] list, ClientFacts client)
+            {
+                foreach (ClientSelector selector in list)
+                {
+                    if (client.Matches(selector, _count))
+                        return true;
+                }
+                return false;
+            }
+        }
+
+        /// <summary>A session during one plan: its facts, why it stays open (null: not skipped), and
+        /// whether it is in the selection as the current step counts it.</summary>
+        private sealed class Planned
+        {
+            public readonly SessionInfo Session;
+            public readonly ClientFacts Client;
+            public readonly UserFacts User;
+            public string Reason;
+            public bool InSelection;
+
+            public Planned(SessionInfo session, PlanFacts facts)
+            {
+                Session = session;
+                Client = facts.Client(session.Client);
+                User = facts.User(session.UserName);
+            }
+        }
+
+        private static string IndividualReason(Planned p, CloseSelection sel, ClientSelectors selectors, string[] ownUsername)
         {
             // Neither name: the only call that could reach it, NetSessionDel(NULL, NULL), ends everything.
-            if (!ClientName.HasName(s.Client) && AccountName.IsNullSession(s.UserName))
+            if (!p.Client.Named && p.User.IsNull)
                 return "no_client_name";
             // Unknown own user (e.g. Kerberos without a name): every session from our address may be ours.
             // Empty counts as unknown: PowerShell stores $null in a string field as "".
-            if (ClientName.MatchesAny(s.Client, sel.OwnClients) &&
-                (String.IsNullOrEmpty(sel.OwnUsername) || AccountName.Matches(s.UserName, sel.OwnUsername)))
+            if (selectors.MatchesAny(selectors.Own, p.Client) &&
+                (String.IsNullOrEmpty(sel.OwnUsername) || p.User.MatchesAny(OwnUsernameList, ownUsername)))
                 return "own_session";
-            if (ClientName.MatchesAny(s.Client, sel.ExcludeClients))
+            if (selectors.MatchesAny(selectors.Excluded, p.Client))
                 return "excluded_client";
-            if (AccountName.MatchesAny(s.UserName, sel.ExcludeUsernames))
+            if (p.User.MatchesAny(ExcludedUsernameList, sel.ExcludeUsernames))
                 return "excluded_username";
-            if (AccountName.IsMachineAccount(s.UserName) && !AccountName.MatchesAny(s.UserName, sel.Usernames))
+            if (p.User.IsMachine && !p.User.MatchesAny(UsernameList, sel.Usernames))
                 return "machine_account";
             if (sel.MinIdleSeconds.HasValue)
             {
-                if (!s.IdleSeconds.HasValue)
+                if (!p.Session.IdleSeconds.HasValue)
                     return "idle_unknown";
-                if (s.IdleSeconds.Value < sel.MinIdleSeconds.Value)
+                if (p.Session.IdleSeconds.Value < sel.MinIdleSeconds.Value)
                     return "idle_below_threshold";
             }
             return null;
         }
 
-        private static Dictionary<string, List<SessionInfo>> Group(IEnumerable<SessionInfo> sessions,
-            Converter<SessionInfo, string> key)
+        /// <summary>For a session: is every session of its group that ClientName.Matches calls the same
+        /// client in the selection? A group (its number holds the zoneless client key) gathers the spellings
+        /// of one client; its sessions outside the selection are filed by client key once, so each answer is
+        /// constant time. The selection is read when the groups are made.</summary>
+        private sealed class SameClientGroups
         {
-            Dictionary<string, List<SessionInfo>> groups = new Dictionary<string, List<SessionInfo>>();
-            foreach (SessionInfo s in sessions)
+            private sealed class Group
             {
-                string k = key(s);
-                List<SessionInfo> list;
-                if (!groups.TryGetValue(k, out list))
+                public readonly List<Planned> Unselected = new List<Planned>();
+                public readonly Dictionary<int, Planned> UnselectedByKey = new Dictionary<int, Planned>();
+                public readonly List<Planned> UnselectedZoned = new List<Planned>();   // one per zoned key
+                public readonly Dictionary<int, bool> Answers = new Dictionary<int, bool>();
+            }
+
+            private readonly Converter<Planned, long> _groupOf;
+            private readonly Dictionary<long, Group> _groups = new Dictionary<long, Group>();
+
+            public SameClientGroups(IEnumerable<Planned> sessions, Converter<Planned, long> groupOf)
+            {
+                _groupOf = groupOf;
+                foreach (Planned p in sessions)
                 {
-                    list = new List<SessionInfo>();
-                    groups[k] = list;
+                    if (p.InSelection)
+                        continue;
+                    long number = groupOf(p);
+                    Group group;
+                    if (!_groups.TryGetValue(number, out group))
+                        _groups[number] = group = new Group();
+                    group.Unselected.Add(p);
+                    // An empty key is the same client as nothing (ClientName.Matches).
+                    if (String.IsNullOrEmpty(p.Client.Key) || group.UnselectedByKey.ContainsKey(p.Client.KeyId))
+                        continue;
+                    group.UnselectedByKey[p.Client.KeyId] = p;
+                    if (p.Client.Zoned)
+                        group.UnselectedZoned.Add(p);
                 }
-                list.Add(s);
             }
-            return groups;
-        }
 
-        // Every session of the group that is the same client as s (fe80::1 and fe80::1%3 are).
-        private static bool AllSelected(IEnumerable<SessionInfo> group, SessionInfo sameClientAs,
-            Dictionary<SessionInfo, bool> selected)
-        {
-            foreach (SessionInfo other in group)
+            public bool AllSelected(Planned p)
             {
-                if (sameClientAs != null && !ClientName.Matches(other.Client, sameClientAs.Client))
-                    continue;
-                if (!selected.ContainsKey(other))
+                string client = p.Session.Client;
+                if (ClientName.IsNetwork(client))
+                {
+                    // A client name in CIDR form is read as a network, or refused as one (as Matches does
+                    // on the session itself): ask Matches.
+                    ClientName.ParseNetwork(client);
+                    Group members;
+                    if (_groups.TryGetValue(_groupOf(p), out members))
+                    {
+                        foreach (Planned other in members.Unselected)
+                        {
+                            if (ClientName.Matches(other.Session.Client, client))
+                                return false;
+                        }
+                    }
+                    return true;
+                }
+                if (String.IsNullOrEmpty(p.Client.Key))
+                    return true;
+                Group group;
+                if (!_groups.TryGetValue(_groupOf(p), out group))
+                    return true;
+                if (group.UnselectedByKey.ContainsKey(p.Client.KeyId))
                     return false;
+                bool answer;
+                if (group.Answers.TryGetValue(p.Client.KeyId, out answer))
+                    return answer;
+                // Two zoned spellings are never one client: a zoned key can only be the group's zoneless
+                // one, and a zoneless key any zoned one. Matches decides for one session of each key.
+                answer = true;
+                if (p.Client.Zoned)
+                {
+                    Planned other;
+                    if (group.UnselectedByKey.TryGetValue(p.Client.ZonelessId, out other))
+                        answer = !ClientName.Matches(other.Session.Client, client);
+                }
+                else
+                {
+                    answer = !group.UnselectedZoned.Exists(delegate(Planned other) { return ClientName.Matches(other.Session.Client, client); });
+                }
+                group.Answers[p.Client.KeyId] = answer;
+                return answer;
             }
-            return true;
         }
 
-        private static string ZonelessPairKey(SessionInfo s)
+        /// <summary>The selection without the sessions a step skipped; they leave the selection too.</summary>
+        private static List<Planned> WithoutSkipped(List<Planned> selected)
         {
-            return ClientName.ZonelessKey(s.Client) + "\n" + s.UserKey();
+            foreach (Planned p in selected)
+            {
+                if (p.Reason != null)
+                    p.InSelection = false;
+            }
+            return selected.FindAll(delegate(Planned p) { return p.Reason == null; });
         }
 
         public static ClosePlan Plan(IList<SessionInfo> sessions, CloseSelection selection)
@@ -1414,110 +1692,121 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
                 throw new CloseSelectionException("bad_client_selector", e.Message);
             }
 
-            ClosePlan plan = new ClosePlan();
-            Dictionary<SessionInfo, string> reasons = new Dictionary<SessionInfo, string>();
-            List<SessionInfo> selected = new List<SessionInfo>();
+            PlanFacts facts = new PlanFacts();
+            ClientSelectors selectors = new ClientSelectors(sel);
+            string[] ownUsername = new string[] { sel.OwnUsername };
+            // One Planned per session object: a session listed twice is one session.
+            Dictionary<SessionInfo, Planned> byObject = new Dictionary<SessionInfo, Planned>();
+            List<Planned> all = new List<Planned>(sessions.Count);
             foreach (SessionInfo s in sessions)
             {
-                if (!s.MatchesFilters(sel.Clients, sel.Usernames))
-                    continue;
-                plan.Candidates.Add(s);
-                string reason = IndividualReason(s, sel);
-                if (reason != null)
-                    reasons[s] = reason;
-                else
-                    selected.Add(s);
+                Planned p;
+                if (!byObject.TryGetValue(s, out p))
+                    byObject[s] = p = new Planned(s, facts);
+                all.Add(p);
             }
-            Predicate<SessionInfo> notSkipped = delegate(SessionInfo s) { return !reasons.ContainsKey(s); };
-            List<SessionInfo> named = new List<SessionInfo>(sessions).FindAll(
-                delegate(SessionInfo s) { return ClientName.HasName(s.Client); });
+
+            ClosePlan plan = new ClosePlan();
+            List<Planned> selected = new List<Planned>();
+            foreach (Planned p in all)
+            {
+                if (!IsEmpty(sel.Clients) && !selectors.MatchesAny(selectors.Clients, p.Client))
+                    continue;
+                if (!IsEmpty(sel.Usernames) && !p.User.MatchesAny(UsernameList, sel.Usernames))
+                    continue;
+                plan.Candidates.Add(p.Session);
+                string reason = IndividualReason(p, sel, selectors, ownUsername);
+                if (reason != null)
+                    p.Reason = reason;
+                else
+                {
+                    p.InSelection = true;
+                    selected.Add(p);
+                }
+            }
+            List<Planned> named = all.FindAll(delegate(Planned p) { return p.Client.Named; });
 
             // A pair closes all of its sessions: close it only when every one of them is selected.
             // Spellings of one client (fe80::1 and fe80::1%3) count as one, whatever the server does.
-            Dictionary<SessionInfo, bool> selectedSet = ToSet(selected);
-            Dictionary<string, List<SessionInfo>> byPair = Group(
-                named.FindAll(delegate(SessionInfo s) { return !AccountName.IsNullSession(s.UserName); }), ZonelessPairKey);
-            foreach (SessionInfo s in selected)
+            SameClientGroups pairs = new SameClientGroups(named.FindAll(delegate(Planned p) { return !p.User.IsNull; }),
+                delegate(Planned p) { return ((long)p.Client.ZonelessId << 32) | (uint)p.User.KeyId; });
+            foreach (Planned p in selected)
             {
-                if (AccountName.IsNullSession(s.UserName) || !ClientName.HasName(s.Client))
+                if (p.User.IsNull || !p.Client.Named)
                     continue;
-                if (!AllSelected(byPair[ZonelessPairKey(s)], s, selectedSet))
-                    reasons[s] = "pair_has_unselected_session";
+                if (!pairs.AllSelected(p))
+                    p.Reason = "pair_has_unselected_session";
             }
-            selected = selected.FindAll(notSkipped);
-            selectedSet = ToSet(selected);
+            selected = WithoutSkipped(selected);
 
             // No client name: only NetSessionDel(NULL, user) reaches it, and that ends every session
             // of the user from every client: allowed only when all of them are selected.
-            Dictionary<string, List<SessionInfo>> byUser = Group(
-                new List<SessionInfo>(sessions).FindAll(delegate(SessionInfo s) { return !AccountName.IsNullSession(s.UserName); }),
-                delegate(SessionInfo s) { return s.UserKey(); });
-            Dictionary<string, bool> userWide = new Dictionary<string, bool>();
-            foreach (SessionInfo s in selected)
+            Dictionary<int, bool> userHasUnselected = new Dictionary<int, bool>();
+            foreach (Planned p in all)
             {
-                if (ClientName.HasName(s.Client))
-                    continue;
-                if (AllSelected(byUser[s.UserKey()], null, selectedSet))
-                    userWide[s.UserKey()] = true;
-                else
-                    reasons[s] = "no_client_name";
+                if (!p.User.IsNull && !p.InSelection)
+                    userHasUnselected[p.User.KeyId] = true;
             }
-            selected = selected.FindAll(notSkipped);
-            selectedSet = ToSet(selected);
+            Dictionary<int, bool> userWide = new Dictionary<int, bool>();
+            foreach (Planned p in selected)
+            {
+                if (p.Client.Named)
+                    continue;
+                if (!userHasUnselected.ContainsKey(p.User.KeyId))
+                    userWide[p.User.KeyId] = true;
+                else
+                    p.Reason = "no_client_name";
+            }
+            selected = WithoutSkipped(selected);
 
             // A null session can only go with a client-wide close, which takes every session of
             // that client: allowed only when all of them are selected and the client is not us.
-            Dictionary<string, List<SessionInfo>> byClient = Group(named,
-                delegate(SessionInfo s) { return ClientName.ZonelessKey(s.Client); });
-            Dictionary<string, bool> clientWide = new Dictionary<string, bool>();
-            foreach (SessionInfo s in selected)
+            SameClientGroups byClient = new SameClientGroups(named, delegate(Planned p) { return p.Client.ZonelessId; });
+            Dictionary<int, bool> clientWide = new Dictionary<int, bool>();
+            foreach (Planned p in selected)
             {
-                if (!AccountName.IsNullSession(s.UserName))
+                if (!p.User.IsNull)
                     continue;
-                if (ClientName.MatchesAny(s.Client, sel.OwnClients))
-                    reasons[s] = "own_client";
-                else if (AllSelected(byClient[ClientName.ZonelessKey(s.Client)], s, selectedSet))
-                    clientWide[s.ClientKey()] = true;
+                if (selectors.MatchesAny(selectors.Own, p.Client))
+                    p.Reason = "own_client";
+                else if (byClient.AllSelected(p))
+                    clientWide[p.Client.KeyId] = true;
                 else
-                    reasons[s] = "null_session_shares_client";
+                    p.Reason = "null_session_shares_client";
             }
-            selected = selected.FindAll(notSkipped);
+            selected = WithoutSkipped(selected);
 
             // User-wide calls go first and take every session of their user, so each call's sessions
             // are exactly the sessions it ends (a later client-wide call ends what is left).
-            Predicate<SessionInfo> inUserWide = delegate(SessionInfo s)
+            Predicate<Planned> inUserWide = delegate(Planned p) { return !p.User.IsNull && userWide.ContainsKey(p.User.KeyId); };
+            List<Planned> ordered = selected.FindAll(inUserWide);
+            ordered.AddRange(selected.FindAll(delegate(Planned p) { return !inUserWide(p); }));
+            // The three kinds of call never share a key: user-wide (-1, user), client-wide (client, -1), pair.
+            Dictionary<long, CloseTarget> byKey = new Dictionary<long, CloseTarget>();
+            foreach (Planned p in ordered)
             {
-                return !AccountName.IsNullSession(s.UserName) && userWide.ContainsKey(s.UserKey());
-            };
-            List<SessionInfo> ordered = selected.FindAll(inUserWide);
-            ordered.AddRange(selected.FindAll(delegate(SessionInfo s) { return !inUserWide(s); }));
-            Dictionary<string, CloseTarget> byKey = new Dictionary<string, CloseTarget>();
-            foreach (SessionInfo s in ordered)
-            {
-                bool byUserName = inUserWide(s);
-                bool wholeClient = !byUserName && clientWide.ContainsKey(s.ClientKey());
-                // \0 is in no client or user name: the three kinds of call never share a key.
-                string key = byUserName ? "\0\n" + s.UserKey() : wholeClient ? s.ClientKey() + "\n\0" : s.PairKey();
+                bool byUserName = inUserWide(p);
+                bool wholeClient = !byUserName && clientWide.ContainsKey(p.Client.KeyId);
+                long key = ((long)(byUserName ? -1 : p.Client.KeyId) << 32) | (uint)(wholeClient ? -1 : p.User.KeyId);
                 CloseTarget target;
                 if (!byKey.TryGetValue(key, out target))
                 {
                     target = new CloseTarget();
-                    target.Client = byUserName ? null : s.Client;
-                    target.RawClient = byUserName ? null : s.RawClient;
-                    target.UserName = wholeClient ? null : s.UserName;
+                    target.Client = byUserName ? null : p.Session.Client;
+                    target.RawClient = byUserName ? null : p.Session.RawClient;
+                    target.UserName = wholeClient ? null : p.Session.UserName;
                     byKey[key] = target;
                     plan.Targets.Add(target);
                 }
-                target.Sessions.Add(s);
+                target.Sessions.Add(p.Session);
             }
-            foreach (SessionInfo s in sessions)
+            foreach (Planned p in all)
             {
-                string reason;
-                if (reasons.TryGetValue(s, out reason))
+                if (p.Reason != null)
                 {
                     SkippedSession skipped = new SkippedSession();
-                    skipped.Session = s;
-                    skipped.Reason = reason;
+                    skipped.Session = p.Session;
+                    skipped.Reason = p.Reason;
                     plan.Skipped.Add(skipped);
                 }
             }

@@ -38,13 +38,16 @@ def cell(value):
     return '<null>' if value is None else str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def write_vectors(path):
-    """tests/fixtures/close_planning_cases.json as tab-separated lines the C# test reads.
+def write_vectors(path, cases=None):
+    """tests/fixtures/close_planning_cases.json (or other cases in its shape) as tab-separated
+    lines the C# test reads.
 
     CLOSE lines end with the indices of the sessions the call ends, so both twins are held to
     the same sessions per call, not only to the same count."""
     out = []
-    for case in json.loads((ROOT / 'tests' / 'fixtures' / 'close_planning_cases.json').read_text(encoding='utf-8')):
+    if cases is None:
+        cases = json.loads((ROOT / 'tests' / 'fixtures' / 'close_planning_cases.json').read_text(encoding='utf-8'))
+    for case in cases:
         out.append('CASE ' + case['name'])
         for s in case['sessions']:
             out.append('\t'.join(['SESSION', cell(s['client']), cell(s['username']), cell(s['idle_seconds'])]))

@@ -1,0 +1,96 @@
+"""Seeded random close-planning cases, in the shape of tests/fixtures/close_planning_cases.json.
+
+Each case draws a few spellings of a few clients and a few users, so that sessions collide in
+pairs, share clients with null sessions, lack client names, come from the module's own address
+or are duplicates; its selection mixes those spellings with CIDR networks. Used by the Python
+differential test (new planner against the quadratic reference) and by the C# one (ClosePlanner
+against the Python planner). ``hostile`` adds what only the Python test compares: client names
+in CIDR form (the planner fails on some of them) and a malformed own_client entry.
+"""
+
+# Spellings of one client are grouped: a case takes a few groups, then a few spellings of each.
+CLIENT_GROUPS = [
+    ['10.0.0.5', '\\\\10.0.0.5', ' \\\\10.0.0.5 ', '::ffff:10.0.0.5', '\\\\[::ffff:10.0.0.5]'],
+    ['10.0.0.6', '\\\\10.0.0.6'],
+    ['10.1.2.3', '\\\\10.1.2.3'],
+    ['192.168.1.10', '\\\\192.168.1.10'],
+    ['fe80::1', 'fe80::1%3', 'fe80::1%4', '\\\\[FE80:0:0:0:0:0:0:1%3]', 'FE80::1', 'fe80::0:1%3', '[fe80::1]'],
+    ['fd00::5', 'fd00::5%2', '\\\\[fd00::5]', 'FD00:0::5'],
+    ['FILESRV1', 'filesrv1', 'filesrv1.', '\\\\FILESRV1'],
+    ['filesrv1.corp.example', 'FILESRV1.CORP.EXAMPLE.', 'host%3', 'HOST%3', 'host'],
+    [None, '', '\\\\', '  '],
+    ['...', '.', '10.0.0.5.'],
+]
+HOSTILE_CLIENTS = ['10.0.0.0/8', '10.0.0.5/32', 'a/b', '10.0.0.5/40', 'fe80::/10']
+
+USER_GROUPS = [
+    ['bob', 'BOB', 'CORP\\bob', 'bob@corp.example', ' bob '],
+    ['alice', 'CORP\\Alice'],
+    ['HOST1$', 'host1$', 'CORP\\HOST1$'],
+    ['', None, 'ANONYMOUS LOGON', 'NT AUTHORITY\\ANONYMOUS LOGON', 'anonymous logon'],
+    ['carol'],
+]
+
+NETWORKS = ['10.0.0.0/8', '10.0.0.5/32', '10.0.0.0/30', 'fe80::/10', 'fd00::/8', '::ffff:10.0.0.0/104',
+            '192.168.0.0/16', '[fd00::]/8', '0.0.0.0/0']
+MALFORMED_NETWORKS = ['10.0.0.0/33', 'fe80::1%3/64', 'filesrv1/24']
+USER_SELECTORS_EXTRA = ['ANONYMOUS LOGON', '', '  ', 'nobody', 'HOST1$']
+IDLE = [None, 0, 5, 100, 4000]
+
+
+def _some(rng, values, low, high):
+    return [rng.choice(values) for dummy in range(rng.randint(low, high))]
+
+
+def random_case(rng, name, hostile=False, max_sessions=24):
+    """One case: {'name', 'sessions', 'selection', 'same_object'}; ``same_object`` lists
+    (i, j) pairs where the Python test puts session i's object again at position j."""
+    clients = []
+    for group in rng.sample(CLIENT_GROUPS, rng.randint(1, 4)):
+        clients.extend(rng.sample(group, rng.randint(1, min(3, len(group)))))
+    if hostile and rng.random() < 0.3:
+        clients.append(rng.choice(HOSTILE_CLIENTS))
+    users = []
+    for group in rng.sample(USER_GROUPS, rng.randint(1, 3)):
+        users.extend(rng.sample(group, rng.randint(1, min(3, len(group)))))
+    sessions = []
+    for dummy in range(rng.randint(0, max_sessions)):
+        if sessions and rng.random() < 0.15:
+            sessions.append(dict(rng.choice(sessions)))     # a duplicate (another object)
+        else:
+            sessions.append({'client': rng.choice(clients), 'username': rng.choice(users),
+                             'idle_seconds': rng.choice(IDLE)})
+    client_pool = clients + NETWORKS
+    if rng.random() < 0.03:
+        client_pool = client_pool + MALFORMED_NETWORKS
+    client_pool = [c for c in client_pool if c is not None]
+    user_pool = [u for u in users if u is not None] + USER_SELECTORS_EXTRA
+    own_pool = [c for c in clients if c is not None] + ['10.0.0.5', 'fe80::1', '127.0.0.1', '10.0.0.0/30']
+    if hostile and rng.random() < 0.05:
+        own_pool.append('a/b')
+    selection = {
+        'client': _some(rng, client_pool, 0, 2) if rng.random() < 0.6 else [],
+        'username': _some(rng, user_pool, 0, 2) if rng.random() < 0.6 else [],
+        'min_idle_seconds': rng.choice([None, None, 0, 10, 1000]),
+        'exclude_client': _some(rng, client_pool, 0, 2) if rng.random() < 0.3 else [],
+        'exclude_username': _some(rng, user_pool, 0, 2) if rng.random() < 0.3 else [],
+        'all': rng.random() < 0.4,
+        'own_client': _some(rng, own_pool, 0, 3) if rng.random() < 0.5 else [],
+        'own_username': rng.choice([None, None, '', 'bob', 'CORP\\alice', 'ANONYMOUS LOGON']),
+    }
+    same_object = []
+    if len(sessions) > 1 and rng.random() < 0.1:
+        same_object.append((rng.randrange(len(sessions)), rng.randrange(len(sessions))))
+    return {'name': name, 'sessions': sessions, 'selection': selection, 'same_object': same_object}
+
+
+def one_pair_case(rng, name, count):
+    """A large case: ``count`` sessions of one (client, user) pair in several spellings, a few
+    unselected or excluded, plus some null sessions of the same client."""
+    spellings = rng.choice([CLIENT_GROUPS[0], CLIENT_GROUPS[4], CLIENT_GROUPS[6]])
+    sessions = [{'client': rng.choice(spellings), 'username': rng.choice(USER_GROUPS[0] + ['']),
+                 'idle_seconds': rng.choice([100, 4000, 4000, 4000, None])} for dummy in range(count)]
+    selection = {'client': [], 'username': [], 'min_idle_seconds': rng.choice([None, 10, 1000]),
+                 'exclude_client': [], 'exclude_username': [], 'all': True, 'own_client': [],
+                 'own_username': None}
+    return {'name': name, 'sessions': sessions, 'selection': selection, 'same_object': []}
