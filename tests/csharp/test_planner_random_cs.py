@@ -14,7 +14,7 @@ from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
     CloseSelection, SelectionError, Session, plan_close,
 )
 
-from test_netsession_cs import build, run_tests, write_name_rules, write_vectors  # noqa: F401 (build is a fixture)
+from test_netsession_cs import build, run_tests, write_name_rules, write_selector_checks, write_vectors  # noqa: F401 (build is a fixture)
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / 'unit' / 'plugins' / 'module_utils'))
 from random_close_cases import one_pair_case, random_case  # noqa: E402
@@ -50,12 +50,13 @@ def random_cases():
     return [python_decides(case) for case in cases]
 
 
-def test_csharp_planner_decides_as_the_python_planner_on_random_sessions(build, tmp_path):
+def test_csharp_planner_decides_as_the_python_planner_on_random_sessions(build, runtime, tmp_path):
     cases = random_cases()
-    vectors, name_rules = tmp_path / 'random_vectors.tsv', tmp_path / 'name_rules.tsv'
+    vectors, name_rules, checks = tmp_path / 'random_vectors.tsv', tmp_path / 'name_rules.tsv', tmp_path / 'checks.tsv'
     assert write_vectors(vectors, cases) == len(cases)
     write_name_rules(name_rules)
-    proc = run_tests(build, vectors, name_rules)
+    write_selector_checks(checks)
+    proc = run_tests(build, runtime, vectors, name_rules, checks)
     assert proc.returncode in (0, 1), 'exit %d\n%s' % (proc.returncode, (proc.stdout + proc.stderr)[-6000:])
     failures = [line for line in proc.stdout.splitlines() if line.startswith('FAIL ')]
     assert not failures, '%d failures; the first: %s' % (len(failures), '\n'.join(failures[:3]))
