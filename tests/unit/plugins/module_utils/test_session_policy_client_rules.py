@@ -73,7 +73,10 @@ def test_a_malformed_waiver_client_network_fails_as_the_modules_do(bad):
 def test_a_netmask_is_refused_and_the_message_says_how_to_write_a_network():
     with pytest.raises(PolicyError) as err:
         load_policy({'allowed_clients': ['10.0.0.0/255.255.0.0']})
-    assert 'address/prefix length, for example 10.1.0.0/16' in str(err.value)
+    # docs/policy.md shows this message
+    assert str(err.value) == ("allowed_clients '10.0.0.0/255.255.0.0' is not a valid network: the prefix length "
+                              "'255.255.0.0' is not a number; write a network as address/prefix length, for example "
+                              "10.1.0.0/16 or fd00::/8 (prefix length 0-32 for IPv4, 0-128 for IPv6).")
 
 
 # ---------------------------------------------------------------- resolved host names
