@@ -116,3 +116,5 @@ def test_a_client_reported_by_name_is_never_matched_through_addresses():
         return ['10.0.0.5']
     # ws01 resolves to 10.0.0.5, but a session reported as 'pc07' is judged by its name only.
     assert _status({'allowed_clients': ['ws01', '10.0.0.0/8']}, 'pc07', resolver) == 'violation'
+    # nor through a resolver answer that is not an address
+    assert _status({'allowed_clients': ['ws01']}, 'pc07', lambda name: ['pc07', '10.0.0.5']) == 'violation'
