@@ -23,7 +23,9 @@ import re
 import socket
 
 from ansible_collections.lanman.smb.plugins.module_utils.compliance_waivers import parse_waivers, today_utc, waiver_for
-from ansible_collections.lanman.smb.plugins.module_utils.session_rules import is_null_session, normalise_client
+from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
+    clients_match, is_null_session, normalise_client, parse_client_network, validate_client_selectors, without_zone,
+)
 
 RULES = (
     'allowed_clients', 'forbidden_users', 'allowed_users', 'deny_guest',
@@ -80,7 +82,6 @@ ANONYMOUS = '(anonymous)'
 LOGON_GRACE_SECONDS = 10
 SERVER_KINDS = ('windows', 'samba')
 _HOST_NAME = re.compile(r'^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_.])?$')
-_MAPPED_V4 = ipaddress.ip_network('::ffff:0:0/96')
 _TRUE_WORDS = ('true', 'yes', 'on')
 _FALSE_WORDS = ('false', 'no', 'off')
 
@@ -157,52 +158,41 @@ class UserPattern:
         return _domain_matches(self._domain, self.domain, domain)
 
 
-def _split_zone(text):
-    address, sep, zone = text.partition('%')
-    return address, (zone if sep else None)
-
-
-def _parse_ip(text):
-    """(ip_address, zone) for an IP literal (normalised first), else None."""
-    address, zone = _split_zone(text)
+def _is_ip_literal(text):
     try:
-        ip = ipaddress.ip_address(address)
+        ipaddress.ip_address(without_zone(text))
     except ValueError:
-        return None
-    if ip.version == 6 and ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped, None
-    return ip, zone
+        return False
+    return True
 
 
-def _same_address(a, b):
-    # fe80::1%3 matches fe80::1 (one side lacks a zone) but not fe80::1%4.
-    return a[0] == b[0] and (a[1] is None or b[1] is None or a[1].lower() == b[1].lower())
-
-
-def _host_key(name):
-    return name.rstrip('.').lower()
+def _lookup_name(text):
+    """The name a host entry is resolved as, and the key of its addresses: the modules look a
+    client name up without its trailing dot (agentless_module._addresses)."""
+    return text.rstrip('.')
 
 
 class ClientRule:
-    """allowed_clients: IP literals, CIDR networks and host names."""
+    """allowed_clients, or a waiver's client: each entry selects the clients the same text selects
+    as a module's client option (session_rules.clients_match: addresses, IPv6 zones, CIDR networks
+    in address/prefix form, host names; docs/developer/contract.md), plus the addresses a host
+    entry resolves to."""
 
     def __init__(self, entries, option='allowed_clients'):
         self.entries = list(entries)
         self.option = option
-        self.addresses = []
-        self.networks = []
-        self.hosts = []
-        for entry in entries:
-            self._add(entry)
+        self.hosts = []  # host entries, as _lookup_name gives them
+        try:
+            validate_client_selectors(option, self.entries)
+        except ValueError as e:
+            raise PolicyError(str(e))
+        for entry in self.entries:
+            if parse_client_network(entry) is None:
+                self._check_name(entry)
 
-    def _add(self, entry):
+    def _check_name(self, entry):
         text = normalise_client(entry)
-        if '/' in text:
-            self.networks.append(_parse_network(entry, text, self.option))
-            return
-        parsed = _parse_ip(text)
-        if parsed is not None:
-            self.addresses.append(parsed)
+        if _is_ip_literal(text):
             return
         if re.fullmatch(r'[0-9.]+', text):
             raise PolicyError("%s entry %r looks like an IPv4 address but is not one; "
@@ -211,37 +201,17 @@ class ClientRule:
             raise PolicyError("%s entry %r is not an IP address, a CIDR network "
                               "(10.1.0.0/16) or a host name (letters, digits, '-', '_', '.'); "
                               "wildcards are not supported: use a CIDR network" % (self.option, entry))
-        self.hosts.append(text)
+        if _lookup_name(text) not in self.hosts:
+            self.hosts.append(_lookup_name(text))
 
     def allows(self, client, resolved):
-        """True when the session client is allowed; ``resolved`` maps host entry -> addresses."""
-        parsed = _parse_ip(client)
-        if parsed is None:
-            # A client reported by name is matched by name only (never resolved here: what it
-            # resolves to now need not be the address the session came from).
-            return any(_host_key(client) == _host_key(h) for h in self.hosts)
-        if any(_same_address(parsed, a) for a in self.addresses):
+        """True when the session client is allowed; ``resolved`` maps a host entry's lookup name to
+        its addresses. A client reported by name matches host entries by name only (clients_match
+        never calls a name and an address the same): what it resolves to now need not be the
+        address the session came from."""
+        if any(clients_match(client, entry) for entry in self.entries):
             return True
-        if any(parsed[0] in n for n in self.networks if n.version == parsed[0].version):
-            return True
-        return any(_same_address(parsed, a) for h in self.hosts for a in resolved.get(h, ()))
-
-
-def _parse_network(entry, text, option='allowed_clients'):
-    try:
-        net = ipaddress.ip_network(text, strict=False)
-    except ValueError:
-        raise PolicyError("%s entry %r is not a valid CIDR network; expected the "
-                          "form 10.1.0.0/16 or fd00::/8" % (option, entry))
-    try:
-        ipaddress.ip_network(text, strict=True)
-    except ValueError:
-        raise PolicyError("%s entry %r has host bits set; did you mean '%s'?"
-                          % (option, entry, net))
-    if net.version == 6 and net.subnet_of(_MAPPED_V4) and net.prefixlen >= 96:
-        # Sessions report IPv4-mapped clients as plain IPv4 (contract), so match them so.
-        net = ipaddress.ip_network('%s/%d' % (net.network_address.ipv4_mapped, net.prefixlen - 96))
-    return net
+        return any(clients_match(client, address) for host in self.hosts for address in resolved.get(host, ()))
 
 
 # ---------------------------------------------------------------- loading
@@ -389,8 +359,10 @@ def _resolve_hosts(policy, resolver):
             answers = resolver(host) or ()
         except (OSError, ValueError):
             answers = ()  # an unresolvable name still matches clients reported by that name
-        parsed = [_parse_ip(normalise_client(str(a))) for a in answers]
-        resolved[host] = [p for p in parsed if p is not None]
+        # As the modules read a resolved client name: canonical, IPv4-mapped as IPv4, and without
+        # the %zone, the number of this controller's interface, not the server's.
+        addresses = [without_zone(normalise_client(str(a))) for a in answers]
+        resolved[host] = [a for a in addresses if _is_ip_literal(a)]
     return resolved
 
 

@@ -60,8 +60,8 @@ def statuses(ev):
      'waivers[0] server must be a string or a non-empty list of strings'),
     ([{'rule': 'forbidden_users', 'justification': 'j', 'expires': '2026-01-01', 'user': 'CORP\\'}],
      "waivers[0] user entry 'CORP\\\\' has an empty account part"),
-    ([{'rule': 'forbidden_users', 'justification': 'j', 'expires': '2026-01-01', 'client': '10.0.0.1/8'}],
-     "waivers[0] client entry '10.0.0.1/8' has host bits set; did you mean '10.0.0.0/8'?"),
+    ([{'rule': 'forbidden_users', 'justification': 'j', 'expires': '2026-01-01', 'client': '10.0.0.0/255.0.0.0'}],
+     "waivers[0] client '10.0.0.0/255.0.0.0' is not a valid network"),
 ])
 def test_invalid_waivers_name_the_entry_and_the_problem(waivers, message):
     data = dict(BASE)

@@ -46,8 +46,9 @@ def violators(evaluation, name):
     ({'allowed_clients': [10]}, 'allowed_clients entries must be strings, got 10'),
     ({'allowed_clients': []}, 'allowed_clients is an empty list, which would allow nothing'),
     ({'allowed_users': []}, 'allowed_users is an empty list, which would allow nothing'),
-    ({'allowed_clients': ['10.1.0.5/16']}, "allowed_clients entry '10.1.0.5/16' has host bits set; did you mean '10.1.0.0/16'?"),
-    ({'allowed_clients': ['10.1.0.0/33']}, "allowed_clients entry '10.1.0.0/33' is not a valid CIDR network"),
+    # Networks as the modules' client option reads them (test_session_policy_client_rules.py).
+    ({'allowed_clients': ['10.1.0.0/255.255.0.0']}, "allowed_clients '10.1.0.0/255.255.0.0' is not a valid network"),
+    ({'allowed_clients': ['10.1.0.0/33']}, "allowed_clients '10.1.0.0/33' is not a valid network"),
     ({'allowed_clients': ['10.0.0.256']}, "allowed_clients entry '10.0.0.256' looks like an IPv4 address but is not one"),
     ({'allowed_clients': ['web*']}, "allowed_clients entry 'web*' is not an IP address, a CIDR network"),
     ({'allowed_clients': ['  ']}, 'allowed_clients entries must not be empty'),
