@@ -477,7 +477,10 @@ def list_sessions(client, level, clients, usernames, warn=None):
                 continue
             if e.status == ERROR_ACCESS_DENIED and candidate == 502:
                 # 502 needs more than the user-info right an auditor may hold; 10 needs only that.
-                sessions = _enum(client, 10, wire_client, wire_user)
+                try:
+                    sessions = _enum(client, 10, wire_client, wire_user)
+                except SrvsvcStatusError:
+                    raise e   # the 502 denial is what the user must fix (contract.md, 'Level choice')
                 if warn:
                     warn(LEVEL_502_DENIED_WARNING)
                 return filter_sessions(sessions, clients, usernames), 10
@@ -495,6 +498,8 @@ def _list_level_0_by_user(client, clients, usernames, wire_client, wire_user):
                 raise
             sessions = _enum(client, 1, wire_client, wire_user)  # Samba: 0 and 1 only
     except SrvsvcStatusError as e:
+        if e.status != ERROR_INVALID_LEVEL:
+            raise   # a denial stays a denial: only 124 at 10 and at 1 is the level error
         raise LevelError(0, message=(
             'level 0 carries no user name, so the username filter needs level 10 or 1, and the server '
             'refused them (%s). Use level 1, or drop the username filter.' % e))

@@ -572,6 +572,7 @@ internal static partial class Program
         ListingLimitTests();
         WindowsSpecificsTests();
         ResolverTests();
+        SharedTableTests();
         if (args.Length > 0)
             VectorTests(args[0]);
         Console.WriteLine(String.Format("{0} passed, {1} failed", passed, failed));

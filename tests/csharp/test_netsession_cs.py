@@ -25,6 +25,7 @@ MCS = ['mcs', '-langversion:5', '-sdk:4.5-api', '-warnaserror+', '-nologo']
 
 sys.path.insert(0, str(HERE))
 from csharp5_lint import lint  # noqa: E402
+from shared_tables_tsv import expected_passes, write_issue16_tables  # noqa: E402
 
 
 def _run(cmd, **kw):
@@ -113,11 +114,13 @@ def write_shared_tables(directory):
         lines.extend('RESULT\t' + shown for shown in case['sessions'])
         lines.append('END')
     (directory / 'listing_cases.tsv').write_text(_tsv(lines), encoding='utf-8')
-    return {
+    variables = write_issue16_tables(directory)
+    variables.update({
         'LANMAN_LISTING_LIMITS': str(directory / 'listing_limits.tsv'),
         'LANMAN_STATUS_TEXTS': str(directory / 'status_texts.tsv'),
         'LANMAN_LISTING_CASES': str(directory / 'listing_cases.tsv'),
-    }
+    })
+    return variables
 
 
 def _b64(value):
@@ -220,4 +223,7 @@ def test_netsession_util_against_the_standin(build, runtime, tmp_path):
         len(_fixture('listing_cases.json')['cases'])
     # every row of the shared selector-check table ran through the C# twin (one PASS line per row)
     assert sum(line.startswith('PASS check: ') for line in proc.stdout.splitlines()) == check_rows
+    # every row of the level-choice, resolution and close-outcome tables ran through the C# twin
+    for prefix, rows in expected_passes().items():
+        assert sum(line.startswith('PASS ' + prefix) for line in proc.stdout.splitlines()) == rows, prefix
     assert ' passed, 0 failed' in proc.stdout
