@@ -164,7 +164,9 @@ def enforcement_plan(evaluations, close_mixed_pairs=False):
             entry['server'] = evaluation['server']
             plan['left_alone'].append(entry)
         connection = evaluation.get('connection')
-        for pair in pairs:
+        # In client, then user order: a server lists sessions in the order its processes happen to
+        # run (Samba), and enforce.json and the close calls should read the same every night.
+        for pair in sorted(pairs, key=lambda p: ((p['client'] or '').lower(), (p['username'] or '').lower())):
             selectable = has_client_name(pair['client']) and not is_null_session(pair['username'])
             if not selectable or (pair['mixed'] and not close_mixed_pairs):
                 plan['left_alone'].append(_alone(evaluation, pair, _pair_reason(pair)))

@@ -411,7 +411,7 @@ def test_enforcement_closes_exactly_the_violators_and_leaves_mixed_pairs_alone(a
         enforce = json.loads((mixed.report_dir / 'enforce.json').read_text())
         assert enforce['mixed_pairs_closed'] is True
         assert [(c['username'], c['mixed'], c['changed']) for c in enforce['closes']] == [
-            ('erin', False, False), ('bob', True, True)]
+            ('bob', True, True), ('erin', False, False)]
         assert alive() == {'alice': [True], 'carol': [False, False], 'erin': [True], 'bob': [False, False]}
 
 

@@ -57,6 +57,17 @@ def test_closing_mixed_pairs_is_an_explicit_opt_in():
     assert [a for a in plan['left_alone'] if a['username'] == 'bob'] == []
 
 
+def test_closes_are_planned_in_client_then_user_order_whatever_order_the_server_lists():
+    """Samba lists sessions in the order its processes run: enforce.json and the close calls
+    must read the same every night (a real-Samba run listed erin before carol once)."""
+    listed = [opens('10.0.0.7', 'Erin', 50), opens('10.0.0.6', 'carol', 1), opens('10.0.0.6', 'alice', 50),
+              opens('10.0.0.10', 'dave', 50)]
+    for order in (listed, list(reversed(listed))):
+        plan = plan_for(agentless('fs1', *order))
+        assert [(c['client'], c['username']) for c in plan['agentless']] == [
+            ('10.0.0.10', 'dave'), ('10.0.0.6', 'alice'), ('10.0.0.6', 'carol'), ('10.0.0.7', 'Erin')]
+
+
 def test_a_pair_whose_every_session_violates_is_closed():
     plan = plan_for(agentless('fs1', opens('10.0.0.5', 'bob', 50), opens('10.0.0.5', 'bob', 11)))
     assert [(c['username'], c['rules'], c['mixed']) for c in plan['agentless']] == [
