@@ -8,7 +8,7 @@ cd "$ROOT"
 export PATH="$ROOT/.venv/bin:$PATH"
 
 echo "== pytest: C# util on Mono and CoreCLR, Python module_utils, .ps1 checks, agentless modules on Samba"
-python -m pytest -p no:cacheprovider tests
+python -m pytest -p no:cacheprovider --durations=15 tests
 
 # Collection-level gates (sanity, lint, docs, build/install, execution environment, molecule).
 for gate in scripts/gates/[0-9]*.sh; do
