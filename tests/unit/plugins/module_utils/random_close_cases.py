@@ -4,8 +4,9 @@ Each case draws a few spellings of a few clients and a few users, so that sessio
 pairs, share clients with null sessions, lack client names, come from the module's own address
 or are duplicates; its selection mixes those spellings with CIDR networks. Used by the Python
 differential test (new planner against the quadratic reference) and by the C# one (ClosePlanner
-against the Python planner). ``hostile`` adds what only the Python test compares: client names
-in CIDR form (the planner fails on some of them) and a malformed own_client entry.
+against the Python planner). ``cidr_clients`` adds client names in CIDR form (a server's oddity:
+the pair check reads them as networks); ``hostile`` adds those and what only the Python test
+compares: malformed ones (the planner fails on them) and a malformed own_client entry.
 """
 
 # Spellings of one client are grouped: a case takes a few groups, then a few spellings of each.
@@ -21,7 +22,8 @@ CLIENT_GROUPS = [
     [None, '', '\\\\', '  '],
     ['...', '.', '10.0.0.5.'],
 ]
-HOSTILE_CLIENTS = ['10.0.0.0/8', '10.0.0.5/32', 'a/b', '10.0.0.5/40', 'fe80::/10']
+CIDR_FORM_CLIENTS = ['10.0.0.0/8', '10.0.0.5/32', 'fe80::/10']
+MALFORMED_CLIENTS = ['a/b', '10.0.0.5/40']
 
 USER_GROUPS = [
     ['bob', 'BOB', 'CORP\\bob', 'bob@corp.example', ' bob '],
@@ -47,7 +49,7 @@ def _some(rng, values, low, high):
 ZONE_SPELLINGS = ['fe80::1', 'fe80::1%3', 'fe80::1%4', '\\\\[FE80::1%3]', 'FE80::1', 'fe80::0:1%4', 'fe80::1%3.']
 
 
-def random_case(rng, name, hostile=False, max_sessions=24):
+def random_case(rng, name, hostile=False, cidr_clients=False, max_sessions=24):
     """One case: {'name', 'sessions', 'selection', 'same_object'}; ``same_object`` lists
     (i, j) pairs where the Python test puts session i's object again at position j. About a
     third of the cases mix the spellings of one IPv6 client and little else."""
@@ -60,8 +62,8 @@ def random_case(rng, name, hostile=False, max_sessions=24):
     else:
         for group in rng.sample(CLIENT_GROUPS, rng.randint(1, 4)):
             clients.extend(rng.sample(group, rng.randint(1, min(3, len(group)))))
-    if hostile and rng.random() < 0.3:
-        clients.append(rng.choice(HOSTILE_CLIENTS))
+    if (hostile or cidr_clients) and rng.random() < 0.3:
+        clients.append(rng.choice(CIDR_FORM_CLIENTS + (MALFORMED_CLIENTS if hostile else [])))
     users = []
     if zones:   # a null session and one or two named users: pairs, client-wide closes, no-name closes
         users = [rng.choice(USER_GROUPS[3]), rng.choice(USER_GROUPS[0])] + rng.sample(['alice', 'HOST1$'], rng.randint(0, 1))
