@@ -127,21 +127,6 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
             return (clients == null || clients.Length == 0 || ClientName.MatchesAny(Client, clients)) &&
                 (usernames == null || usernames.Length == 0 || AccountName.MatchesAny(UserName, usernames));
         }
-
-        internal string ClientKey()
-        {
-            return ClientName.Key(Client);
-        }
-
-        internal string UserKey()
-        {
-            return AccountName.IsNullSession(UserName) ? "" : AccountName.AccountPart(UserName).ToLowerInvariant();
-        }
-
-        internal string PairKey()
-        {
-            return ClientKey() + "\n" + UserKey();
-        }
     }
 
 
@@ -1171,7 +1156,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
             public readonly string Name;
             public readonly bool IsNull;
             public readonly bool IsMachine;
-            public readonly string Key;   // SessionInfo.UserKey
+            public readonly string Key;   // the account part in lower case; "" for a null session
             public readonly int KeyId;
             private readonly sbyte[] _matches = new sbyte[3];
 
