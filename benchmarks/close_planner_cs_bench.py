@@ -2,7 +2,7 @@
 planner over the same sessions, interleaved.
 
 The load: N sessions (default 100,000) of a remote server, as the listing hands them over
-(raw client names with a leading \\\\): 25,000 clients (IPv4 in 10/8, 172.16/12 and 192.168/16,
+(raw client names with a leading \\\\): 25,000 clients by default (--clients; IPv4 in 10/8, 172.16/12 and 192.168/16,
 IPv6 with and without a zone), 4,000 users, about 1% null sessions and 1% machine accounts. The
 selection is what a remote close gets: two CIDR client selectors (10.0.0.0/8, 172.16.0.0/12),
 min_idle_seconds 600, and the 8 addresses of this host as own clients.
@@ -10,10 +10,11 @@ min_idle_seconds 600, and the 8 addresses of this host as own clients.
 The C program does the same planning work directly: it parses each client once, tests the two
 networks and the own addresses, counts unselected sessions per (client, user) pair and per
 client in hash tables, and counts the calls. Both programs build the sessions first and time
-only the planning, inside the process (no start-up). With ``--before REV`` the SessionRules.cs of
-that git revision is timed too, in its own pairs with the C program.
+only the planning, inside the process (no start-up): wall time and the CPU time of the process
+(GC threads included). With ``--before REV`` the SessionRules.cs of that git revision is timed
+too, in its own pairs with the C program.
 
-    .venv/bin/python benchmarks/close_planner_cs_bench.py [--sessions 100000] [--runs 9] [--before REV]
+    .venv/bin/python benchmarks/close_planner_cs_bench.py [--sessions 100000] [--clients 25000] [--runs 9] [--before REV]
 
 A script, not a test: figures depend on the machine (record them in docs/benchmarks.md).
 """
@@ -51,7 +52,7 @@ static void session_at(int i, char *client, char *user, long *idle) {
   else sprintf(user, "user%%d", u);
   *idle = ((long)i * 13) %% 3600;
 }
-''' % {'clients': CLIENTS, 'users': USERS}
+'''
 
 C = r'''
 #include <arpa/inet.h>
@@ -96,7 +97,8 @@ int main(int argc, char **argv) {
   char (*key)[100] = malloc(100 * (size_t)n); char *state = malloc(n);   /* 0 not a candidate, 1 selected, 2 skipped */
   struct timespec t0, t1, c0, c1; clock_gettime(CLOCK_MONOTONIC, &t0); clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
   unsigned char netb[8][16], ownb[8][16]; int netlen[8], netpre[8], ownlen[8];
-  for (int k = 0; k < nnets; k++) { char a[64]; strcpy(a, nets[k]); char *sl = strchr(a, '/'); *sl = 0; netpre[k] = atoi(sl + 1); netlen[k] = parse(a, netb[k]); }
+  for (int k = 0; k < nnets; k++) {
+    char a[64]; strcpy(a, nets[k]); char *sl = strchr(a, '/'); *sl = 0; netpre[k] = atoi(sl + 1); netlen[k] = parse(a, netb[k]); }
   for (int k = 0; k < nown; k++) ownlen[k] = parse(own[k], ownb[k]);
   for (int i = 0; i < n; i++) {
     const char *c = s[i].client; while (*c == '\\') c++;
@@ -174,6 +176,18 @@ def run(cmd, env):
     return (float(wall), float(cpu)), proc.stderr.strip()
 
 
+class Timed:
+    """One program as a peer for paired(): returns its CPU ms, keeps (wall, CPU) of every run."""
+
+    def __init__(self, cmd, env, runs):
+        self.cmd, self.env, self.runs = cmd, env, runs
+
+    def __call__(self):
+        wall_cpu = run(self.cmd, self.env)[0]
+        self.runs.append(wall_cpu)
+        return wall_cpu[1]
+
+
 def build_cs(d, name, rules_text):
     mcs = ['mcs', '-langversion:5', '-sdk:4.5-api', '-nologo', '-optimize+']
     (d / name).mkdir()
@@ -189,14 +203,16 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--sessions', type=int, default=100000)
     parser.add_argument('--runs', type=int, default=9)
+    parser.add_argument('--clients', type=int, default=CLIENTS, help='distinct clients (sessions spread evenly)')
     parser.add_argument('--before', help='a git revision whose SessionRules.cs is timed too')
     args = parser.parse_args()
     fill = {'networks': _strings(NETWORKS, '"'), 'own': _strings(OWN, '"'), 'min_idle': MIN_IDLE}
     with tempfile.TemporaryDirectory() as d:
         d = pathlib.Path(d)
-        (d / 'sessions.h').write_text('#include <stdio.h>\n' + SESSIONS_C)
+        sessions_c = SESSIONS_C % {'clients': args.clients, 'users': USERS}
+        (d / 'sessions.h').write_text('#include <stdio.h>\n' + sessions_c)
         # The C# program reads the same sessions from the same C code, through a shared library.
-        (d / 'lib.c').write_text('#include <stdio.h>\n#define session_at session_at_static\n' + SESSIONS_C +
+        (d / 'lib.c').write_text('#include <stdio.h>\n#define session_at session_at_static\n' + sessions_c +
                                  '#undef session_at\nvoid session_at(int i, char *c, char *u, long *idle) '
                                  '{ session_at_static(i, c, u, idle); }\n')
         subprocess.check_call(['gcc', '-shared', '-fPIC', '-O2', '-o', str(d / 'libsessions.so'), str(d / 'lib.c')])
@@ -212,31 +228,24 @@ def main():
         n = str(args.sessions)
         print('Planning a close of %d sessions (%d clients, %d users; selectors %s; %d own addresses; '
               'min_idle_seconds %d); C planner and C# ClosePlanner interleaved, %d pairs each; wall and CPU '
-              'time of the planning measured inside each process (CPU: the whole process, GC threads included)' % (args.sessions, CLIENTS, USERS, ' '.join(NETWORKS), len(OWN),
-                                               MIN_IDLE, args.runs))
+              'time of the planning measured inside each process (CPU: the whole process, GC threads included)'
+              % (args.sessions, args.clients, USERS, ' '.join(NETWORKS), len(OWN), MIN_IDLE, args.runs))
         print('C: %s; C#: %s' % (run([str(d / 'plan'), n], env)[1], run(['mono', str(peers[0][1]), n], env)[1]))
         for name, exe in peers[1:]:
             print('C# %s: %s' % (name, run(['mono', str(exe), n], env)[1]))
-        print('%-22s %-6s %10s %10s %14s %24s' % ('C# code', 'time', 'C ms', 'C# ms', 'C# us/session',
-                                                'C#/C median (min-max)'))
+        print('%-22s %-6s %10s %10s %14s %24s'
+              % ('C# code', 'time', 'C ms', 'C# ms', 'C# us/session', 'C#/C median (min-max)'))
         for name, exe in peers:
-            times = {'c': [], 'cs': []}
-
-            def timed(cmd, peer):
-                def run_once():
-                    wall_cpu = run(cmd, env)[0]
-                    times[peer].append(wall_cpu)
-                    return wall_cpu[1]
-                return run_once
-            cpu = paired(timed([str(d / 'plan'), n], 'c'), timed(['mono', str(exe), n], 'cs'), args.runs,
-                         self_timed=True)
-            ratios = sorted(cs[0] / c[0] for c, cs in zip(times['c'], times['cs']))
-            wall = {'a_ms': statistics.median(t[0] for t in times['c']),
-                    'b_ms': statistics.median(t[0] for t in times['cs']),
+            c_runs, cs_runs = [], []
+            cpu = paired(Timed([str(d / 'plan'), n], env, c_runs), Timed(['mono', str(exe), n], env, cs_runs),
+                         args.runs, self_timed=True)
+            ratios = sorted(cs[0] / c[0] for c, cs in zip(c_runs, cs_runs))
+            wall = {'a_ms': statistics.median(t[0] for t in c_runs), 'b_ms': statistics.median(t[0] for t in cs_runs),
                     'ratio': statistics.median(ratios), 'ratio_min': ratios[0], 'ratio_max': ratios[-1]}
             for label, r in (('CPU', cpu), ('wall', wall)):
-                print('%-22s %-6s %10.1f %10.1f %14.2f %24s' % (name, label, r['a_ms'], r['b_ms'],
-                                                             r['b_ms'] * 1000.0 / args.sessions, ratio_text(r)))
+                print('%-22s %-6s %10.1f %10.1f %14.2f %24s'
+                      % (name, label, r['a_ms'], r['b_ms'], r['b_ms'] * 1000.0 / args.sessions, ratio_text(r)))
+
 
 if __name__ == '__main__':
     main()

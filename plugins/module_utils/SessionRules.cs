@@ -128,21 +128,6 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
             return (clients == null || clients.Length == 0 || ClientName.MatchesAny(Client, clients)) &&
                 (usernames == null || usernames.Length == 0 || AccountName.MatchesAny(UserName, usernames));
         }
-
-        internal string ClientKey()
-        {
-            return ClientName.Key(Client);
-        }
-
-        internal string UserKey()
-        {
-            return AccountName.IsNullSession(UserName) ? "" : AccountName.AccountPart(UserName).ToLowerInvariant();
-        }
-
-        internal string PairKey()
-        {
-            return ClientKey() + "\n" + UserKey();
-        }
     }
 
 
@@ -478,11 +463,23 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
         /// client is also looked up as ::ffff:a.b.c.d). A host name is never in a network.</summary>
         public bool Contains(string client)
         {
+            return ContainsAddress(AddressOf(client));
+        }
+
+        /// <summary>The address Contains looks up for a client name (without its %zone), or null for no
+        /// name or a host name. The close planner works it out once per client.</summary>
+        internal static byte[] AddressOf(string client)
+        {
             string text = ClientName.Normalize(client);
             if (String.IsNullOrEmpty(text))
-                return false;
+                return null;
             int percent = text.IndexOf('%');
-            byte[] bytes = ClientName.ParseAddress(percent >= 0 ? text.Substring(0, percent) : text);
+            return ClientName.ParseAddress(percent >= 0 ? text.Substring(0, percent) : text);
+        }
+
+        /// <summary>Contains for an address from AddressOf.</summary>
+        internal bool ContainsAddress(byte[] bytes)
+        {
             if (bytes == null)
                 return false;
             if (bytes.Length == 4 && _network.Length == 16)
@@ -1349,27 +1346,47 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
             public readonly bool Zoned;
             public readonly int KeyId;
             public readonly int ZonelessId;
-            // by selector slot: 0 not asked yet, 1 matches, 2 does not
-            private sbyte[] _matches;
+            private byte[] _address;
+            private bool _addressRead;
+            // What the selectors said, by slot: bit set in _asked once asked, in _matched when it matched.
+            private ulong _asked, _matched;
 
             public ClientFacts(string name, PlanFacts ids)
             {
                 Name = name;
-                Named = ClientName.HasName(name);
                 Key = ClientName.Key(name);
+                // A key with a character comes from a name with one: HasName only decides for the rest.
+                Named = !String.IsNullOrEmpty(Key) || ClientName.HasName(name);
                 Zoneless = Key == null ? null : ClientName.WithoutZone(Key);
                 Zoned = Key != null && Key.IndexOf('%') >= 0;
                 KeyId = ids.Id(Key);
-                ZonelessId = ids.Id(Zoneless);
+                ZonelessId = Zoned ? ids.Id(Zoneless) : KeyId;
             }
 
-            public bool Matches(ClientSelector selector, int selectors)
+            /// <summary>What a network looks up (ClientNetwork.AddressOf), read on first use: most
+            /// selections name no network.</summary>
+            public byte[] Address()
             {
-                if (_matches == null)
-                    _matches = new sbyte[selectors];
-                if (_matches[selector.Slot] == 0)
-                    _matches[selector.Slot] = selector.Matches(this) ? (sbyte)1 : (sbyte)2;
-                return _matches[selector.Slot] == 1;
+                if (!_addressRead)
+                {
+                    _address = ClientNetwork.AddressOf(Name);
+                    _addressRead = true;
+                }
+                return _address;
+            }
+
+            public bool Matches(ClientSelector selector)
+            {
+                if (selector.Slot >= 64)
+                    return selector.Matches(this);   // past 64 selectors, asked each time
+                ulong bit = 1UL << selector.Slot;
+                if ((_asked & bit) == 0)
+                {
+                    if (selector.Matches(this))
+                        _matched |= bit;
+                    _asked |= bit;
+                }
+                return (_matched & bit) != 0;
             }
         }
 
@@ -1381,7 +1398,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
             public readonly string Name;
             public readonly bool IsNull;
             public readonly bool IsMachine;
-            public readonly string Key;   // SessionInfo.UserKey
+            public readonly string Key;   // the account part in lower case; "" for a null session
             public readonly int KeyId;
             private readonly sbyte[] _matches = new sbyte[3];
 
@@ -1406,11 +1423,18 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
         /// pair share their names), and a number for each key, so groups are found without joining strings.</summary>
         private sealed class PlanFacts
         {
-            private readonly Dictionary<string, ClientFacts> _clients = new Dictionary<string, ClientFacts>();
+            private readonly Dictionary<string, ClientFacts> _clients;
             private readonly Dictionary<string, UserFacts> _users = new Dictionary<string, UserFacts>();
-            private readonly Dictionary<string, int> _ids = new Dictionary<string, int>();
+            private readonly Dictionary<string, int> _ids;
             private ClientFacts _nullClient;
             private UserFacts _nullUser;
+
+            /// <summary>Sized for a listing of that many sessions: as many clients at most.</summary>
+            public PlanFacts(int sessions)
+            {
+                _clients = new Dictionary<string, ClientFacts>(sessions);
+                _ids = new Dictionary<string, int>(sessions);
+            }
 
             public int Id(string key)
             {
@@ -1492,7 +1516,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
                 if (_malformed)
                     return ClientName.Matches(client.Name, _selector);
                 if (_network != null)
-                    return _network.Contains(client.Name);
+                    return _network.ContainsAddress(client.Address());
                 if (String.IsNullOrEmpty(client.Key) || String.IsNullOrEmpty(_key))
                     return false;
                 if (client.Key == _key)
@@ -1528,7 +1552,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
             {
                 foreach (ClientSelector selector in list)
                 {
-                    if (client.Matches(selector, _count))
+                    if (client.Matches(selector))
                         return true;
                 }
                 return false;
@@ -1582,69 +1606,90 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
         /// <summary>For a session: is every session of its group that ClientName.Matches calls the same
         /// client in the selection? A group (its number holds the zoneless client key) gathers the spellings
         /// of one client; its sessions outside the selection are filed by client key once, so each answer is
-        /// constant time. The selection is read when the groups are made.</summary>
+        /// constant time. The selection is read when the groups are made, and must not change while they
+        /// are asked (a step marks skipped sessions, WithoutSkipped takes them out after it).</summary>
         private sealed class SameClientGroups
         {
-            private sealed class Group
+            /// <summary>A client key within a group.</summary>
+            private struct GroupKey : IEquatable<GroupKey>
             {
-                public readonly List<Planned> Unselected = new List<Planned>();
-                public readonly Dictionary<int, Planned> UnselectedByKey = new Dictionary<int, Planned>();
-                public readonly List<Planned> UnselectedZoned = new List<Planned>();   // one per zoned key
-                public readonly Dictionary<int, bool> Answers = new Dictionary<int, bool>();
+                private readonly long _group;
+                private readonly int _key;
+
+                public GroupKey(long group, int key)
+                {
+                    _group = group;
+                    _key = key;
+                }
+
+                public bool Equals(GroupKey other)
+                {
+                    return _group == other._group && _key == other._key;
+                }
+
+                public override bool Equals(object other)
+                {
+                    return other is GroupKey && Equals((GroupKey)other);
+                }
+
+                public override int GetHashCode()
+                {
+                    return _group.GetHashCode() * 31 + _key;
+                }
             }
 
+            private readonly IEnumerable<Planned> _sessions;
             private readonly Converter<Planned, long> _groupOf;
-            private readonly Dictionary<long, Group> _groups = new Dictionary<long, Group>();
+            // One session outside the selection for each client key of a group that has one.
+            private readonly Dictionary<GroupKey, Planned> _unselected = new Dictionary<GroupKey, Planned>();
+            // Per group, one such session for each zoned key (IPv6 zones are rare: made on first use).
+            private Dictionary<long, List<Planned>> _unselectedZoned;
+            private Dictionary<GroupKey, bool> _answers;
+            // Per group, its sessions outside the selection, for client names in CIDR form only (made on first use).
+            private Dictionary<long, List<Planned>> _unselectedMembers;
 
             public SameClientGroups(IEnumerable<Planned> sessions, Converter<Planned, long> groupOf)
             {
+                _sessions = sessions;
                 _groupOf = groupOf;
                 foreach (Planned p in sessions)
                 {
-                    if (p.InSelection)
-                        continue;
-                    long number = groupOf(p);
-                    Group group;
-                    if (!_groups.TryGetValue(number, out group))
-                        _groups[number] = group = new Group();
-                    group.Unselected.Add(p);
                     // An empty key is the same client as nothing (ClientName.Matches).
-                    if (String.IsNullOrEmpty(p.Client.Key) || group.UnselectedByKey.ContainsKey(p.Client.KeyId))
+                    if (p.InSelection || String.IsNullOrEmpty(p.Client.Key))
                         continue;
-                    group.UnselectedByKey[p.Client.KeyId] = p;
+                    long group = groupOf(p);
+                    GroupKey slot = new GroupKey(group, p.Client.KeyId);
+                    if (_unselected.ContainsKey(slot))
+                        continue;
+                    _unselected[slot] = p;
                     if (p.Client.Zoned)
-                        group.UnselectedZoned.Add(p);
+                        Add(ref _unselectedZoned, group, p);
                 }
+            }
+
+            private static void Add(ref Dictionary<long, List<Planned>> lists, long group, Planned p)
+            {
+                if (lists == null)
+                    lists = new Dictionary<long, List<Planned>>();
+                List<Planned> list;
+                if (!lists.TryGetValue(group, out list))
+                    lists[group] = list = new List<Planned>();
+                list.Add(p);
             }
 
             public bool AllSelected(Planned p)
             {
                 string client = p.Session.Client;
                 if (ClientName.IsNetwork(client))
-                {
-                    // A client name in CIDR form is read as a network, or refused as one (as Matches does
-                    // on the session itself): ask Matches.
-                    ClientName.ParseNetwork(client);
-                    Group members;
-                    if (_groups.TryGetValue(_groupOf(p), out members))
-                    {
-                        foreach (Planned other in members.Unselected)
-                        {
-                            if (ClientName.Matches(other.Session.Client, client))
-                                return false;
-                        }
-                    }
-                    return true;
-                }
+                    return AllSelectedForNetworkName(p);
                 if (String.IsNullOrEmpty(p.Client.Key))
                     return true;
-                Group group;
-                if (!_groups.TryGetValue(_groupOf(p), out group))
-                    return true;
-                if (group.UnselectedByKey.ContainsKey(p.Client.KeyId))
+                long group = _groupOf(p);
+                GroupKey slot = new GroupKey(group, p.Client.KeyId);
+                if (_unselected.ContainsKey(slot))
                     return false;
                 bool answer;
-                if (group.Answers.TryGetValue(p.Client.KeyId, out answer))
+                if (_answers != null && _answers.TryGetValue(slot, out answer))
                     return answer;
                 // Two zoned spellings are never one client: a zoned key can only be the group's zoneless
                 // one, and a zoneless key any zoned one. Matches decides for one session of each key.
@@ -1652,15 +1697,46 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
                 if (p.Client.Zoned)
                 {
                     Planned other;
-                    if (group.UnselectedByKey.TryGetValue(p.Client.ZonelessId, out other))
+                    if (_unselected.TryGetValue(new GroupKey(group, p.Client.ZonelessId), out other))
                         answer = !ClientName.Matches(other.Session.Client, client);
                 }
                 else
                 {
-                    answer = !group.UnselectedZoned.Exists(delegate(Planned other) { return ClientName.Matches(other.Session.Client, client); });
+                    List<Planned> zoned;
+                    if (_unselectedZoned != null && _unselectedZoned.TryGetValue(group, out zoned))
+                        answer = !zoned.Exists(delegate(Planned other) { return ClientName.Matches(other.Session.Client, client); });
                 }
-                group.Answers[p.Client.KeyId] = answer;
+                if (_answers == null)
+                    _answers = new Dictionary<GroupKey, bool>();
+                _answers[slot] = answer;
                 return answer;
+            }
+
+            // A client name in CIDR form is read as a network, or refused as one (as Matches does on the
+            // session itself): ask Matches about every session of the group outside the selection.
+            private bool AllSelectedForNetworkName(Planned p)
+            {
+                string client = p.Session.Client;
+                ClientName.ParseNetwork(client);
+                if (_unselectedMembers == null)
+                {
+                    _unselectedMembers = new Dictionary<long, List<Planned>>();
+                    foreach (Planned member in _sessions)
+                    {
+                        if (!member.InSelection)
+                            Add(ref _unselectedMembers, _groupOf(member), member);
+                    }
+                }
+                List<Planned> members;
+                if (_unselectedMembers.TryGetValue(_groupOf(p), out members))
+                {
+                    foreach (Planned other in members)
+                    {
+                        if (ClientName.Matches(other.Session.Client, client))
+                            return false;
+                    }
+                }
+                return true;
             }
         }
 
@@ -1692,11 +1768,11 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionRules
                 throw new CloseSelectionException("bad_client_selector", e.Message);
             }
 
-            PlanFacts facts = new PlanFacts();
+            PlanFacts facts = new PlanFacts(sessions.Count);
             ClientSelectors selectors = new ClientSelectors(sel);
             string[] ownUsername = new string[] { sel.OwnUsername };
             // One Planned per session object: a session listed twice is one session.
-            Dictionary<SessionInfo, Planned> byObject = new Dictionary<SessionInfo, Planned>();
+            Dictionary<SessionInfo, Planned> byObject = new Dictionary<SessionInfo, Planned>(sessions.Count);
             List<Planned> all = new List<Planned>(sessions.Count);
             foreach (SessionInfo s in sessions)
             {

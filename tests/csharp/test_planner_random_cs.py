@@ -1,7 +1,8 @@
 """ClosePlanner (C#) against the Python planner over seeded random session sets.
 
 The Python planner decides each case (tests/unit/.../random_close_cases.py: zones, spellings of
-one client, null sessions, machine accounts, own client, CIDR selectors, duplicates); the cases go
+one client, null sessions, machine accounts, own client, CIDR selectors, client names in CIDR
+form, duplicates); the cases go
 to the C# test program as planning vectors, which it must plan to the same calls (same sessions
 per call, in order), the same skipped sessions and reasons, or the same error. The Python planner
 is itself compared with a straightforward reference
@@ -14,7 +15,8 @@ from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
     CloseSelection, SelectionError, Session, plan_close,
 )
 
-from test_netsession_cs import build, run_tests, write_name_rules, write_selector_checks, write_vectors  # noqa: F401 (build is a fixture)
+# build is test_netsession_cs's fixture (it compiles the utils and the C# test program); imported, pytest uses it here too.
+from test_netsession_cs import build, run_tests, write_name_rules, write_selector_checks, write_vectors  # noqa: F401 pylint: disable=unused-import
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / 'unit' / 'plugins' / 'module_utils'))
 from random_close_cases import one_pair_case, random_case  # noqa: E402
@@ -45,7 +47,7 @@ def python_decides(case):
 
 def random_cases():
     rng = random.Random(16011)
-    cases = [random_case(rng, 'random %d' % i) for i in range(1500)]
+    cases = [random_case(rng, 'random %d' % i, cidr_clients=True) for i in range(1500)]
     cases += [one_pair_case(rng, 'one pair %d' % i, rng.choice([100, 300])) for i in range(6)]
     return [python_decides(case) for case in cases]
 

@@ -4,8 +4,9 @@ Each case draws a few spellings of a few clients and a few users, so that sessio
 pairs, share clients with null sessions, lack client names, come from the module's own address
 or are duplicates; its selection mixes those spellings with CIDR networks. Used by the Python
 differential test (new planner against the quadratic reference) and by the C# one (ClosePlanner
-against the Python planner). ``hostile`` adds what only the Python test compares: client names
-in CIDR form (the planner fails on some of them) and a malformed own_client entry.
+against the Python planner). ``cidr_clients`` adds client names in CIDR form (a server's oddity:
+the pair check reads them as networks); ``hostile`` adds those and what only the Python test
+compares: malformed ones (the planner fails on them) and a malformed own_client entry.
 """
 
 # Spellings of one client are grouped: a case takes a few groups, then a few spellings of each.
@@ -21,7 +22,8 @@ CLIENT_GROUPS = [
     [None, '', '\\\\', '  '],
     ['...', '.', '10.0.0.5.'],
 ]
-HOSTILE_CLIENTS = ['10.0.0.0/8', '10.0.0.5/32', 'a/b', '10.0.0.5/40', 'fe80::/10']
+CIDR_FORM_CLIENTS = ['10.0.0.0/8', '10.0.0.5/32', 'fe80::/10']
+MALFORMED_CLIENTS = ['a/b', '10.0.0.5/40']
 
 USER_GROUPS = [
     ['bob', 'BOB', 'CORP\\bob', 'bob@corp.example', ' bob '],
@@ -42,17 +44,32 @@ def _some(rng, values, low, high):
     return [rng.choice(values) for dummy in range(rng.randint(low, high))]
 
 
-def random_case(rng, name, hostile=False, max_sessions=24):
+# One IPv6 client in many spellings: zoned and zoneless spellings are one client only pairwise
+# (fe80::1 is fe80::1%3 and fe80::1%4, which are not each other), where counting goes wrong first.
+ZONE_SPELLINGS = ['fe80::1', 'fe80::1%3', 'fe80::1%4', '\\\\[FE80::1%3]', 'FE80::1', 'fe80::0:1%4', 'fe80::1%3.']
+
+
+def random_case(rng, name, hostile=False, cidr_clients=False, max_sessions=24):
     """One case: {'name', 'sessions', 'selection', 'same_object'}; ``same_object`` lists
-    (i, j) pairs where the Python test puts session i's object again at position j."""
+    (i, j) pairs where the Python test puts session i's object again at position j. About a
+    third of the cases mix the spellings of one IPv6 client and little else."""
     clients = []
-    for group in rng.sample(CLIENT_GROUPS, rng.randint(1, 4)):
-        clients.extend(rng.sample(group, rng.randint(1, min(3, len(group)))))
-    if hostile and rng.random() < 0.3:
-        clients.append(rng.choice(HOSTILE_CLIENTS))
+    zones = rng.random() < 0.35
+    if zones:
+        clients.extend(rng.sample(ZONE_SPELLINGS, rng.randint(2, 5)))
+        if rng.random() < 0.5:
+            clients.append(rng.choice(CLIENT_GROUPS[8]))   # and a session without a client name
+    else:
+        for group in rng.sample(CLIENT_GROUPS, rng.randint(1, 4)):
+            clients.extend(rng.sample(group, rng.randint(1, min(3, len(group)))))
+    if (hostile or cidr_clients) and rng.random() < 0.3:
+        clients.append(rng.choice(CIDR_FORM_CLIENTS + (MALFORMED_CLIENTS if hostile else [])))
     users = []
-    for group in rng.sample(USER_GROUPS, rng.randint(1, 3)):
-        users.extend(rng.sample(group, rng.randint(1, min(3, len(group)))))
+    if zones:   # a null session and one or two named users: pairs, client-wide closes, no-name closes
+        users = [rng.choice(USER_GROUPS[3]), rng.choice(USER_GROUPS[0])] + rng.sample(['alice', 'HOST1$'], rng.randint(0, 1))
+    else:
+        for group in rng.sample(USER_GROUPS, rng.randint(1, 3)):
+            users.extend(rng.sample(group, rng.randint(1, min(3, len(group)))))
     sessions = []
     for dummy in range(rng.randint(0, max_sessions)):
         if sessions and rng.random() < 0.15:
@@ -74,7 +91,7 @@ def random_case(rng, name, hostile=False, max_sessions=24):
         'min_idle_seconds': rng.choice([None, None, 0, 10, 1000]),
         'exclude_client': _some(rng, client_pool, 0, 2) if rng.random() < 0.3 else [],
         'exclude_username': _some(rng, user_pool, 0, 2) if rng.random() < 0.3 else [],
-        'all': rng.random() < 0.4,
+        'all': rng.random() < (0.7 if zones else 0.4),
         'own_client': _some(rng, own_pool, 0, 3) if rng.random() < 0.5 else [],
         'own_username': rng.choice([None, None, '', 'bob', 'CORP\\alice', 'ANONYMOUS LOGON']),
     }
