@@ -23,7 +23,7 @@ import re
 import socket
 
 from ansible_collections.lanman.smb.plugins.module_utils.compliance_waivers import parse_waivers, today_utc, waiver_for
-from ansible_collections.lanman.smb.plugins.module_utils.session_rules import is_null_session, normalise_client
+from ansible_collections.lanman.smb.plugins.module_utils.session_names import is_null_session, normalise_client
 
 RULES = (
     'allowed_clients', 'forbidden_users', 'allowed_users', 'deny_guest',

@@ -10,9 +10,10 @@ import pathlib
 import random
 import sys
 
-from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
-    CloseSelection, SelectionError, Session, plan_close,
+from ansible_collections.lanman.smb.plugins.module_utils.close_planning import (
+    CloseSelection, SelectionError, plan_close,
 )
+from ansible_collections.lanman.smb.plugins.module_utils.session_names import Session
 
 from test_netsession_cs import build, run_tests, write_name_rules, write_selector_checks, write_vectors  # noqa: F401 (build is a fixture)
 

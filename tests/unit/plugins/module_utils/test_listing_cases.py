@@ -10,7 +10,7 @@ import pathlib
 
 import pytest
 
-from ansible_collections.lanman.smb.plugins.module_utils import agentless_module as ops
+from ansible_collections.lanman.smb.plugins.module_utils import list_and_close
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcStatusError
 
 ROOT = pathlib.Path(__file__).resolve().parents[4]
@@ -56,7 +56,7 @@ def _shown(session):
 @pytest.mark.parametrize('case', CASES, ids=[c['name'] for c in CASES])
 def test_listing_case(case):
     server = SpellingServer(case['server']['filters'], case['server']['sessions'])
-    sessions, _level = ops.list_sessions(server, case['level'], case['client'] or [], case['username'] or [])
+    sessions, _level = list_and_close.list_sessions(server, case['level'], case['client'] or [], case['username'] or [])
     assert server.calls == case['calls']
     assert [_shown(s) for s in sessions] == case['sessions']
 

@@ -11,11 +11,14 @@ import random
 
 import pytest
 
-from ansible_collections.lanman.smb.plugins.module_utils import session_rules
-from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
-    NO_SELECTOR_MESSAGE, SKIP_REASONS, ClosePlan, CloseSelection, CloseTarget, SelectionError, Session,
-    SkippedSession, account_part, clients_match, has_client_name, is_machine_account, is_null_session,
-    plan_close, usernames_match, validate_client_selectors,
+from ansible_collections.lanman.smb.plugins.module_utils import close_planning, session_names
+from ansible_collections.lanman.smb.plugins.module_utils.close_planning import (
+    ClosePlan, CloseSelection, CloseTarget, NO_SELECTOR_MESSAGE, SKIP_REASONS, SelectionError, SkippedSession,
+    plan_close,
+)
+from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
+    Session, account_part, clients_match, has_client_name, is_machine_account, is_null_session, usernames_match,
+    validate_client_selectors,
 )
 
 from random_close_cases import one_pair_case, random_case
@@ -24,7 +27,7 @@ from random_close_cases import one_pair_case, random_case
 # ---------------------------------------------------------------- the reference (quadratic) planner
 
 def _zoneless_key(name):
-    key = session_rules._client_key(name)
+    key = session_names._client_key(name)
     return None if key is None else key.partition('%')[0]
 
 
@@ -134,7 +137,7 @@ def reference_plan(sessions, sel):
             reasons[id(session)] = 'own_client'
         elif _all_selected([o for o in by_client[_zoneless_key(session.client)]
                             if clients_match(o.client, session.client)], selected_ids):
-            client_wide.add(session_rules._client_key(session.client))
+            client_wide.add(session_names._client_key(session.client))
         else:
             reasons[id(session)] = 'null_session_shares_client'
     selected, selected_ids = still_selected()
@@ -234,16 +237,20 @@ def _normalisations_per_session(monkeypatch, planner, spellings, count):
     """Client-name normalisations (the costly step) per session of planning one pair."""
     sessions = [Session(spellings[i % len(spellings)], 'bob', idle_seconds=100) for i in range(count)]
     calls = []
-    real = session_rules.normalise_client
+    real = session_names.normalise_client
 
     def counting(name):
         calls.append(name)
         return real(name)
-    monkeypatch.setattr(session_rules, 'normalise_client', counting)
+    # the planner normalises through both files' name (close_planning imports it from session_names)
+    rules = (session_names, close_planning)
+    for module in rules:
+        monkeypatch.setattr(module, 'normalise_client', counting)
     try:
         plan = planner(sessions, CloseSelection(username=['bob'], own_client=['10.9.9.9', 'fd00::9', '10.0.0.0/30']))
     finally:
-        monkeypatch.setattr(session_rules, 'normalise_client', real)
+        for module in rules:
+            monkeypatch.setattr(module, 'normalise_client', real)
     assert len(plan.sessions_to_close) == count
     return len(calls) / count
 

@@ -4,9 +4,11 @@ import pathlib
 
 import pytest
 
-from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
-    CloseSelection, SelectionError, Session, account_part, clients_match, has_client_name, is_null_session,
-    plan_close,
+from ansible_collections.lanman.smb.plugins.module_utils.close_planning import (
+    CloseSelection, SelectionError, plan_close,
+)
+from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
+    Session, account_part, clients_match, has_client_name, is_null_session,
 )
 
 CASES = json.loads((pathlib.Path(__file__).resolve().parents[3] / 'fixtures'

@@ -6,11 +6,13 @@ import pathlib
 
 import pytest
 
-from ansible_collections.lanman.smb.plugins.module_utils import agentless_module, session_rules
-from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
-    CloseSelection, SKIP_REASONS, SelectionError, Session, account_part, client_api_filter, clients_match,
-    filter_sessions, is_machine_account, is_null_session, normalise_client, parse_client_network, plan_close,
-    usernames_match, validate_client_selectors,
+from ansible_collections.lanman.smb.plugins.module_utils import local_host_names, session_names
+from ansible_collections.lanman.smb.plugins.module_utils.close_planning import (
+    CloseSelection, SKIP_REASONS, SelectionError, plan_close,
+)
+from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
+    Session, account_part, client_api_filter, clients_match, filter_sessions, is_machine_account, is_null_session,
+    normalise_client, parse_client_network, usernames_match, validate_client_selectors,
 )
 
 TABLES = json.loads((pathlib.Path(__file__).resolve().parents[3] / 'fixtures' / 'name_rule_cases.json')
@@ -112,7 +114,7 @@ def _row_id(row):
 
 @pytest.mark.parametrize('row', CHECKS['selectors'], ids=[_row_id(r) for r in CHECKS['selectors']])
 def test_selector_entries_table(row):
-    check = session_rules.check_selector_entries
+    check = session_names.check_selector_entries
     if row['error'] is None:
         assert check(row['option'], row['entries']) == list(row['entries'] or [])
         return
@@ -124,10 +126,10 @@ def test_selector_entries_table(row):
 @pytest.mark.parametrize('row', CHECKS['servers'], ids=[_row_id(r) for r in CHECKS['servers']])
 def test_server_values_table(row):
     if row['error'] is None:
-        agentless_module.normalise_server(row['server'])
+        local_host_names.normalise_server(row['server'])
         return
     with pytest.raises(ValueError) as err:
-        agentless_module.normalise_server(row['server'])
+        local_host_names.normalise_server(row['server'])
     assert str(err.value) == row['error']
 
 
@@ -140,4 +142,4 @@ def test_selector_table_covers_every_option_and_both_outcomes():
 
 def test_unknown_selector_option_is_a_programming_error():
     with pytest.raises(KeyError):
-        session_rules.check_selector_entries('user', ['bob'])
+        session_names.check_selector_entries('user', ['bob'])
