@@ -82,13 +82,18 @@ def _read_here(name):
     return path.read_text(encoding='utf-8') if path.exists() else None
 
 
+def rules_session(rules):
+    """The session class: SessionInfo, named Session before issue 16 item 2."""
+    return getattr(rules, 'SessionInfo', None) or rules.Session
+
+
 def one_pair(rules, count):
-    sessions = [rules.Session('\\\\10.0.0.5', 'bob', idle_seconds=100) for dummy in range(count)]
+    sessions = [rules_session(rules)('\\\\10.0.0.5', 'bob', idle_seconds=100) for dummy in range(count)]
     return sessions, rules.CloseSelection(username=['bob'], own_client=['192.168.56.10'])
 
 
 def half_of(rules, count):
-    sessions = [rules.Session('\\\\10.0.0.5', 'bob' if i % 2 else 'alice', idle_seconds=100) for i in range(count)]
+    sessions = [rules_session(rules)('\\\\10.0.0.5', 'bob' if i % 2 else 'alice', idle_seconds=100) for i in range(count)]
     return sessions, rules.CloseSelection(username=['bob'], own_client=['192.168.56.10'])
 
 

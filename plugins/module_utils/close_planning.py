@@ -28,11 +28,11 @@ SKIP_REASONS = (
 )
 
 
-class SelectionError(ValueError):
+class CloseSelectionError(ValueError):
     """The selection cannot be planned; ``code`` is stable for tests and callers."""
 
     def __init__(self, code, message):
-        super(SelectionError, self).__init__(message)
+        super(CloseSelectionError, self).__init__(message)
         self.code = code
 
 
@@ -261,12 +261,12 @@ def plan_close(sessions, selection):
     """Decide which NetSessionDel calls to make; see docs/developer/contract.md."""
     sel = selection
     if not sel.client and not sel.username and not sel.all:
-        raise SelectionError('no_selector', NO_SELECTOR_MESSAGE)
+        raise CloseSelectionError('no_selector', NO_SELECTOR_MESSAGE)
     try:
         validate_client_selectors('client', sel.client)
         validate_client_selectors('exclude_client', sel.exclude_client)
     except ValueError as e:
-        raise SelectionError('bad_client_selector', str(e))
+        raise CloseSelectionError('bad_client_selector', str(e))
 
     facts = _client_facts_cache()
     tests = _ClientTests(sel)

@@ -20,7 +20,7 @@ from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.status import (
     ERROR_ACCESS_DENIED, ERROR_INVALID_LEVEL, NOT_FOUND,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
-    Session, account_part, client_api_filter, clients_match, diff_entries, filter_sessions, is_null_session,
+    SessionInfo, account_part, client_api_filter, clients_match, diff_entries, filter_sessions, is_null_session,
     normalise_client, usernames_match,
 )
 
@@ -58,7 +58,7 @@ def _enum(client, level, wire_client, wire_user):
         # name, an IPv4-mapped address, DOMAIN\user): finding nothing proves nothing. List again
         # without filters and match locally, as the C# twin does (contract.md, "Wire filters").
         entries = client.enum_sessions(level, client=None, user=None)
-    return [Session.from_wire(entry, level) for entry in entries]
+    return [SessionInfo.from_wire(entry, level) for entry in entries]
 
 
 def list_sessions(client, level, clients, usernames, warn=None):
@@ -106,7 +106,7 @@ def _list_level_0_by_user(client, clients, usernames, wire_client, wire_user):
         raise LevelError(0, message=(
             'level 0 carries no user name, so the username filter needs level 10 or 1, and the server '
             'refused them (%s). Use level 1, or drop the username filter.' % e))
-    return [Session(s.raw_client) for s in filter_sessions(sessions, clients, usernames)]
+    return [SessionInfo(s.raw_client) for s in filter_sessions(sessions, clients, usernames)]
 
 
 class LevelError(SrvsvcError):

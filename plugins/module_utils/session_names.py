@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, lanman.smb contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The names of an SMB session, for the agentless modules: one session with the contract's fields
-(Session), client names and networks, account names, and the selector entries the modules refuse.
+(SessionInfo), client names and networks, account names, and the selector entries the modules refuse.
 
 The Windows twin is SessionNames.cs (SessionInfo, ClientName, ClientNetwork, AccountName,
 SelectorCheck); the name table is in docs/developer/contract.md. Both are tested against the
@@ -299,7 +299,7 @@ def _clamp_seconds(value):
     return value
 
 
-class Session:
+class SessionInfo:
     """One enumerated session: normalised fields plus the server's raw client spelling."""
 
     __slots__ = ('raw_client', 'client', 'username', 'num_opens', 'active_seconds',
@@ -359,7 +359,7 @@ class Session:
         return '%s@%s' % (user, self.client or '(no client)')
 
     def __repr__(self):
-        return 'Session(%r, %r, idle=%r)' % (self.raw_client, self.username, self.idle_seconds)
+        return 'SessionInfo(%r, %r, idle=%r)' % (self.raw_client, self.username, self.idle_seconds)
 
 
 def filter_sessions(sessions, clients=None, usernames=None):

@@ -235,7 +235,7 @@ from ansible_collections.lanman.smb.plugins.module_utils.client_resolver import 
 )
 from ansible_collections.lanman.smb.plugins.module_utils.list_and_close import close_result, execute_plan, list_sessions
 from ansible_collections.lanman.smb.plugins.module_utils.close_planning import (
-    NO_SELECTOR_MESSAGE, SelectionError, plan_close,
+    NO_SELECTOR_MESSAGE, CloseSelectionError, plan_close,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import filter_sessions
 
@@ -264,7 +264,7 @@ def main():
             plan = plan_close(sessions, selection)
             candidates = filter_sessions(sessions, selection.client, selection.username)
             outcome = execute_plan(client, plan, level, module.check_mode)
-        except SelectionError as e:
+        except CloseSelectionError as e:
             module.fail_json(msg=str(e))
         except SrvsvcError as e:
             module.fail_json(msg=str(e))

@@ -11,7 +11,7 @@ from fake_srvsvc import FakeSrvsvc, entry
 from ansible_collections.lanman.smb.plugins.module_utils import agentless_module as ops, client_resolver, list_and_close, local_host_names
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcStatusError
 from ansible_collections.lanman.smb.plugins.module_utils.close_planning import CloseSelection, plan_close
-from ansible_collections.lanman.smb.plugins.module_utils.session_names import Session
+from ansible_collections.lanman.smb.plugins.module_utils.session_names import SessionInfo
 
 
 # ---------------------------------------------------------------- server option
@@ -227,7 +227,7 @@ def test_addresses_this_host_resolves_or_owns_carry_no_ipv6_zone(monkeypatch):
     assert client_resolver.resolve_exclusions(['backup01']) == ['backup01', 'fe80::1', '10.0.0.9']
     client = type('Connected', (), {'local_address': 'fe80::fc:ff:fe00:1%4', 'auth_username': 'CORP\\svc'})()
     assert local_host_names.own_identity(client) == (['fe80::fc:ff:fe00:1'], 'svc')
-    plan = plan_close([Session('\\\\[fe80::fc:ff:fe00:1%7]', 'svc'), Session('\\\\[fe80::1%7]', 'bob')],
+    plan = plan_close([SessionInfo('\\\\[fe80::fc:ff:fe00:1%7]', 'svc'), SessionInfo('\\\\[fe80::1%7]', 'bob')],
                       CloseSelection(all=True, exclude_client=['backup01', 'fe80::1'],
                                      own_client=['fe80::fc:ff:fe00:1'], own_username='svc'))
     assert plan.targets == [] and [k.reason for k in plan.skipped] == ['own_session', 'excluded_client']

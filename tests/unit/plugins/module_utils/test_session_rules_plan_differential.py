@@ -13,11 +13,11 @@ import pytest
 
 from ansible_collections.lanman.smb.plugins.module_utils import close_planning, session_names
 from ansible_collections.lanman.smb.plugins.module_utils.close_planning import (
-    ClosePlan, CloseSelection, CloseTarget, NO_SELECTOR_MESSAGE, SKIP_REASONS, SelectionError, SkippedSession,
+    ClosePlan, CloseSelection, CloseTarget, NO_SELECTOR_MESSAGE, SKIP_REASONS, CloseSelectionError, SkippedSession,
     plan_close,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
-    Session, account_part, clients_match, has_client_name, is_machine_account, is_null_session, usernames_match,
+    SessionInfo, account_part, clients_match, has_client_name, is_machine_account, is_null_session, usernames_match,
     validate_client_selectors,
 )
 
@@ -84,12 +84,12 @@ def _all_selected(sessions, selected_ids):
 
 def reference_plan(sessions, sel):
     if not sel.client and not sel.username and not sel.all:
-        raise SelectionError('no_selector', NO_SELECTOR_MESSAGE)
+        raise CloseSelectionError('no_selector', NO_SELECTOR_MESSAGE)
     try:
         validate_client_selectors('client', sel.client)
         validate_client_selectors('exclude_client', sel.exclude_client)
     except ValueError as e:
-        raise SelectionError('bad_client_selector', str(e))
+        raise CloseSelectionError('bad_client_selector', str(e))
     reasons, selected = {}, []
     for session in sessions:
         if not _matches_selectors(session, sel.client, sel.username):
@@ -168,7 +168,7 @@ def reference_plan(sessions, sel):
 # ---------------------------------------------------------------- comparing
 
 def _sessions(case):
-    sessions = [Session(raw_client=e['client'], username=e['username'], idle_seconds=e['idle_seconds'])
+    sessions = [SessionInfo(raw_client=e['client'], username=e['username'], idle_seconds=e['idle_seconds'])
                 for e in case['sessions']]
     for source, position in case['same_object']:
         sessions[position] = sessions[source]   # the same object twice in the listing
@@ -179,7 +179,7 @@ def outcome(planner, sessions, selection):
     """What a planner decided, by session identity: its calls and skips, or its error."""
     try:
         plan = planner(sessions, selection)
-    except SelectionError as e:
+    except CloseSelectionError as e:
         return ('SelectionError', e.code, str(e))
     except ValueError as e:
         return ('ValueError', str(e))
@@ -235,7 +235,7 @@ def test_the_random_cases_reach_every_rule(compared):
 
 def _normalisations_per_session(monkeypatch, planner, spellings, count):
     """Client-name normalisations (the costly step) per session of planning one pair."""
-    sessions = [Session(spellings[i % len(spellings)], 'bob', idle_seconds=100) for i in range(count)]
+    sessions = [SessionInfo(spellings[i % len(spellings)], 'bob', idle_seconds=100) for i in range(count)]
     calls = []
     real = session_names.normalise_client
 

@@ -8,10 +8,10 @@ import pytest
 
 from ansible_collections.lanman.smb.plugins.module_utils import local_host_names, session_names
 from ansible_collections.lanman.smb.plugins.module_utils.close_planning import (
-    CloseSelection, SKIP_REASONS, SelectionError, plan_close,
+    CloseSelection, SKIP_REASONS, CloseSelectionError, plan_close,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
-    Session, account_part, client_api_filter, clients_match, filter_sessions, is_machine_account, is_null_session,
+    SessionInfo, account_part, client_api_filter, clients_match, filter_sessions, is_machine_account, is_null_session,
     normalise_client, parse_client_network, usernames_match, validate_client_selectors,
 )
 
@@ -74,14 +74,14 @@ def test_a_network_ignores_host_bits():
 
 
 def test_diff_entries_of_anonymous_and_clientless_sessions():
-    assert Session('\\\\10.0.0.5', 'NT AUTHORITY\\ANONYMOUS LOGON').diff_entry() == '(anonymous)@10.0.0.5'
-    assert Session(None, 'alice').diff_entry() == 'alice@(no client)'
-    assert Session('', 'alice').diff_entry() == 'alice@(no client)'
+    assert SessionInfo('\\\\10.0.0.5', 'NT AUTHORITY\\ANONYMOUS LOGON').diff_entry() == '(anonymous)@10.0.0.5'
+    assert SessionInfo(None, 'alice').diff_entry() == 'alice@(no client)'
+    assert SessionInfo('', 'alice').diff_entry() == 'alice@(no client)'
 
 
 def test_info_filter_is_cidr_aware_and_refuses_a_malformed_network_even_without_sessions():
-    sessions = [Session('\\\\10.1.0.5', 'bob'), Session('\\\\10.2.0.5', 'carol'), Session('\\\\[fd00::5]', 'dave'),
-                Session('\\\\[fe80::1%3]', 'eve'), Session('', 'fay')]
+    sessions = [SessionInfo('\\\\10.1.0.5', 'bob'), SessionInfo('\\\\10.2.0.5', 'carol'), SessionInfo('\\\\[fd00::5]', 'dave'),
+                SessionInfo('\\\\[fe80::1%3]', 'eve'), SessionInfo('', 'fay')]
     assert filter_sessions(sessions, clients=['10.1.0.0/16']) == [sessions[0]]
     assert filter_sessions(sessions, clients=['fd00::/8', 'fe80::1']) == [sessions[2], sessions[3]]
     with pytest.raises(ValueError, match="client '10.1.0.0/33'"):
@@ -89,7 +89,7 @@ def test_info_filter_is_cidr_aware_and_refuses_a_malformed_network_even_without_
 
 
 def test_plan_refuses_a_malformed_network_with_its_option_named():
-    with pytest.raises(SelectionError) as err:
+    with pytest.raises(CloseSelectionError) as err:
         plan_close([], CloseSelection(all=True, exclude_client=['10.1.0.0/16/2']))
     assert err.value.code == 'bad_client_selector'
     assert isinstance(err.value, ValueError)
