@@ -4,7 +4,7 @@
 """smb_session_audit: list the sessions of many SMB servers from one process.
 
 Each server is listed by a worker of a bounded pool (deadline_pool.py) with the listing
-rules of agentless_module.py; one server's failure or silence becomes that server's error and
+rules of list_and_close.py; one server's failure or silence becomes that server's error and
 never hides or delays the others beyond its own deadline.
 """
 

@@ -220,7 +220,7 @@ def is_machine_account(username):
 
 # ---------------------------------------------------------------- bad entries
 
-# Both twins refuse these before anything is resolved or listed (SelectorCheck in SessionRules.cs;
+# Both twins refuse these before anything is resolved or listed (SelectorCheck in SessionNames.cs;
 # the shared table is tests/fixtures/selector_check_cases.json).
 EMPTY_ENTRY_MESSAGE = (
     "{option}[{index}] is empty ({shown}): an empty entry selects nothing. Remove it, or leave {option} unset; "

@@ -1,4 +1,4 @@
-"""tests/fixtures/listing_cases.json through the agentless listing (agentless_module.list_sessions).
+"""tests/fixtures/listing_cases.json through the agentless listing (list_and_close.list_sessions).
 
 The C# twin runs the same rows against the stand-in netapi32 (tests/csharp/WindowsSpecificsTests.cs).
 The fake server below compares wire filters the way the stand-in does (and Windows: with its own

@@ -1,4 +1,4 @@
-"""Name rules of session_rules.py that are not planning vectors: client name forms, IPv6 zones,
+"""Name rules of session_names.py (and close_planning.py) that are not planning vectors: client name forms, IPv6 zones,
 ANONYMOUS LOGON and CIDR selectors. The tables are tests/fixtures/name_rule_cases.json, which
 tests/csharp/PlannerRulesTests.cs runs through the C# twin, so both normalise and match alike."""
 import json
