@@ -22,9 +22,9 @@ from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import
     CONNECTION_SPEC, FILTER_SPEC, check_selectors, check_timeout, new_client, require_smbprotocol, start_deadline,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.client_resolver import ResolutionError, resolve_selectors
+from ansible_collections.lanman.smb.plugins.module_utils.deadline_pool import run_with_deadlines
 from ansible_collections.lanman.smb.plugins.module_utils.list_and_close import list_sessions
 from ansible_collections.lanman.smb.plugins.module_utils.local_host_names import normalise_server, own_identity
-from ansible_collections.lanman.smb.plugins.module_utils.deadline_pool import run_with_deadlines
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
     clients_match, is_null_session, usernames_match,
 )

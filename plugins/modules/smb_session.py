@@ -233,10 +233,10 @@ from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import
 from ansible_collections.lanman.smb.plugins.module_utils.client_resolver import (
     ResolutionError, resolve_exclusions, resolve_selectors,
 )
-from ansible_collections.lanman.smb.plugins.module_utils.list_and_close import close_result, execute_plan, list_sessions
 from ansible_collections.lanman.smb.plugins.module_utils.close_planning import (
     NO_SELECTOR_MESSAGE, CloseSelectionError, plan_close,
 )
+from ansible_collections.lanman.smb.plugins.module_utils.list_and_close import close_result, execute_plan, list_sessions
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import filter_sessions
 
 
