@@ -5,7 +5,8 @@ Planning (always): ``plan_close`` of this checkout on one (client, user) pair of
 call in this process, sizes interleaved (500, 1000, 2000, then the next round starts one size
 later); per round the ratios t(1000)/t(500) and t(2000)/t(1000) (2 when planning is linear).
 Also 500 of 1,000 sessions (two users from one client, one selected). With ``--before REV``,
-the session_rules.py of that git revision runs too, interleaved with this one, fewer rounds.
+the planner of that git revision (session_rules.py, or session_names.py + close_planning.py after
+the split) runs too, interleaved with this one, fewer rounds.
 
 Play (``--play``): a private Samba on loopback (tests/samba_lab) holding 1,000 sessions from
 127.0.0.1, 500 of user ``victim`` and 500 of ``keeper`` (SMB sessions multiplexed 250 per TCP
@@ -27,6 +28,7 @@ import argparse
 import importlib.util
 import os
 import pathlib
+import re
 import resource
 import statistics
 import subprocess
@@ -41,21 +43,57 @@ SIZES = (500, 1000, 2000)
 PER_CONNECTION = 250
 
 
-def load_rules(path, name):
-    """A session_rules.py as a module of its own (it imports only the standard library)."""
+# The planner's files at a revision, in load order: one file before issue 16 split it, two after.
+PLANNER_FILES = (('session_rules.py',), ('session_names.py', 'close_planning.py'))
+_IMPORT_OF_NAMES = re.compile(r'^from ansible_collections\.lanman\.smb\.plugins\.module_utils\.session_names import '
+                              r'(\([^)]*\)|[^\n]*)$', re.M)
+
+
+def planner_texts(read):
+    """The planner's source, as one text, from ``read(file name)`` (None: no such file)."""
+    for names in PLANNER_FILES:
+        texts = [read(name) for name in names]
+        if all(text is not None for text in texts):
+            # close_planning.py imports its names from session_names.py: one namespace serves both
+            return '\n'.join(_IMPORT_OF_NAMES.sub('', text).replace('from __future__ import', '# from __future__ import')
+                             if i else text for i, text in enumerate(texts))
+    raise SystemExit('no planner found (%s)' % ' or '.join(' + '.join(names) for names in PLANNER_FILES))
+
+
+def load_rules(text, path, name):
+    """The planner as a module of its own (it imports only the standard library)."""
+    path.write_text(text, encoding='utf-8')
     spec = importlib.util.spec_from_file_location(name, str(path))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
+def _read_at(rev):
+    def read(name):
+        proc = subprocess.run(['git', '-C', str(ROOT), 'show', '%s:plugins/module_utils/%s' % (rev, name)],
+                              capture_output=True, text=True, check=False)
+        return proc.stdout if proc.returncode == 0 else None
+    return read
+
+
+def _read_here(name):
+    path = ROOT / 'plugins' / 'module_utils' / name
+    return path.read_text(encoding='utf-8') if path.exists() else None
+
+
+def rules_session(rules):
+    """The session class: SessionInfo, named Session before issue 16 item 2."""
+    return getattr(rules, 'SessionInfo', None) or rules.Session
+
+
 def one_pair(rules, count):
-    sessions = [rules.Session('\\\\10.0.0.5', 'bob', idle_seconds=100) for dummy in range(count)]
+    sessions = [rules_session(rules)('\\\\10.0.0.5', 'bob', idle_seconds=100) for dummy in range(count)]
     return sessions, rules.CloseSelection(username=['bob'], own_client=['192.168.56.10'])
 
 
 def half_of(rules, count):
-    sessions = [rules.Session('\\\\10.0.0.5', 'bob' if i % 2 else 'alice', idle_seconds=100) for i in range(count)]
+    sessions = [rules_session(rules)('\\\\10.0.0.5', 'bob' if i % 2 else 'alice', idle_seconds=100) for i in range(count)]
     return sessions, rules.CloseSelection(username=['bob'], own_client=['192.168.56.10'])
 
 
@@ -284,13 +322,11 @@ def main():
     parser.add_argument('--play-rounds', type=int, default=9)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        rules = load_rules(ROOT / 'plugins' / 'module_utils' / 'session_rules.py', 'session_rules_after')
+        rules = load_rules(planner_texts(_read_here), pathlib.Path(tmp) / 'planner_after.py', 'planner_after')
         before = None
         if args.before:
-            path = pathlib.Path(tmp) / 'session_rules_before.py'
-            path.write_text(subprocess.check_output(
-                ['git', '-C', str(ROOT), 'show', '%s:plugins/module_utils/session_rules.py' % args.before], text=True))
-            before = (args.before, load_rules(path, 'session_rules_before'))
+            before = (args.before, load_rules(planner_texts(_read_at(args.before)), pathlib.Path(tmp) / 'planner_before.py',
+                                              'planner_before'))
         planning(rules, args.rounds, before, args.before_rounds)
         if args.play:
             play(args.play_rounds, args.before, tmp)

@@ -1,4 +1,4 @@
-"""Benchmark: the C# close planner (ClosePlanner.Plan in SessionRules.cs, Mono) against a plain C
+"""Benchmark: the C# close planner (ClosePlanner.Plan in ClosePlanning.cs, Mono) against a plain C
 planner over the same sessions, interleaved.
 
 The load: N sessions (default 100,000) of a remote server, as the listing hands them over
@@ -11,8 +11,8 @@ The C program does the same planning work directly: it parses each client once, 
 networks and the own addresses, counts unselected sessions per (client, user) pair and per
 client in hash tables, and counts the calls. Both programs build the sessions first and time
 only the planning, inside the process (no start-up): wall time and the CPU time of the process
-(GC threads included). With ``--before REV`` the SessionRules.cs of that git revision is timed
-too, in its own pairs with the C program.
+(GC threads included). With ``--before REV`` the C# utils of that git revision (SessionRules.cs
+before the split) are timed too, in its own pairs with the C program.
 
     .venv/bin/python benchmarks/close_planner_cs_bench.py [--sessions 100000] [--clients 25000] [--runs 9] [--before REV]
 
@@ -21,6 +21,7 @@ A script, not a test: figures depend on the machine (record them in docs/benchma
 import argparse
 import os
 import pathlib
+import re
 import statistics
 import subprocess
 import sys
@@ -137,7 +138,7 @@ int main(int argc, char **argv) {
 
 CS = r'''
 using System; using System.Collections.Generic; using System.Diagnostics; using System.Runtime.InteropServices;
-using ansible_collections.lanman.smb.plugins.module_utils.SessionRules;
+%(usings)s
 static class B {
   [DllImport("sessions")] static extern void session_at(int i, byte[] client, byte[] user, out long idle);
   static string Text(byte[] b) { int n = Array.IndexOf(b, (byte)0); return System.Text.Encoding.ASCII.GetString(b, 0, n); }
@@ -188,15 +189,28 @@ class Timed:
         return wall_cpu[1]
 
 
-def build_cs(d, name, rules_text):
+def build_cs(d, name, util_texts, fill):
+    """The benchmark program over these C# utils ({file name: text}), using every namespace they declare."""
     mcs = ['mcs', '-langversion:5', '-sdk:4.5-api', '-nologo', '-optimize+']
     (d / name).mkdir()
-    (d / name / 'SessionRules.cs').write_text(rules_text, encoding='utf-8')
-    utils = [str(ROOT / 'plugins' / 'module_utils' / 'NetSession.cs'), str(d / name / 'SessionRules.cs')]
+    utils, usings = [], []
+    for util, text in sorted(util_texts.items()):
+        (d / name / util).write_text(text, encoding='utf-8')
+        utils.append(str(d / name / util))
+        usings += ['using %s;' % m.group(1) for m in re.finditer(r'^namespace\s+([\w.]+)', text, re.M)]
     subprocess.check_call(mcs + ['-target:library', '-out:%s' % (d / name / 'LanmanSmbUtils.dll')] + utils)
+    (d / name / 'B.cs').write_text(CS % dict(fill, usings='\n'.join(usings)))
     subprocess.check_call(mcs + ['-r:%s' % (d / name / 'LanmanSmbUtils.dll'), '-out:%s' % (d / name / 'B.exe'),
-                                 str(d / 'B.cs')])
+                                 str(d / name / 'B.cs')])
     return d / name / 'B.exe'
+
+
+def utils_at(rev):
+    """The C# utils of plugins/module_utils at a git revision, {file name: text}."""
+    names = subprocess.check_output(['git', '-C', str(ROOT), 'ls-tree', '--name-only', rev, 'plugins/module_utils/'],
+                                    text=True).split()
+    return dict((n.rsplit('/', 1)[-1], subprocess.check_output(['git', '-C', str(ROOT), 'show', '%s:%s' % (rev, n)],
+                                                                 text=True)) for n in names if n.endswith('.cs'))
 
 
 def main():
@@ -204,7 +218,7 @@ def main():
     parser.add_argument('--sessions', type=int, default=100000)
     parser.add_argument('--runs', type=int, default=9)
     parser.add_argument('--clients', type=int, default=CLIENTS, help='distinct clients (sessions spread evenly)')
-    parser.add_argument('--before', help='a git revision whose SessionRules.cs is timed too')
+    parser.add_argument('--before', help='a git revision whose C# utils are timed too')
     args = parser.parse_args()
     fill = {'networks': _strings(NETWORKS, '"'), 'own': _strings(OWN, '"'), 'min_idle': MIN_IDLE}
     with tempfile.TemporaryDirectory() as d:
@@ -218,12 +232,10 @@ def main():
         subprocess.check_call(['gcc', '-shared', '-fPIC', '-O2', '-o', str(d / 'libsessions.so'), str(d / 'lib.c')])
         (d / 'plan.c').write_text(C % fill)
         subprocess.check_call(['gcc', '-O2', '-o', str(d / 'plan'), str(d / 'plan.c')])
-        (d / 'B.cs').write_text(CS % fill)
-        peers = [('after', build_cs(d, 'after', (ROOT / 'plugins' / 'module_utils' / 'SessionRules.cs').read_text()))]
+        current = dict((p.name, p.read_text(encoding='utf-8')) for p in (ROOT / 'plugins' / 'module_utils').glob('*.cs'))
+        peers = [('after', build_cs(d, 'after', current, fill))]
         if args.before:
-            text = subprocess.check_output(['git', '-C', str(ROOT), 'show', '%s:plugins/module_utils/SessionRules.cs'
-                                            % args.before], text=True)
-            peers.append(('before %s' % args.before, build_cs(d, 'before', text)))
+            peers.append(('before %s' % args.before, build_cs(d, 'before', utils_at(args.before), fill)))
         env = dict(os.environ, LD_LIBRARY_PATH=str(d))
         n = str(args.sessions)
         print('Planning a close of %d sessions (%d clients, %d users; selectors %s; %d own addresses; '

@@ -1,4 +1,4 @@
-"""Benchmark: enumerate 100,000 sessions through the C# utils (NetSession.cs and SessionRules.cs,
+"""Benchmark: enumerate 100,000 sessions through the C# utils (ListAndClose.cs over NetSession.cs,
 compiled together as Add-CSharpType does; Mono) and through a plain C
 loop over the same stand-in netapi32, interleaved. Prints median times, the median and
 min-max of the per-pair ratio, and peak RSS.
@@ -18,7 +18,8 @@ RUNS = 9
 
 CS = r'''
 using System; using System.Diagnostics; using System.Runtime.InteropServices;
-using ansible_collections.lanman.smb.plugins.module_utils.SessionRules;
+using ansible_collections.lanman.smb.plugins.module_utils.SessionNames;
+using ansible_collections.lanman.smb.plugins.module_utils.ListAndClose;
 static class B {
   [DllImport("netapi32.dll")] static extern void standin_add_many(int n);
   static int Main(string[] a) {
@@ -72,7 +73,7 @@ def main():
         subprocess.check_call(['gcc', '-O2', '-o', str(d / 'loop'), str(d / 'loop.c'), '-L', str(d), '-lnetapi32'])
         (d / 'B.cs').write_text(CS)
         mcs = ['mcs', '-langversion:5', '-sdk:4.5-api', '-nologo', '-optimize+']
-        utils = [str(ROOT / 'plugins' / 'module_utils' / name) for name in ('NetSession.cs', 'SessionRules.cs')]
+        utils = [str(p) for p in sorted((ROOT / 'plugins' / 'module_utils').glob('*.cs'))]
         subprocess.check_call(mcs + ['-target:library', '-out:%s' % (d / 'LanmanSmbUtils.dll')] + utils)
         subprocess.check_call(mcs + ['-r:%s' % (d / 'LanmanSmbUtils.dll'), '-out:%s' % (d / 'B.exe'), str(d / 'B.cs')])
         env = dict(os.environ, LD_LIBRARY_PATH=str(d))

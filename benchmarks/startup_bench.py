@@ -100,6 +100,10 @@ def import_cost(coll, runs=11):
     if not (pathlib.Path(coll) / 'ansible_collections/lanman/smb/plugins/module_utils/agentless_module.py').exists():
         glue = 'smb_session_ops'
     utils = '; import ansible_collections.lanman.smb.plugins.module_utils.' + glue
+    if (pathlib.Path(coll) / 'ansible_collections/lanman/smb/plugins/module_utils/list_and_close.py').exists():
+        # since issue 16 the glue is thin: smb_session also imports the rules files it no longer pulls in
+        utils += ''.join('; import ansible_collections.lanman.smb.plugins.module_utils.' + name
+                         for name in ('client_resolver', 'close_planning', 'list_and_close'))
     env = dict(os.environ, PYTHONPATH=coll)
     base, full = [], []
     for dummy in range(runs):

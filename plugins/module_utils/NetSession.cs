@@ -3,7 +3,8 @@
 //
 // The Win32 NetSession API (NetSessionEnum / NetSessionDel) for the lanman.smb Windows modules:
 // P/Invoke, buffer ownership, paging and status texts, returning the entries as netapi32 gave
-// them. No client or account name rules here: those are SessionRules.cs, which uses this util.
+// them. No client or account name rules here: those are the rules utils
+// (SessionNames.cs and the utils over it), which use this util.
 // C# 5 only: Windows PowerShell 5.1 compiles this with the in-box csc.exe.
 
 using Microsoft.Win32.SafeHandles;

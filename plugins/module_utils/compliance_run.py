@@ -14,7 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
+from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
     clients_match, has_client_name, is_null_session, usernames_match,
 )
 

@@ -4,7 +4,7 @@
 """smb_session_audit: list the sessions of many SMB servers from one process.
 
 Each server is listed by a worker of a bounded pool (deadline_pool.py) with the listing
-rules of agentless_module.py; one server's failure or silence becomes that server's error and
+rules of list_and_close.py; one server's failure or silence becomes that server's error and
 never hides or delays the others beyond its own deadline.
 """
 
@@ -19,11 +19,13 @@ import time
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcError, without_secret
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import LEVELS
 from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import (
-    CONNECTION_SPEC, FILTER_SPEC, ResolutionError, check_selectors, check_timeout, list_sessions, new_client,
-    normalise_server, own_identity, require_smbprotocol, resolve_selectors, start_deadline,
+    CONNECTION_SPEC, FILTER_SPEC, check_selectors, check_timeout, new_client, require_smbprotocol, start_deadline,
 )
+from ansible_collections.lanman.smb.plugins.module_utils.client_resolver import ResolutionError, resolve_selectors
 from ansible_collections.lanman.smb.plugins.module_utils.deadline_pool import run_with_deadlines
-from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
+from ansible_collections.lanman.smb.plugins.module_utils.list_and_close import list_sessions
+from ansible_collections.lanman.smb.plugins.module_utils.local_host_names import normalise_server, own_identity
+from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
     clients_match, is_null_session, usernames_match,
 )
 

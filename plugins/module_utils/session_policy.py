@@ -23,7 +23,7 @@ import re
 import socket
 
 from ansible_collections.lanman.smb.plugins.module_utils.compliance_waivers import parse_waivers, today_utc, waiver_for
-from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
+from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
     clients_match, is_null_session, normalise_client, parse_client_network, validate_client_selectors, without_zone,
 )
 
@@ -174,7 +174,7 @@ def _lookup_name(text):
 
 class ClientRule:
     """allowed_clients, or a waiver's client: each entry selects the clients the same text selects
-    as a module's client option (session_rules.clients_match: addresses, IPv6 zones, CIDR networks
+    as a module's client option (session_names.clients_match: addresses, IPv6 zones, CIDR networks
     in address/prefix form, host names; docs/developer/contract.md), plus the addresses a host
     entry resolves to."""
 

@@ -228,12 +228,16 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcError
 from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import (
-    ResolutionError, build_selection, check_options, close_result, close_spec, connect, execute_plan,
-    list_sessions, resolve_exclusions, resolve_selectors, start_deadline,
+    build_selection, check_options, close_spec, connect, start_deadline,
 )
-from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
-    NO_SELECTOR_MESSAGE, SelectionError, filter_sessions, plan_close,
+from ansible_collections.lanman.smb.plugins.module_utils.client_resolver import (
+    ResolutionError, resolve_exclusions, resolve_selectors,
 )
+from ansible_collections.lanman.smb.plugins.module_utils.close_planning import (
+    NO_SELECTOR_MESSAGE, CloseSelectionError, plan_close,
+)
+from ansible_collections.lanman.smb.plugins.module_utils.list_and_close import close_result, execute_plan, list_sessions
+from ansible_collections.lanman.smb.plugins.module_utils.session_names import filter_sessions
 
 
 def main():
@@ -260,7 +264,7 @@ def main():
             plan = plan_close(sessions, selection)
             candidates = filter_sessions(sessions, selection.client, selection.username)
             outcome = execute_plan(client, plan, level, module.check_mode)
-        except SelectionError as e:
+        except CloseSelectionError as e:
             module.fail_json(msg=str(e))
         except SrvsvcError as e:
             module.fail_json(msg=str(e))

@@ -132,8 +132,10 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcError
 from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import (
-    ResolutionError, check_options, connect, info_spec, list_sessions, resolve_selectors, start_deadline,
+    check_options, connect, info_spec, start_deadline,
 )
+from ansible_collections.lanman.smb.plugins.module_utils.client_resolver import ResolutionError, resolve_selectors
+from ansible_collections.lanman.smb.plugins.module_utils.list_and_close import list_sessions
 
 
 def main():

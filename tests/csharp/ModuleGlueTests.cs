@@ -7,7 +7,10 @@ using System.Collections.Generic;
 using System.Net;
 using System.Reflection;
 using ansible_collections.lanman.smb.plugins.module_utils.NetSession;
-using ansible_collections.lanman.smb.plugins.module_utils.SessionRules;
+using ansible_collections.lanman.smb.plugins.module_utils.SessionNames;
+using ansible_collections.lanman.smb.plugins.module_utils.LocalHostNames;
+using ansible_collections.lanman.smb.plugins.module_utils.ClientResolver;
+using ansible_collections.lanman.smb.plugins.module_utils.ListAndClose;
 
 internal static partial class Program
 {

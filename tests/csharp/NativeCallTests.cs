@@ -6,7 +6,10 @@ using System.Collections.Generic;
 using System.Net.NetworkInformation;
 using System.Runtime.InteropServices;
 using ansible_collections.lanman.smb.plugins.module_utils.NetSession;
-using ansible_collections.lanman.smb.plugins.module_utils.SessionRules;
+using ansible_collections.lanman.smb.plugins.module_utils.SessionNames;
+using ansible_collections.lanman.smb.plugins.module_utils.LocalHostNames;
+using ansible_collections.lanman.smb.plugins.module_utils.ClosePlanning;
+using ansible_collections.lanman.smb.plugins.module_utils.ListAndClose;
 
 internal static class CallLog
 {

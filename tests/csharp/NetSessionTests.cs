@@ -1,5 +1,5 @@
-// Tests of the shipped plugins/module_utils/NetSession.cs (the Win32 wrapper) and SessionRules.cs
-// (the session rules over it), compiled together as Add-CSharpType does, against the stand-in netapi32
+// Tests of the shipped plugins/module_utils/NetSession.cs (the Win32 wrapper) and the rules
+// utils over it, compiled together as Add-CSharpType does, against the stand-in netapi32
 // (tests/csharp/standin). Built with mcs -langversion:5 -sdk:4.5-api -warnaserror+ and run by
 // tests/csharp/test_netsession_cs.py in a subprocess, so a crash is a failed test.
 // Output: one "PASS name" / "FAIL name: why" line per test, then "N passed, M failed".
@@ -10,7 +10,10 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 using ansible_collections.lanman.smb.plugins.module_utils.NetSession;
-using ansible_collections.lanman.smb.plugins.module_utils.SessionRules;
+using ansible_collections.lanman.smb.plugins.module_utils.SessionNames;
+using ansible_collections.lanman.smb.plugins.module_utils.LocalHostNames;
+using ansible_collections.lanman.smb.plugins.module_utils.ClosePlanning;
+using ansible_collections.lanman.smb.plugins.module_utils.ListAndClose;
 
 internal static class Standin
 {

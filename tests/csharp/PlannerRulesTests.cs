@@ -1,4 +1,4 @@
-// Name and planning rules of SessionRules.cs that are not planning vectors: client name forms,
+// Name and planning rules (SessionNames.cs, ClosePlanning.cs) that are not planning vectors: client name forms,
 // IPv6 zones, ANONYMOUS LOGON, CIDR selectors (also through SessionList.ListSessions) and a user-wide
 // close run against the stand-in. The tables are tests/fixtures/name_rule_cases.json, which
 // tests/unit/plugins/module_utils/test_session_rules_tables.py runs through the Python twin.
@@ -6,8 +6,10 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
-using ansible_collections.lanman.smb.plugins.module_utils.NetSession;
-using ansible_collections.lanman.smb.plugins.module_utils.SessionRules;
+using ansible_collections.lanman.smb.plugins.module_utils.SessionNames;
+using ansible_collections.lanman.smb.plugins.module_utils.LocalHostNames;
+using ansible_collections.lanman.smb.plugins.module_utils.ClosePlanning;
+using ansible_collections.lanman.smb.plugins.module_utils.ListAndClose;
 
 internal static partial class Program
 {

@@ -6,7 +6,10 @@
 using System;
 using System.Collections.Generic;
 using System.Net;
-using ansible_collections.lanman.smb.plugins.module_utils.SessionRules;
+using ansible_collections.lanman.smb.plugins.module_utils.SessionNames;
+using ansible_collections.lanman.smb.plugins.module_utils.LocalHostNames;
+using ansible_collections.lanman.smb.plugins.module_utils.ClientResolver;
+using ansible_collections.lanman.smb.plugins.module_utils.ClosePlanning;
 
 internal static partial class Program
 {

@@ -12,7 +12,10 @@ using System.Collections.Generic;
 using System.Net;
 using System.Text.RegularExpressions;
 using ansible_collections.lanman.smb.plugins.module_utils.NetSession;
-using ansible_collections.lanman.smb.plugins.module_utils.SessionRules;
+using ansible_collections.lanman.smb.plugins.module_utils.SessionNames;
+using ansible_collections.lanman.smb.plugins.module_utils.ClientResolver;
+using ansible_collections.lanman.smb.plugins.module_utils.ClosePlanning;
+using ansible_collections.lanman.smb.plugins.module_utils.ListAndClose;
 
 internal static partial class Program
 {

@@ -10,7 +10,9 @@ using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
 using ansible_collections.lanman.smb.plugins.module_utils.NetSession;
-using ansible_collections.lanman.smb.plugins.module_utils.SessionRules;
+using ansible_collections.lanman.smb.plugins.module_utils.SessionNames;
+using ansible_collections.lanman.smb.plugins.module_utils.LocalHostNames;
+using ansible_collections.lanman.smb.plugins.module_utils.ListAndClose;
 
 internal static partial class Program
 {

@@ -2,10 +2,11 @@
 and runs tests/csharp/NetSessionTests.cs in a subprocess (a crash is a failure) on Mono and on
 CoreCLR (conftest.py).
 
-NetSession.cs (the Win32 wrapper) must compile alone; SessionRules.cs (the session rules) must
-compile against the wrapper's public surface alone, and both together into one assembly, which
-is what ansible-core's Add-CSharpType does with every C# util a module requires. The tests run
-against that one assembly."""
+NetSession.cs (the Win32 wrapper) must compile alone; each rules util (SessionNames.cs,
+LocalHostNames.cs, ClientResolver.cs, ClosePlanning.cs, ListAndClose.cs) must compile with the utils
+it declares (its `using ...module_utils.<Name>;` lines) against the wrapper's public surface alone,
+and all of them together into one assembly, which is what ansible-core's Add-CSharpType does with
+every C# util a module requires. The tests run against that one assembly."""
 import base64
 import json
 import os
@@ -14,18 +15,34 @@ import shutil
 import subprocess
 import sys
 
+import re
+
 import pytest
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 WRAPPER = ROOT / 'plugins' / 'module_utils' / 'NetSession.cs'
-RULES = ROOT / 'plugins' / 'module_utils' / 'SessionRules.cs'
-UTILS = [WRAPPER, RULES]
+# the rules utils, each after the utils it requires
+RULES = [ROOT / 'plugins' / 'module_utils' / name for name in
+         ('SessionNames.cs', 'LocalHostNames.cs', 'ClientResolver.cs', 'ClosePlanning.cs', 'ListAndClose.cs')]
+UTILS = [WRAPPER] + RULES
+_REQUIRES = re.compile(r'^using ansible_collections\.lanman\.smb\.plugins\.module_utils\.(\w+);\s*$', re.M)
 MCS = ['mcs', '-langversion:5', '-sdk:4.5-api', '-warnaserror+', '-nologo']
 
 sys.path.insert(0, str(HERE))
 from csharp5_lint import lint  # noqa: E402
 from shared_tables_tsv import expected_passes, write_issue16_tables  # noqa: E402
+
+
+def required_rules(path):
+    """The rules utils path requires, directly or through another util (not the wrapper), in RULES order."""
+    names, todo = set(), [path]
+    while todo:
+        for name in _REQUIRES.findall(todo.pop().read_text(encoding='utf-8')):
+            if name != 'NetSession' and name not in names:
+                names.add(name)
+                todo.append(path.parent / (name + '.cs'))
+    return [p for p in RULES if p.stem in names]
 
 
 def _run(cmd, **kw):
@@ -153,7 +170,9 @@ def build(tmp_path_factory):
     _run(['gcc', '-shared', '-fPIC', '-O2', '-Wall', '-Wextra', '-Werror', '-o', str(out / 'libnetapi32.so'),
           str(HERE / 'standin' / 'netapi32_standin.c')])
     _run(MCS + ['-target:library', '-out:%s' % (out / 'NetSession.dll'), str(WRAPPER)])
-    _run(MCS + ['-target:library', '-r:%s' % (out / 'NetSession.dll'), '-out:%s' % (out / 'SessionRules.dll'), str(RULES)])
+    for rules in RULES:
+        _run(MCS + ['-target:library', '-r:%s' % (out / 'NetSession.dll'), '-out:%s' % (out / (rules.stem + '.dll')),
+                    str(rules)] + [str(p) for p in required_rules(rules)])
     _run(MCS + ['-target:library', '-out:%s' % (out / 'LanmanSmbUtils.dll')] + [str(p) for p in UTILS])
     # NetSessionTests.cs holds Main and the helpers; every other *Tests.cs adds a group (partial class).
     sources = sorted(str(p) for p in HERE.glob('*Tests.cs'))
@@ -174,13 +193,21 @@ def test_wrapper_compiles_alone_as_csharp5_against_net45(build):
     assert (build / 'NetSession.dll').exists()
 
 
-def test_rules_compile_against_the_wrappers_public_surface(build):
-    """Built against NetSession.dll, SessionRules.cs cannot reach the wrapper's internals: the seam holds."""
-    assert (build / 'SessionRules.dll').exists()
+@pytest.mark.parametrize('rules', RULES, ids=lambda p: p.name)
+def test_rules_compile_against_the_wrappers_public_surface(build, rules):
+    """Built against NetSession.dll with only the utils it declares, a rules util cannot reach the
+    wrapper's internals (the seam holds) and needs no util it does not require."""
+    assert (build / (rules.stem + '.dll')).exists()
+
+
+def test_rules_declare_what_they_require():
+    assert [[p.name for p in required_rules(r)] for r in RULES] == [
+        [], ['SessionNames.cs'], ['SessionNames.cs'], ['SessionNames.cs'],
+        ['SessionNames.cs', 'LocalHostNames.cs', 'ClosePlanning.cs']]
 
 
 def test_rules_do_not_compile_without_the_wrapper(tmp_path):
-    proc = subprocess.run(MCS + ['-target:library', '-out:%s' % (tmp_path / 'x.dll'), str(RULES)],
+    proc = subprocess.run(MCS + ['-target:library', '-out:%s' % (tmp_path / 'x.dll')] + [str(p) for p in RULES],
                           check=False, capture_output=True, text=True, timeout=300)
     assert proc.returncode != 0 and 'NetSession' in proc.stdout + proc.stderr
 

@@ -11,9 +11,10 @@ import pathlib
 import random
 import sys
 
-from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
-    CloseSelection, SelectionError, Session, plan_close,
+from ansible_collections.lanman.smb.plugins.module_utils.close_planning import (
+    CloseSelection, CloseSelectionError, plan_close,
 )
+from ansible_collections.lanman.smb.plugins.module_utils.session_names import SessionInfo
 
 # build is test_netsession_cs's fixture (it compiles the utils and the C# test program); imported, pytest uses it here too.
 from test_netsession_cs import build, run_tests, write_name_rules, write_selector_checks, write_vectors  # noqa: F401 pylint: disable=unused-import
@@ -27,13 +28,13 @@ ERROR_TEXTS = {'no_selector': 'all=true', 'bad_client_selector': 'is not a valid
 
 def python_decides(case):
     """The case with 'expect' filled in by the Python planner, as in close_planning_cases.json."""
-    sessions = [Session(raw_client=e['client'], username=e['username'], idle_seconds=e['idle_seconds'])
+    sessions = [SessionInfo(raw_client=e['client'], username=e['username'], idle_seconds=e['idle_seconds'])
                 for e in case['sessions']]
     index = dict((id(s), i) for i, s in enumerate(sessions))
     expect = {'error': None, 'error_text': None, 'close': [], 'skipped': []}
     try:
         plan = plan_close(sessions, CloseSelection(**case['selection']))
-    except SelectionError as e:
+    except CloseSelectionError as e:
         expect.update(error=e.code, error_text=ERROR_TEXTS[e.code])
         assert expect['error_text'] in str(e)
     else:

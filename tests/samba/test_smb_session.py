@@ -121,17 +121,17 @@ def test_non_admin_caller_cannot_close(lab, run):
 def test_session_vanishing_before_close_is_not_an_error(lab, run, monkeypatch):
     """Samba answers ACCESS_DENIED for a delete that matches nothing; the module must
     re-list and call it vanished. Reproduced in-process with a real server."""
-    from ansible_collections.lanman.smb.plugins.module_utils import agentless_module as ops
+    from ansible_collections.lanman.smb.plugins.module_utils import list_and_close
     from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.client import SrvsvcClient
-    from ansible_collections.lanman.smb.plugins.module_utils.session_rules import CloseSelection, plan_close
+    from ansible_collections.lanman.smb.plugins.module_utils.close_planning import CloseSelection, plan_close
     bob = lab.open_session('bob')
     with SrvsvcClient('127.0.0.1', lab.port, lab.admin_user, lab.admin_password, auth_protocol='ntlm') as client:
-        sessions, level = ops.list_sessions(client, None, [], [])
+        sessions, level = list_and_close.list_sessions(client, None, [], [])
         plan = plan_close(sessions, CloseSelection(username=['bob'], own_client=[client.local_address],
                                                    own_username=lab.admin_user))
         lab.close_session(bob)  # bob logs off between listing and closing
         time.sleep(0.5)
-        outcome = ops.execute_plan(client, plan, level, check_mode=False)
+        outcome = list_and_close.execute_plan(client, plan, level, check_mode=False)
     assert outcome.changed is False and outcome.closed == [] and [s.username for s in outcome.vanished] == ['bob']
     assert outcome.failed_call is None
 

@@ -1,5 +1,6 @@
-"""The C# utils are split along their seam (NetSession.cs: the Win32 wrapper; SessionRules.cs:
-the session rules over it). These checks hold the split to what ansible-core really does:
+"""The C# utils are split along their seam (NetSession.cs: the Win32 wrapper; SessionNames.cs,
+LocalHostNames.cs, ClientResolver.cs, ClosePlanning.cs and ListAndClose.cs: the session rules over
+it, one concern each). These checks hold the split to what ansible-core really does:
 
 - a C# util requires another by a `using ansible_collections.<ns>.<coll>.plugins.module_utils.<Name>;`
   line (ansible-core's PSModuleDepFinder, executor/powershell/module_manifest.py, reads exactly
@@ -26,7 +27,7 @@ UTILS_DIR = ROOT / 'plugins' / 'module_utils'
 UTILS = sorted(UTILS_DIR.glob('*.cs'))
 PREFIX = 'ansible_collections.lanman.smb.plugins.module_utils.'
 PS1_FILES = sorted(ROOT.glob('plugins/modules/*.ps1')) + sorted(
-    ROOT.glob('tests/integration/targets/module_utils_NetSession/library/*.ps1'))
+    ROOT.glob('tests/integration/targets/module_utils_*/library/*.ps1'))
 MCS = ['mcs', '-langversion:5', '-sdk:4.5-api', '-warnaserror+', '-nologo', '-target:library']
 ACCELERATOR = re.compile(r'//\s*TypeAccelerator\s+-Name\s+(?P<name>[\w.]*)\s+-TypeName\s+(?P<type>[\w.]*)')
 
@@ -69,8 +70,11 @@ def accelerators(files):
     return found
 
 
+RULES = ['ClientResolver.cs', 'ClosePlanning.cs', 'ListAndClose.cs', 'LocalHostNames.cs', 'SessionNames.cs']
+
+
 def test_the_utils_are_the_wrapper_and_the_rules():
-    assert [p.name for p in UTILS] == ['NetSession.cs', 'SessionRules.cs']
+    assert [p.name for p in UTILS] == sorted(RULES + ['NetSession.cs'])
 
 
 @pytest.mark.parametrize('util', UTILS, ids=lambda p: p.name)
@@ -79,27 +83,36 @@ def test_each_util_compiles_with_exactly_what_ansible_core_ships_with_it(util, c
     assert compile_problems([UTILS_DIR / name for name in shipped] + [util], tmp_path) == ''
 
 
-def test_the_rules_util_requires_the_wrapper(collections_path):
-    assert shipped_utils(collections_path, UTILS_DIR / 'SessionRules.cs', powershell=False) == ['NetSession.cs']
-    assert shipped_utils(collections_path, UTILS_DIR / 'NetSession.cs', powershell=False) == []
+@pytest.mark.parametrize('util, shipped', [
+    ('NetSession.cs', []),
+    ('SessionNames.cs', ['NetSession.cs']),
+    ('LocalHostNames.cs', ['NetSession.cs', 'SessionNames.cs']),
+    ('ClientResolver.cs', ['NetSession.cs', 'SessionNames.cs']),
+    ('ClosePlanning.cs', ['NetSession.cs', 'SessionNames.cs']),
+    ('ListAndClose.cs', ['ClosePlanning.cs', 'LocalHostNames.cs', 'NetSession.cs', 'SessionNames.cs']),
+])
+def test_each_rules_util_requires_the_layers_below_it(util, shipped, collections_path):
+    """Names, then local host / resolution / planning over them, then listing and closing over
+    all: nothing requires a layer above it."""
+    assert shipped_utils(collections_path, UTILS_DIR / util, powershell=False) == shipped
 
 
 @pytest.mark.parametrize('move', [
     # inside the namespace block: C# takes it, ansible-core only reads a `using` at the line start
-    lambda t, line: t.replace(line + '\n', '').replace('SessionRules\n{\n', 'SessionRules\n{\n    ' + line + '\n'),
+    lambda t, line: t.replace(line + '\n', '').replace('SessionNames\n{\n', 'SessionNames\n{\n    ' + line + '\n'),
     # a trailing comment: ansible-core's pattern ends at the semicolon
     lambda t, line: t.replace(line, line + '  // the wrapper'),
     # dropped
     lambda t, line: t.replace(line + '\n', ''),
 ])
 def test_a_dependency_ansible_core_does_not_read_is_caught(move, tmp_path):
-    rules = (UTILS_DIR / 'SessionRules.cs').read_text(encoding='utf-8')
+    rules = (UTILS_DIR / 'SessionNames.cs').read_text(encoding='utf-8')
     line = 'using %sNetSession;' % PREFIX
     assert line in rules.splitlines()
     utils = tmp_path / 'ansible_collections' / 'lanman' / 'smb' / 'plugins' / 'module_utils'
     utils.mkdir(parents=True)
     shutil.copy(str(UTILS_DIR / 'NetSession.cs'), str(utils / 'NetSession.cs'))
-    broken = utils / 'SessionRules.cs'
+    broken = utils / 'SessionNames.cs'
     broken.write_text(move(rules, line), encoding='utf-8')
     shipped = shipped_utils(tmp_path, broken, powershell=False)
     assert shipped == []
@@ -134,21 +147,27 @@ def ps1_naming_problems(text, shipped):
 def test_ps1_names_only_accelerators_of_the_utils_it_requires(path, collections_path, tmp_path):
     text = path.read_text(encoding='utf-8')
     shipped = shipped_utils(collections_path, path, powershell=True)
-    assert 'SessionRules.cs' in shipped and 'NetSession.cs' in shipped
+    assert 'SessionNames.cs' in shipped and 'NetSession.cs' in shipped
     assert ps1_naming_problems(text, shipped) == []
     assert compile_problems([UTILS_DIR / name for name in shipped], tmp_path) == ''
 
 
 @pytest.mark.parametrize('broken', [
-    lambda t: t.replace('[LanmanClosePlanner]', '[ansible_collections.lanman.smb.plugins.module_utils.SessionRules.ClosePlanner]'),
+    lambda t: t.replace('[LanmanClosePlanner]', '[ansible_collections.lanman.smb.plugins.module_utils.ClosePlanning.ClosePlanner]'),
     lambda t: t.replace('[LanmanClosePlanner]', '[LanmanPlanner]'),
-    lambda t: t.replace('module_utils.SessionRules', 'module_utils.NetSession'),
+    lambda t: t.replace('module_utils.ClosePlanning', 'module_utils.NetSession'),
+    # ClosePlanning dropped: ListAndClose still ships it, but the module must require what it names
+    lambda t: t.replace('#AnsibleRequires -CSharpUtil %sClosePlanning\n' % PREFIX, ''),
+    # required but unused
+    lambda t: t.replace('#AnsibleRequires -CSharpUtil Ansible.Basic',
+                        '#AnsibleRequires -CSharpUtil Ansible.Basic\n#AnsibleRequires -CSharpUtil %sClientResolver' % PREFIX)
+    .replace('[LanmanClientResolution]', '[LanmanSessionList]'),
     lambda t: t.replace('#AnsibleRequires -CSharpUtil Ansible.Basic',
                         '#AnsibleRequires -CSharpUtil Ansible.Basic\n#AnsibleRequires -CSharpUtil %sNetSession' % PREFIX),
 ])
 def test_naming_check_catches_breaks(broken):
     text = (ROOT / 'plugins' / 'modules' / 'win_smb_session.ps1').read_text(encoding='utf-8')
-    assert ps1_naming_problems(broken(text), ['NetSession.cs', 'SessionRules.cs'])
+    assert ps1_naming_problems(broken(text), ['NetSession.cs'] + RULES)
 
 
 def test_every_accelerator_names_one_public_type():

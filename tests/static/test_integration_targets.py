@@ -74,7 +74,7 @@ def syntax_check(target, targets_dir, ansible_env, tmp_path, collections=None):
 
 
 def test_there_are_windows_targets():
-    assert {'win_smb_session', 'win_smb_session_info', 'module_utils_NetSession'} <= set(WINDOWS_TARGETS)
+    assert {'win_smb_session', 'win_smb_session_info', 'module_utils_ClosePlanning', 'module_utils_SessionNames'} <= set(WINDOWS_TARGETS)
 
 
 @pytest.mark.parametrize('target', WINDOWS_TARGETS)
@@ -213,7 +213,7 @@ def test_option_check_catches_a_misspelt_option(module_options):
 def test_planning_vectors_reach_the_windows_target():
     """ansible-test copies only tests/integration into its temp work dir; the vectors travel
     through a needs/file alias, at the path the target reads them from."""
-    target = TARGETS / 'module_utils_NetSession'
+    target = TARGETS / 'module_utils_ClosePlanning'
     assert 'needs/file/tests/fixtures/close_planning_cases.json' in _aliases(target)
     tasks = (target / 'tasks' / 'main.yml').read_text()
     assert "role_path ~ '/../../../fixtures/close_planning_cases.json'" in tasks

@@ -120,8 +120,9 @@ def test_module_has_the_ansible_windows_shape(module):
     lines = text.splitlines()
     assert lines[0] == '#!powershell'
     assert '#AnsibleRequires -CSharpUtil Ansible.Basic' in lines
-    # the rules util; ansible-core ships the wrapper with it (tests/static/test_csharp_util_deps.py)
-    assert '#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.SessionRules' in lines
+    # the rules utils; ansible-core ships the wrapper with them (tests/static/test_csharp_util_deps.py)
+    for util in ('SessionNames', 'LocalHostNames', 'ClientResolver', 'ListAndClose'):
+        assert '#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.' + util in lines
     create = text.index('[Ansible.Basic.AnsibleModule]::Create($args, $spec)')
     # validate-modules loads the spec without collection utils: none of our types before Create
     assert not re.search(r'\[Lanman|ansible_collections\.lanman', text[:create].split('#AnsibleRequires')[-1].split('\n', 1)[1])

@@ -6,7 +6,7 @@ NetrSessionEnum and NetrSessionDel, because what reaches NetrSessionDel is what 
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import (
     SrvsvcConnectionError, SrvsvcError, SrvsvcStatusError, SrvsvcTimeoutError,
 )
-from ansible_collections.lanman.smb.plugins.module_utils.session_rules import account_part, normalise_client
+from ansible_collections.lanman.smb.plugins.module_utils.session_names import account_part, normalise_client
 
 # The fields each level fills in (MS-SRVS SESSION_INFO_0/1/2/10/502), written out here on
 # purpose rather than taken from the codec: the fake is a second, independent reading of the spec.

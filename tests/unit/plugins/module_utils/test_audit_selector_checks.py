@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-from ansible_collections.lanman.smb.plugins.module_utils import agentless_module, fleet_audit
+from ansible_collections.lanman.smb.plugins.module_utils import client_resolver, fleet_audit
 
 
 def _params(**extra):
@@ -27,7 +27,7 @@ def _params(**extra):
 ], ids=lambda v: ascii(v)[:40])
 def test_bad_filters_and_servers_fail_before_any_lookup(monkeypatch, extra, message):
     looked_up = []
-    monkeypatch.setattr(agentless_module.socket, 'getaddrinfo',
+    monkeypatch.setattr(client_resolver.socket, 'getaddrinfo',
                         lambda host, *a, **k: looked_up.append(host) or [])
     with pytest.raises(fleet_audit.AuditInputError) as err:
         fleet_audit.check_options(_params(**extra))
@@ -37,15 +37,15 @@ def test_bad_filters_and_servers_fail_before_any_lookup(monkeypatch, extra, mess
 
 def test_the_audit_itself_never_resolves_a_blank_client(monkeypatch):
     """FleetAudit resolves the client filter once; a blank entry fails there too (ResolutionError)."""
-    monkeypatch.setattr(agentless_module.socket, 'getaddrinfo',
+    monkeypatch.setattr(client_resolver.socket, 'getaddrinfo',
                         lambda *a, **k: pytest.fail('looked up %r' % (a,)))
-    with pytest.raises(agentless_module.ResolutionError):
+    with pytest.raises(client_resolver.ResolutionError):
         fleet_audit.FleetAudit(_params(client=['[]']), warn=lambda text: None)
 
 
 def test_good_filters_pass(monkeypatch):
     def unresolvable(*args, **kwargs):
         raise socket.gaierror(socket.EAI_NONAME, 'Name or service not known')
-    monkeypatch.setattr(agentless_module.socket, 'getaddrinfo', unresolvable)
+    monkeypatch.setattr(client_resolver.socket, 'getaddrinfo', unresolvable)
     targets = fleet_audit.check_options(_params(client=['10.0.0.5'], username=['ANONYMOUS LOGON', 'HOST$']))
     assert [(t.name, t.server, t.port) for t in targets] == [('files01', 'files01', 445)]

@@ -10,10 +10,9 @@ import pathlib
 
 import pytest
 
-from ansible_collections.lanman.smb.plugins.module_utils import agentless_module as ops
-from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
-    ClosePlan, CloseTarget, Session, normalise_client,
-)
+from ansible_collections.lanman.smb.plugins.module_utils import list_and_close as ops
+from ansible_collections.lanman.smb.plugins.module_utils.close_planning import ClosePlan, CloseTarget
+from ansible_collections.lanman.smb.plugins.module_utils.session_names import SessionInfo, normalise_client
 
 from shared_table_servers import ScriptedDeleteServer
 
@@ -29,7 +28,7 @@ def forced_answers(case):
 
 
 def _run(case):
-    sessions = [Session(raw_client=c, username=u) for c, u in case['sessions']]
+    sessions = [SessionInfo(raw_client=c, username=u) for c, u in case['sessions']]
     targets = [CloseTarget(normalise_client(call['raw_client']), call['raw_client'], call['username'],
                            [sessions[i] for i in call['sessions']]) for call in case['calls']]
     server = ScriptedDeleteServer([case['sessions'][i] for i in case['server']['live']], forced_answers(case),

@@ -9,7 +9,7 @@ import pathlib
 
 import pytest
 
-from ansible_collections.lanman.smb.plugins.module_utils import agentless_module as ops
+from ansible_collections.lanman.smb.plugins.module_utils import list_and_close as ops
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcStatusError
 
 from shared_table_servers import LevelServer

@@ -1,4 +1,4 @@
-"""tests/fixtures/listing_cases.json through the agentless listing (agentless_module.list_sessions).
+"""tests/fixtures/listing_cases.json through the agentless listing (list_and_close.list_sessions).
 
 The C# twin runs the same rows against the stand-in netapi32 (tests/csharp/WindowsSpecificsTests.cs).
 The fake server below compares wire filters the way the stand-in does (and Windows: with its own
@@ -10,7 +10,7 @@ import pathlib
 
 import pytest
 
-from ansible_collections.lanman.smb.plugins.module_utils import agentless_module as ops
+from ansible_collections.lanman.smb.plugins.module_utils import list_and_close
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcStatusError
 
 ROOT = pathlib.Path(__file__).resolve().parents[4]
@@ -56,7 +56,7 @@ def _shown(session):
 @pytest.mark.parametrize('case', CASES, ids=[c['name'] for c in CASES])
 def test_listing_case(case):
     server = SpellingServer(case['server']['filters'], case['server']['sessions'])
-    sessions, _level = ops.list_sessions(server, case['level'], case['client'] or [], case['username'] or [])
+    sessions, _level = list_and_close.list_sessions(server, case['level'], case['client'] or [], case['username'] or [])
     assert server.calls == case['calls']
     assert [_shown(s) for s in sessions] == case['sessions']
 

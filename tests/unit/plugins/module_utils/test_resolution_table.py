@@ -10,8 +10,8 @@ import socket
 
 import pytest
 
-from ansible_collections.lanman.smb.plugins.module_utils import agentless_module as ops
-from ansible_collections.lanman.smb.plugins.module_utils.session_rules import normalise_client
+from ansible_collections.lanman.smb.plugins.module_utils import client_resolver as ops
+from ansible_collections.lanman.smb.plugins.module_utils.session_names import normalise_client
 
 ROOT = pathlib.Path(__file__).resolve().parents[4]
 CASES = json.loads((ROOT / 'tests' / 'fixtures' / 'resolution_cases.json').read_text(encoding='utf-8'))['cases']

@@ -1,7 +1,7 @@
 """Client/user name rules and the session result shape (docs/developer/contract.md). The tables
 of name rules shared with the C# twin are in test_session_rules_tables.py."""
-from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
-    RESULT_KEYS, Session, clients_match, diff_entries, filter_sessions, is_machine_account, is_null_session,
+from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
+    RESULT_KEYS, SessionInfo, clients_match, diff_entries, filter_sessions, is_machine_account, is_null_session,
 )
 
 
@@ -21,7 +21,7 @@ def test_null_and_machine_accounts():
 def test_level_502_entry_becomes_every_contract_key():
     entry = {'cname': '\\\\[::1]', 'username': 'bob', 'num_opens': 3, 'time': 120, 'idle_time': 60,
              'user_flags': 3, 'cltype_name': 'Windows 10', 'transport': '\\Device\\NetbiosSmb'}
-    result = Session.from_wire(entry, 502).to_result()
+    result = SessionInfo.from_wire(entry, 502).to_result()
     assert tuple(result) == RESULT_KEYS
     assert result == {'client': '::1', 'username': 'bob', 'num_opens': 3, 'active_seconds': 120,
                       'idle_seconds': 60, 'user_flags': 3, 'is_guest': True, 'cleartext_password': True,
@@ -29,17 +29,17 @@ def test_level_502_entry_becomes_every_contract_key():
 
 
 def test_fields_a_level_lacks_are_null_not_zero():
-    level0 = Session.from_wire({'cname': '10.0.0.5', 'username': None, 'num_opens': None, 'time': None,
+    level0 = SessionInfo.from_wire({'cname': '10.0.0.5', 'username': None, 'num_opens': None, 'time': None,
                                 'idle_time': None, 'user_flags': None, 'cltype_name': None,
                                 'transport': None}, 0).to_result()
     assert level0['client'] == '10.0.0.5'
     assert all(level0[k] is None for k in RESULT_KEYS if k != 'client')
-    level10 = Session.from_wire({'cname': '10.0.0.5', 'username': 'bob', 'time': 5, 'idle_time': 0}, 10).to_result()
+    level10 = SessionInfo.from_wire({'cname': '10.0.0.5', 'username': 'bob', 'time': 5, 'idle_time': 0}, 10).to_result()
     assert level10['idle_seconds'] == 0 and level10['num_opens'] is None and level10['is_guest'] is None
 
 
 def test_samba_wrapped_time_is_clamped_and_null_user_is_a_null_session():
-    result = Session.from_wire({'cname': '127.0.0.1', 'username': None, 'num_opens': 0,
+    result = SessionInfo.from_wire({'cname': '127.0.0.1', 'username': None, 'num_opens': 0,
                                 'time': 0xFFFFFFFF, 'idle_time': 0, 'user_flags': 0}, 1).to_result()
     assert result['active_seconds'] == 0
     assert result['username'] == ''
@@ -47,7 +47,7 @@ def test_samba_wrapped_time_is_clamped_and_null_user_is_a_null_session():
 
 
 def test_local_filter_and_diff_entries():
-    sessions = [Session('\\\\10.0.0.5', 'bob'), Session('\\\\10.0.0.6', ''), Session('10.0.0.5', 'Alice')]
+    sessions = [SessionInfo('\\\\10.0.0.5', 'bob'), SessionInfo('\\\\10.0.0.6', ''), SessionInfo('10.0.0.5', 'Alice')]
     assert filter_sessions(sessions, clients=['10.0.0.5'], usernames=['alice']) == [sessions[2]]
     assert filter_sessions(sessions) == sessions
     assert diff_entries(sessions) == ['(anonymous)@10.0.0.6', 'Alice@10.0.0.5', 'bob@10.0.0.5']

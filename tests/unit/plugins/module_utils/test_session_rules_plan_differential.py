@@ -11,11 +11,14 @@ import random
 
 import pytest
 
-from ansible_collections.lanman.smb.plugins.module_utils import session_rules
-from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
-    NO_SELECTOR_MESSAGE, SKIP_REASONS, ClosePlan, CloseSelection, CloseTarget, SelectionError, Session,
-    SkippedSession, account_part, clients_match, has_client_name, is_machine_account, is_null_session,
-    plan_close, usernames_match, validate_client_selectors,
+from ansible_collections.lanman.smb.plugins.module_utils import close_planning, session_names
+from ansible_collections.lanman.smb.plugins.module_utils.close_planning import (
+    ClosePlan, CloseSelection, CloseTarget, NO_SELECTOR_MESSAGE, SKIP_REASONS, CloseSelectionError, SkippedSession,
+    plan_close,
+)
+from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
+    SessionInfo, account_part, clients_match, has_client_name, is_machine_account, is_null_session, usernames_match,
+    validate_client_selectors,
 )
 
 from random_close_cases import one_pair_case, random_case
@@ -24,7 +27,7 @@ from random_close_cases import one_pair_case, random_case
 # ---------------------------------------------------------------- the reference (quadratic) planner
 
 def _zoneless_key(name):
-    key = session_rules._client_key(name)
+    key = session_names._client_key(name)
     return None if key is None else key.partition('%')[0]
 
 
@@ -81,12 +84,12 @@ def _all_selected(sessions, selected_ids):
 
 def reference_plan(sessions, sel):
     if not sel.client and not sel.username and not sel.all:
-        raise SelectionError('no_selector', NO_SELECTOR_MESSAGE)
+        raise CloseSelectionError('no_selector', NO_SELECTOR_MESSAGE)
     try:
         validate_client_selectors('client', sel.client)
         validate_client_selectors('exclude_client', sel.exclude_client)
     except ValueError as e:
-        raise SelectionError('bad_client_selector', str(e))
+        raise CloseSelectionError('bad_client_selector', str(e))
     reasons, selected = {}, []
     for session in sessions:
         if not _matches_selectors(session, sel.client, sel.username):
@@ -134,7 +137,7 @@ def reference_plan(sessions, sel):
             reasons[id(session)] = 'own_client'
         elif _all_selected([o for o in by_client[_zoneless_key(session.client)]
                             if clients_match(o.client, session.client)], selected_ids):
-            client_wide.add(session_rules._client_key(session.client))
+            client_wide.add(session_names._client_key(session.client))
         else:
             reasons[id(session)] = 'null_session_shares_client'
     selected, selected_ids = still_selected()
@@ -165,7 +168,7 @@ def reference_plan(sessions, sel):
 # ---------------------------------------------------------------- comparing
 
 def _sessions(case):
-    sessions = [Session(raw_client=e['client'], username=e['username'], idle_seconds=e['idle_seconds'])
+    sessions = [SessionInfo(raw_client=e['client'], username=e['username'], idle_seconds=e['idle_seconds'])
                 for e in case['sessions']]
     for source, position in case['same_object']:
         sessions[position] = sessions[source]   # the same object twice in the listing
@@ -176,7 +179,7 @@ def outcome(planner, sessions, selection):
     """What a planner decided, by session identity: its calls and skips, or its error."""
     try:
         plan = planner(sessions, selection)
-    except SelectionError as e:
+    except CloseSelectionError as e:
         return ('SelectionError', e.code, str(e))
     except ValueError as e:
         return ('ValueError', str(e))
@@ -232,18 +235,22 @@ def test_the_random_cases_reach_every_rule(compared):
 
 def _normalisations_per_session(monkeypatch, planner, spellings, count):
     """Client-name normalisations (the costly step) per session of planning one pair."""
-    sessions = [Session(spellings[i % len(spellings)], 'bob', idle_seconds=100) for i in range(count)]
+    sessions = [SessionInfo(spellings[i % len(spellings)], 'bob', idle_seconds=100) for i in range(count)]
     calls = []
-    real = session_rules.normalise_client
+    real = session_names.normalise_client
 
     def counting(name):
         calls.append(name)
         return real(name)
-    monkeypatch.setattr(session_rules, 'normalise_client', counting)
+    # the planner normalises through both files' name (close_planning imports it from session_names)
+    rules = (session_names, close_planning)
+    for module in rules:
+        monkeypatch.setattr(module, 'normalise_client', counting)
     try:
         plan = planner(sessions, CloseSelection(username=['bob'], own_client=['10.9.9.9', 'fd00::9', '10.0.0.0/30']))
     finally:
-        monkeypatch.setattr(session_rules, 'normalise_client', real)
+        for module in rules:
+            monkeypatch.setattr(module, 'normalise_client', real)
     assert len(plan.sessions_to_close) == count
     return len(calls) / count
 

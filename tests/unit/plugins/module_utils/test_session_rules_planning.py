@@ -4,9 +4,11 @@ import pathlib
 
 import pytest
 
-from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
-    CloseSelection, SelectionError, Session, account_part, clients_match, has_client_name, is_null_session,
-    plan_close,
+from ansible_collections.lanman.smb.plugins.module_utils.close_planning import (
+    CloseSelection, CloseSelectionError, plan_close,
+)
+from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
+    SessionInfo, account_part, clients_match, has_client_name, is_null_session,
 )
 
 CASES = json.loads((pathlib.Path(__file__).resolve().parents[3] / 'fixtures'
@@ -15,7 +17,7 @@ PLANNED = [c for c in CASES if not c['expect']['error']]
 
 
 def _sessions(case):
-    return [Session(raw_client=e['client'], username=e['username'], idle_seconds=e['idle_seconds'])
+    return [SessionInfo(raw_client=e['client'], username=e['username'], idle_seconds=e['idle_seconds'])
             for e in case['sessions']]
 
 
@@ -24,7 +26,7 @@ def test_shared_planning_vector(case):
     selection = CloseSelection(**case['selection'])
     expect = case['expect']
     if expect['error']:
-        with pytest.raises(SelectionError) as err:
+        with pytest.raises(CloseSelectionError) as err:
             plan_close(_sessions(case), selection)
         assert err.value.code == expect['error']
         assert expect['error_text'] in str(err.value)

@@ -1,4 +1,4 @@
-"""Name rules of session_rules.py that are not planning vectors: client name forms, IPv6 zones,
+"""Name rules of session_names.py (and close_planning.py) that are not planning vectors: client name forms, IPv6 zones,
 ANONYMOUS LOGON and CIDR selectors. The tables are tests/fixtures/name_rule_cases.json, which
 tests/csharp/PlannerRulesTests.cs runs through the C# twin, so both normalise and match alike."""
 import json
@@ -6,11 +6,13 @@ import pathlib
 
 import pytest
 
-from ansible_collections.lanman.smb.plugins.module_utils import agentless_module, session_rules
-from ansible_collections.lanman.smb.plugins.module_utils.session_rules import (
-    CloseSelection, SKIP_REASONS, SelectionError, Session, account_part, client_api_filter, clients_match,
-    filter_sessions, is_machine_account, is_null_session, normalise_client, parse_client_network, plan_close,
-    usernames_match, validate_client_selectors,
+from ansible_collections.lanman.smb.plugins.module_utils import local_host_names, session_names
+from ansible_collections.lanman.smb.plugins.module_utils.close_planning import (
+    CloseSelection, SKIP_REASONS, CloseSelectionError, plan_close,
+)
+from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
+    SessionInfo, account_part, client_api_filter, clients_match, filter_sessions, is_machine_account, is_null_session,
+    normalise_client, parse_client_network, usernames_match, validate_client_selectors,
 )
 
 TABLES = json.loads((pathlib.Path(__file__).resolve().parents[3] / 'fixtures' / 'name_rule_cases.json')
@@ -72,14 +74,14 @@ def test_a_network_ignores_host_bits():
 
 
 def test_diff_entries_of_anonymous_and_clientless_sessions():
-    assert Session('\\\\10.0.0.5', 'NT AUTHORITY\\ANONYMOUS LOGON').diff_entry() == '(anonymous)@10.0.0.5'
-    assert Session(None, 'alice').diff_entry() == 'alice@(no client)'
-    assert Session('', 'alice').diff_entry() == 'alice@(no client)'
+    assert SessionInfo('\\\\10.0.0.5', 'NT AUTHORITY\\ANONYMOUS LOGON').diff_entry() == '(anonymous)@10.0.0.5'
+    assert SessionInfo(None, 'alice').diff_entry() == 'alice@(no client)'
+    assert SessionInfo('', 'alice').diff_entry() == 'alice@(no client)'
 
 
 def test_info_filter_is_cidr_aware_and_refuses_a_malformed_network_even_without_sessions():
-    sessions = [Session('\\\\10.1.0.5', 'bob'), Session('\\\\10.2.0.5', 'carol'), Session('\\\\[fd00::5]', 'dave'),
-                Session('\\\\[fe80::1%3]', 'eve'), Session('', 'fay')]
+    sessions = [SessionInfo('\\\\10.1.0.5', 'bob'), SessionInfo('\\\\10.2.0.5', 'carol'), SessionInfo('\\\\[fd00::5]', 'dave'),
+                SessionInfo('\\\\[fe80::1%3]', 'eve'), SessionInfo('', 'fay')]
     assert filter_sessions(sessions, clients=['10.1.0.0/16']) == [sessions[0]]
     assert filter_sessions(sessions, clients=['fd00::/8', 'fe80::1']) == [sessions[2], sessions[3]]
     with pytest.raises(ValueError, match="client '10.1.0.0/33'"):
@@ -87,7 +89,7 @@ def test_info_filter_is_cidr_aware_and_refuses_a_malformed_network_even_without_
 
 
 def test_plan_refuses_a_malformed_network_with_its_option_named():
-    with pytest.raises(SelectionError) as err:
+    with pytest.raises(CloseSelectionError) as err:
         plan_close([], CloseSelection(all=True, exclude_client=['10.1.0.0/16/2']))
     assert err.value.code == 'bad_client_selector'
     assert isinstance(err.value, ValueError)
@@ -112,7 +114,7 @@ def _row_id(row):
 
 @pytest.mark.parametrize('row', CHECKS['selectors'], ids=[_row_id(r) for r in CHECKS['selectors']])
 def test_selector_entries_table(row):
-    check = session_rules.check_selector_entries
+    check = session_names.check_selector_entries
     if row['error'] is None:
         assert check(row['option'], row['entries']) == list(row['entries'] or [])
         return
@@ -124,10 +126,10 @@ def test_selector_entries_table(row):
 @pytest.mark.parametrize('row', CHECKS['servers'], ids=[_row_id(r) for r in CHECKS['servers']])
 def test_server_values_table(row):
     if row['error'] is None:
-        agentless_module.normalise_server(row['server'])
+        local_host_names.normalise_server(row['server'])
         return
     with pytest.raises(ValueError) as err:
-        agentless_module.normalise_server(row['server'])
+        local_host_names.normalise_server(row['server'])
     assert str(err.value) == row['error']
 
 
@@ -140,4 +142,4 @@ def test_selector_table_covers_every_option_and_both_outcomes():
 
 def test_unknown_selector_option_is_a_programming_error():
     with pytest.raises(KeyError):
-        session_rules.check_selector_entries('user', ['bob'])
+        session_names.check_selector_entries('user', ['bob'])

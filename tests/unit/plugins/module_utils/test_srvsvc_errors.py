@@ -5,7 +5,7 @@ import pytest
 
 from fake_srvsvc import FakeSrvsvc
 
-from ansible_collections.lanman.smb.plugins.module_utils import agentless_module, fleet_audit
+from ansible_collections.lanman.smb.plugins.module_utils import agentless_module, fleet_audit, list_and_close
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc import client as srvsvc_client
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import (
     SrvsvcConnectionError, SrvsvcError, SrvsvcProtocolError, SrvsvcStatusError, SrvsvcTimeoutError, without_secret,
@@ -16,7 +16,7 @@ PASSWORD = 'S3cret-Pw-9'
 
 
 @pytest.mark.parametrize('kind', [SrvsvcStatusError, SrvsvcConnectionError, SrvsvcProtocolError, SrvsvcTimeoutError,
-                                  agentless_module.LevelError])
+                                  list_and_close.LevelError])
 def test_every_error_a_caller_sees_is_a_srvsvc_error(kind):
     assert issubclass(kind, SrvsvcError)
 

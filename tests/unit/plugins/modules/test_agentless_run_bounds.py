@@ -14,7 +14,7 @@ from fake_srvsvc import FakeSrvsvc, entry  # noqa: E402
 from ansible.module_utils.common import warnings
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.lanman.smb.plugins.module_utils import agentless_module as ops
+from ansible_collections.lanman.smb.plugins.module_utils import agentless_module as ops, client_resolver
 from ansible_collections.lanman.smb.plugins.modules import smb_session, smb_session_audit, smb_session_info
 
 MARGIN = 5   # generous: the bound under test is the timeout itself
@@ -129,7 +129,7 @@ class SlowResolver:
 def test_a_thousand_unresolvable_client_names_end_within_the_timeout(monkeypatch, capsys):
     # before: 1,000 names at 0.2 s each took 197 s, outside any timeout
     resolver = SlowResolver(0.2)
-    monkeypatch.setattr(ops.socket, 'getaddrinfo', resolver)
+    monkeypatch.setattr(client_resolver.socket, 'getaddrinfo', resolver)
     fake = _fake()
     names = ['ws%04d.invalid' % i for i in range(1000)]
     start = time.monotonic()
@@ -144,12 +144,12 @@ def test_a_thousand_unresolvable_client_names_end_within_the_timeout(monkeypatch
                                                              "server might report")]
     assert int(late[0].split(' ', 1)[0]) + len(looked_up) == 1000
     assert fake.log == []
-    assert 1 < resolver.most_at_once <= ops.RESOLVE_WORKERS
+    assert 1 < resolver.most_at_once <= client_resolver.RESOLVE_WORKERS
 
 
 def test_names_are_looked_up_together(monkeypatch, capsys):
     resolver = SlowResolver(0.3, known=dict(('pc%02d' % i, '10.0.1.%d' % i) for i in range(40)))
-    monkeypatch.setattr(ops.socket, 'getaddrinfo', resolver)
+    monkeypatch.setattr(client_resolver.socket, 'getaddrinfo', resolver)
     fake = _fake()
     start = time.monotonic()
     result = _run(smb_session_info, fake, monkeypatch, capsys, client=['pc%02d' % i for i in range(40)], timeout=30)
@@ -159,7 +159,7 @@ def test_names_are_looked_up_together(monkeypatch, capsys):
 
 def test_a_slow_exclusion_fails_the_close_before_connecting(monkeypatch, capsys):
     resolver = SlowResolver(5, known={'backup01': '10.0.0.9'})
-    monkeypatch.setattr(ops.socket, 'getaddrinfo', resolver)
+    monkeypatch.setattr(client_resolver.socket, 'getaddrinfo', resolver)
     fake = _fake()
     start = time.monotonic()
     result = _run(smb_session, fake, monkeypatch, capsys, all=True, exclude_client=['backup01'], timeout=1)
@@ -172,7 +172,7 @@ def test_a_slow_exclusion_fails_the_close_before_connecting(monkeypatch, capsys)
 
 
 def test_the_audit_resolves_client_names_within_its_timeout(monkeypatch, capsys):
-    monkeypatch.setattr(ops.socket, 'getaddrinfo', SlowResolver(5))
+    monkeypatch.setattr(client_resolver.socket, 'getaddrinfo', SlowResolver(5))
     fake = FakeSrvsvc([entry('\\\\10.0.0.5', 'alice')])
     start = time.monotonic()
     result = _run_audit(fake, monkeypatch, capsys, client=['pc01.invalid'], timeout=1)

@@ -15,7 +15,7 @@ from fake_srvsvc import FakeSrvsvc, entry  # noqa: E402
 from ansible.module_utils.common import warnings  # noqa: E402
 from ansible.module_utils.testing import patch_module_args  # noqa: E402
 
-from ansible_collections.lanman.smb.plugins.module_utils import agentless_module as ops  # noqa: E402
+from ansible_collections.lanman.smb.plugins.module_utils import agentless_module as ops, client_resolver, list_and_close  # noqa: E402
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import (  # noqa: E402
     SrvsvcConnectionError, SrvsvcProtocolError, SrvsvcTimeoutError,
 )
@@ -97,7 +97,7 @@ BAD_ENTRIES = [
 def test_bad_entries_fail_before_anything_is_resolved_listed_or_closed(module, args, message, check_mode,
                                                                        monkeypatch, capsys):
     looked_up = []
-    monkeypatch.setattr(ops.socket, 'getaddrinfo', lambda *a, **k: looked_up.append(a) or [])
+    monkeypatch.setattr(client_resolver.socket, 'getaddrinfo', lambda *a, **k: looked_up.append(a) or [])
     fake = _fake()
     result = _run(module, fake, monkeypatch, capsys, _ansible_check_mode=check_mode, **args)
     assert result['failed'] is True and result['msg'].startswith(message), result['msg']
@@ -132,7 +132,7 @@ def test_a_malformed_network_fails_before_connecting_and_is_never_looked_up(
     """Like the Windows twin (ClientResolution.ResolveClients): the option's entries are checked
     first, so the user reads what is wrong with the network, not that it "does not resolve"."""
     looked_up = []
-    monkeypatch.setattr(ops.socket, 'getaddrinfo', lambda *a, **k: looked_up.append(a) or [])
+    monkeypatch.setattr(client_resolver.socket, 'getaddrinfo', lambda *a, **k: looked_up.append(a) or [])
     fake = _fake()
     args = {option: [value], 'all': True} if module is smb_session else {option: [value]}
     result = _run(module, fake, monkeypatch, capsys, **args)
@@ -180,14 +180,14 @@ def test_info_level_0_with_username_on_samba(monkeypatch, capsys):
 
 def test_info_unset_level_with_502_denied_returns_level_10_and_warns(monkeypatch, capsys):
     result = _run(smb_session_info, _fake(enum_status={502: 5}), monkeypatch, capsys)
-    assert result['level'] == 10 and ops.LEVEL_502_DENIED_WARNING in result['warnings']
+    assert result['level'] == 10 and list_and_close.LEVEL_502_DENIED_WARNING in result['warnings']
     assert len(result['sessions']) == 4
 
 
 def test_close_unset_level_with_502_denied_closes_at_level_10(monkeypatch, capsys):
     fake = _fake(enum_status={502: 5})
     result = _run(smb_session, fake, monkeypatch, capsys, username=['carol'])
-    assert result['level'] == 10 and ops.LEVEL_502_DENIED_WARNING in result['warnings']
+    assert result['level'] == 10 and list_and_close.LEVEL_502_DENIED_WARNING in result['warnings']
     assert fake.calls('del') == [('\\\\10.0.0.7', 'carol')]
 
 

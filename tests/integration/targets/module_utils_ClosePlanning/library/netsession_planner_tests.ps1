@@ -4,14 +4,15 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 # Test module: runs the close planning vectors of tests/fixtures/close_planning_cases.json
-# (given as 'cases') through SessionRules.cs's ClosePlanner (over NetSession.cs, which ansible-core
-# ships with it because SessionRules.cs `using`s it) and reports each one as passed or
+# (given as 'cases') through ClosePlanning.cs's ClosePlanner (over SessionNames.cs and NetSession.cs,
+# which ansible-core ships with it because it `using`s them) and reports each one as passed or
 # not, with what differed. The rules of a vector are those of tests/csharp (RunVector) and
 # tests/unit (test_session_rules_planning.py): the plan's calls and skips, in order.
 # A key this runner does not know fails the case: a vector must never pass unread.
 
 #AnsibleRequires -CSharpUtil Ansible.Basic
-#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.SessionRules
+#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.SessionNames
+#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.ClosePlanning
 
 $spec = @{
     options = @{

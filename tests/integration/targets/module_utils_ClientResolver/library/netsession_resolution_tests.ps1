@@ -5,12 +5,13 @@
 
 # Test module: runs the rows of tests/fixtures/resolution_cases.json (given as 'cases') that look
 # no name up (an empty resolver and no expected look-up: literals, networks, blank entries,
-# malformed networks) through SessionRules.cs's ClientResolution.ResolveClients on this host, as
+# malformed networks) through ClientResolver.cs's ClientResolution.ResolveClients on this host, as
 # the two Windows modules call it. The other rows need a resolver that answers what the row says,
 # which a real host's DNS cannot be made to do; they run on Mono, CoreCLR and the Python twin.
 
 #AnsibleRequires -CSharpUtil Ansible.Basic
-#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.SessionRules
+#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.SessionNames
+#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.ClientResolver
 
 $spec = @{
     options = @{

@@ -4,12 +4,13 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 # Test module: runs tests/fixtures/selector_check_cases.json (given as 'cases') through
-# SessionRules.cs's SelectorCheck.Entries and LocalHost.CheckServer on this host, as the two
+# SessionNames.cs's SelectorCheck.Entries and LocalHostNames.cs's LocalHost.CheckServer on this host, as the two
 # Windows modules call them (on Linux the same rows run on Mono and through the Python twin).
 # A row's error is the exact text expected, or null when the value is accepted.
 
 #AnsibleRequires -CSharpUtil Ansible.Basic
-#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.SessionRules
+#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.SessionNames
+#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.LocalHostNames
 
 $spec = @{
     options = @{

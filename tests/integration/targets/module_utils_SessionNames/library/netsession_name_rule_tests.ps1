@@ -4,13 +4,13 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 # Test module: runs the name-rule tables of tests/fixtures/name_rule_cases.json (given as
-# 'tables') through SessionRules.cs's ClientName and AccountName on this host, where .NET itself
+# 'tables') through SessionNames.cs's ClientName and AccountName on this host, where .NET itself
 # parses the addresses (on Linux the same tables run on Mono and through the Python twin).
 # Each row is the arguments, then the expected result. A table this runner does not know fails,
 # so no row passes unread.
 
 #AnsibleRequires -CSharpUtil Ansible.Basic
-#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.SessionRules
+#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.SessionNames
 
 $spec = @{
     options = @{
