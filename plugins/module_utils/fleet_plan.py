@@ -23,7 +23,8 @@ import os
 from ansible_collections.lanman.smb.plugins.module_utils.compliance_change import PreviousReportError, load_previous
 from ansible_collections.lanman.smb.plugins.module_utils.compliance_run import UNKNOWN_KIND
 from ansible_collections.lanman.smb.plugins.module_utils.fleet_audit import AuditInputError, parse_servers
-from ansible_collections.lanman.smb.plugins.module_utils.session_policy import PolicyError, load_policy
+from ansible_collections.lanman.smb.plugins.module_utils.policy_loading import load_policy
+from ansible_collections.lanman.smb.plugins.module_utils.session_policy import PolicyError
 
 # The options of session_compliance_plan (its doc module and its action share them).
 PLAN_SPEC = dict(

@@ -260,8 +260,9 @@ from ansible_collections.lanman.smb.plugins.module_utils.compliance_report impor
 from ansible_collections.lanman.smb.plugins.module_utils.compliance_run import (
     assemble_results, enforcement_plan, verdict, violating_pairs,
 )
+from ansible_collections.lanman.smb.plugins.module_utils.policy_loading import load_policy
 from ansible_collections.lanman.smb.plugins.module_utils.session_policy import (
-    PolicyError, evaluate_all, load_policy, summarize, system_resolver,
+    PolicyError, evaluate_all, summarize, system_resolver,
 )
 
 RESULT_DEFAULTS = {'level': None, 'sessions': None, 'error': None, 'idle_time_reliable': True}

@@ -16,7 +16,8 @@ import xmlschema
 
 from ansible_collections.lanman.smb.plugins.module_utils import compliance_report
 from ansible_collections.lanman.smb.plugins.module_utils.compliance_report import write_reports
-from ansible_collections.lanman.smb.plugins.module_utils.session_policy import evaluate, load_policy, summarize
+from ansible_collections.lanman.smb.plugins.module_utils.policy_loading import load_policy
+from ansible_collections.lanman.smb.plugins.module_utils.session_policy import evaluate, summarize
 
 from contract_session import session
 

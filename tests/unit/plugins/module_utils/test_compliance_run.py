@@ -6,7 +6,8 @@ from ansible_collections.lanman.smb.plugins.module_utils.compliance_run import (
     NO_WINDOWS_RESULT, UNKNOWN_KIND, assemble_results, enforcement_plan, enforcement_record, verdict,
     windows_result,
 )
-from ansible_collections.lanman.smb.plugins.module_utils.session_policy import evaluate, load_policy, summarize
+from ansible_collections.lanman.smb.plugins.module_utils.policy_loading import load_policy
+from ansible_collections.lanman.smb.plugins.module_utils.session_policy import evaluate, summarize
 
 from contract_session import session
 

@@ -5,9 +5,8 @@ import datetime
 import pytest
 import yaml
 
-from ansible_collections.lanman.smb.plugins.module_utils.session_policy import (
-    PolicyError, evaluate, load_policy, summarize,
-)
+from ansible_collections.lanman.smb.plugins.module_utils.policy_loading import load_policy
+from ansible_collections.lanman.smb.plugins.module_utils.session_policy import PolicyError, evaluate, summarize
 
 from contract_session import session
 

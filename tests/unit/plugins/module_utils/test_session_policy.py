@@ -1,8 +1,9 @@
 """Compliance policy rules (docs/policy.md): validation, every rule, the not-evaluable paths."""
 import pytest
 
+from ansible_collections.lanman.smb.plugins.module_utils.policy_loading import load_policy
 from ansible_collections.lanman.smb.plugins.module_utils.session_policy import (
-    KNOWN_KEYS, LEVEL_FIELDS, RULES, PolicyError, evaluate, evaluate_all, load_policy, summarize,
+    KNOWN_KEYS, LEVEL_FIELDS, RULES, PolicyError, evaluate, evaluate_all, summarize,
 )
 
 from contract_session import session

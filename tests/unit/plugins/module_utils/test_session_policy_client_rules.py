@@ -10,9 +10,8 @@ import pathlib
 
 import pytest
 
-from ansible_collections.lanman.smb.plugins.module_utils.session_policy import (
-    PolicyError, evaluate, evaluate_all, load_policy,
-)
+from ansible_collections.lanman.smb.plugins.module_utils.policy_loading import load_policy
+from ansible_collections.lanman.smb.plugins.module_utils.session_policy import PolicyError, evaluate, evaluate_all
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import validate_client_selectors
 
 from contract_session import session

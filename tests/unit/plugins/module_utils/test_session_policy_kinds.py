@@ -3,8 +3,9 @@ anonymous sessions on Samba, logons still in progress, the audit's own session, 
 cleartext-password flag Samba does not carry."""
 import pytest
 
+from ansible_collections.lanman.smb.plugins.module_utils.policy_loading import load_policy
 from ansible_collections.lanman.smb.plugins.module_utils.session_policy import (
-    LOGON_GRACE_SECONDS, evaluate, load_policy, result_server_kind,
+    LOGON_GRACE_SECONDS, evaluate, result_server_kind,
 )
 
 from contract_session import session
