@@ -1,7 +1,7 @@
 // Name and planning rules (SessionNames.cs, ClosePlanning.cs) that are not planning vectors: client name forms,
 // IPv6 zones, ANONYMOUS LOGON, CIDR selectors (also through SessionList.ListSessions) and a user-wide
 // close run against the stand-in. The tables are tests/fixtures/name_rule_cases.json, which
-// tests/unit/plugins/module_utils/test_session_rules_tables.py runs through the Python twin.
+// tests/unit/plugins/module_utils/test_name_rule_tables.py runs through the Python twin.
 using System;
 using System.Collections.Generic;
 using System.IO;

@@ -6,7 +6,7 @@ form, duplicates); the cases go
 to the C# test program as planning vectors, which it must plan to the same calls (same sessions
 per call, in order), the same skipped sessions and reasons, or the same error. The Python planner
 is itself compared with a straightforward reference
-(tests/unit/plugins/module_utils/test_session_rules_plan_differential.py)."""
+(tests/unit/plugins/module_utils/test_close_plan_differential.py)."""
 import pathlib
 import random
 import sys

@@ -1,7 +1,7 @@
 """allowed_clients and waiver client entries follow the module options' client rules, row for row.
 
 The rows are the clients_match and malformed_networks tables of tests/fixtures/name_rule_cases.json,
-which session_names.py (test_session_rules_tables.py) and SessionNames.cs (PlannerRulesTests.cs) run
+which session_names.py (test_name_rule_tables.py) and SessionNames.cs (PlannerRulesTests.cs) run
 too: a policy entry selects exactly the clients the same text selects as a module's ``client`` option,
 and refuses exactly the networks the modules refuse, with the modules' message naming the policy key.
 """

@@ -7,7 +7,7 @@
 # (given as 'cases') through ClosePlanning.cs's ClosePlanner (over SessionNames.cs and NetSession.cs,
 # which ansible-core ships with it because it `using`s them) and reports each one as passed or
 # not, with what differed. The rules of a vector are those of tests/csharp (RunVector) and
-# tests/unit (test_session_rules_planning.py): the plan's calls and skips, in order.
+# tests/unit (test_close_planning.py): the plan's calls and skips, in order.
 # A key this runner does not know fails the case: a vector must never pass unread.
 
 #AnsibleRequires -CSharpUtil Ansible.Basic

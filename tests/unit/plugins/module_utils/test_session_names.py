@@ -1,5 +1,5 @@
 """Client/user name rules and the session result shape (docs/developer/contract.md). The tables
-of name rules shared with the C# twin are in test_session_rules_tables.py."""
+of name rules shared with the C# twin are in test_name_rule_tables.py."""
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
     RESULT_KEYS, SessionInfo, clients_match, diff_entries, filter_sessions, is_machine_account, is_null_session,
 )
