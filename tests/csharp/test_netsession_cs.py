@@ -11,11 +11,10 @@ import base64
 import json
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
-
-import re
 
 import pytest
 
