@@ -30,8 +30,8 @@ def test_level_502_entry_becomes_every_contract_key():
 
 def test_fields_a_level_lacks_are_null_not_zero():
     level0 = SessionInfo.from_wire({'cname': '10.0.0.5', 'username': None, 'num_opens': None, 'time': None,
-                                'idle_time': None, 'user_flags': None, 'cltype_name': None,
-                                'transport': None}, 0).to_result()
+                                    'idle_time': None, 'user_flags': None, 'cltype_name': None,
+                                    'transport': None}, 0).to_result()
     assert level0['client'] == '10.0.0.5'
     assert all(level0[k] is None for k in RESULT_KEYS if k != 'client')
     level10 = SessionInfo.from_wire({'cname': '10.0.0.5', 'username': 'bob', 'time': 5, 'idle_time': 0}, 10).to_result()
@@ -40,7 +40,7 @@ def test_fields_a_level_lacks_are_null_not_zero():
 
 def test_samba_wrapped_time_is_clamped_and_null_user_is_a_null_session():
     result = SessionInfo.from_wire({'cname': '127.0.0.1', 'username': None, 'num_opens': 0,
-                                'time': 0xFFFFFFFF, 'idle_time': 0, 'user_flags': 0}, 1).to_result()
+                                    'time': 0xFFFFFFFF, 'idle_time': 0, 'user_flags': 0}, 1).to_result()
     assert result['active_seconds'] == 0
     assert result['username'] == ''
     assert result['is_guest'] is False and result['cleartext_password'] is False
