@@ -209,6 +209,7 @@ def utils_at(rev):
     """The C# utils of plugins/module_utils at a git revision, {file name: text}."""
     names = subprocess.check_output(['git', '-C', str(ROOT), 'ls-tree', '--name-only', rev, 'plugins/module_utils/'],
                                     text=True).split()
+
     def show(path):
         return subprocess.check_output(['git', '-C', str(ROOT), 'show', '%s:%s' % (rev, path)], text=True)
     return dict((n.rsplit('/', 1)[-1], show(n)) for n in names if n.endswith('.cs'))
