@@ -29,13 +29,13 @@ import importlib.util
 import os
 import pathlib
 import re
-import resource
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+
+from interleave import children_cpu_seconds, collection_path, spread
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 BIN = pathlib.Path(sys.executable).parent
@@ -106,10 +106,6 @@ def plan_seconds(rules, build, count):
     expected = count if build is one_pair else count // 2
     assert len(plan.sessions_to_close) == expected, (len(plan.sessions_to_close), expected)
     return elapsed
-
-
-def spread(values, fmt='%.3f'):
-    return (fmt + ' (' + fmt + '-' + fmt + ')') % (statistics.median(values), min(values), max(values))
 
 
 def planning(rules, rounds, before=None, before_rounds=3):
@@ -228,25 +224,13 @@ class Load:
             self.drop(user)
 
 
-def _children_cpu():
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def timed(cmd, env):
-    start, cpu = time.perf_counter(), _children_cpu()
+    start, cpu = time.perf_counter(), children_cpu_seconds()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600, check=False)
-    elapsed = (time.perf_counter() - start, _children_cpu() - cpu)
+    elapsed = (time.perf_counter() - start, children_cpu_seconds() - cpu)
     if proc.returncode != 0:
         raise RuntimeError('%s failed: %s %s' % (' '.join(cmd), proc.stdout[-3000:], proc.stderr[-2000:]))
     return elapsed
-
-
-def collection_path(root, base):
-    link = pathlib.Path(base) / 'ansible_collections' / 'lanman' / 'smb'
-    link.parent.mkdir(parents=True)
-    link.symlink_to(root, target_is_directory=True)
-    return str(base)
 
 
 def play(rounds, before, tmp):

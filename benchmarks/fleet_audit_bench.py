@@ -26,7 +26,6 @@ import json
 import os
 import pathlib
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'tests'))
 
 from samba_lab.server import SambaLab  # noqa: E402
+
+from interleave import collection_path, spread  # noqa: E402
 
 LABS = 10
 ADDRESSES = 50
@@ -149,10 +150,6 @@ def per_host_files(labs, count, tmp):
     return [str(BIN / 'ansible-playbook'), '-i', str(inv), '-f', '5', str(playbook)]
 
 
-def spread(values):
-    return '%.2f (%.2f-%.2f)' % (statistics.median(values), min(values), max(values))
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--rounds', type=int, default=5)
@@ -160,10 +157,7 @@ def main():
     options = parser.parse_args()
 
     tmp = pathlib.Path(tempfile.mkdtemp(prefix='fleet-bench-'))
-    coll = tmp / 'collections' / 'ansible_collections' / 'lanman'
-    coll.mkdir(parents=True)
-    (coll / 'smb').symlink_to(ROOT, target_is_directory=True)
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(tmp / 'collections'), ANSIBLE_NOCOLOR='1',
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collection_path(ROOT, tmp / 'collections'), ANSIBLE_NOCOLOR='1',
                ANSIBLE_LOCAL_TEMP=str(tmp / 'local'), ANSIBLE_REMOTE_TMP=str(tmp / 'remote'),
                ANSIBLE_HOST_KEY_CHECKING='0', ANSIBLE_DEPRECATION_WARNINGS='0')
     addresses = ['127.0.0.%d' % i for i in range(1, ADDRESSES + 1)]

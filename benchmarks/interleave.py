@@ -3,6 +3,8 @@
 Interleaving makes both peers share the same moments of machine noise, so the ratio of each
 pair is steadier than the ratio of two medians taken minutes apart. Used by every benchmark.
 """
+import pathlib
+import resource
 import statistics
 import time
 
@@ -42,3 +44,23 @@ def paired(run_a, run_b, runs, setup=None, self_timed=False):
 
 def ratio_text(result):
     return '%.1fx (%.1f-%.1f)' % (result['ratio'], result['ratio_min'], result['ratio_max'])
+
+
+def spread(values, fmt='%.2f'):
+    """'median (min-max)' of ``values``, each written with ``fmt``."""
+    return (fmt + ' (' + fmt + '-' + fmt + ')') % (statistics.median(values), min(values), max(values))
+
+
+def children_cpu_seconds():
+    """CPU seconds used so far by this process's finished children (user + system)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def collection_path(root, base):
+    """``base`` (a new directory) holding ansible_collections/lanman/smb -> the checkout ``root``,
+    as ANSIBLE_COLLECTIONS_PATH wants it: Ansible finds a collection only in such a tree."""
+    link = pathlib.Path(base) / 'ansible_collections' / 'lanman' / 'smb'
+    link.parent.mkdir(parents=True)
+    link.symlink_to(root, target_is_directory=True)
+    return str(base)

@@ -16,6 +16,8 @@ import subprocess
 import sys
 import tempfile
 
+from interleave import collection_path
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 CHILD = r'''
@@ -66,15 +68,6 @@ for dummy in range(200):
     times.append(time.perf_counter() - start)
 print(statistics.median(times) * 1000)
 '''
-
-
-def collection_path(root, tmp):
-    """A directory holding ansible_collections/lanman/smb -> root."""
-    base = pathlib.Path(tmp) / root.name
-    link = base / 'ansible_collections' / 'lanman' / 'smb'
-    link.parent.mkdir(parents=True)
-    link.symlink_to(root, target_is_directory=True)
-    return str(base)
 
 
 def run(coll, root):

@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import pathlib
-import resource
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,8 @@ from smbprotocol.connection import Connection  # noqa: E402
 from smbprotocol.session import Session  # noqa: E402
 
 from samba_lab.server import SambaLab  # noqa: E402
+
+from interleave import children_cpu_seconds, collection_path  # noqa: E402
 
 SESSIONS = 1000
 PER_CONNECTION = 250
@@ -70,24 +71,11 @@ def ensure_sessions(lab, holders):
     return holders
 
 
-def collection_path(root, tmp):
-    base = pathlib.Path(tmp)
-    link = base / 'ansible_collections' / 'lanman' / 'smb'
-    link.parent.mkdir(parents=True)
-    link.symlink_to(root, target_is_directory=True)
-    return str(base)
-
-
-def _children_cpu():
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def timed(cmd, env):
     """Wall time, CPU time of the command and its children (less disturbed by a busy machine), stdout."""
-    start, cpu = time.perf_counter(), _children_cpu()
+    start, cpu = time.perf_counter(), children_cpu_seconds()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
-    elapsed = time.perf_counter() - start, _children_cpu() - cpu
+    elapsed = time.perf_counter() - start, children_cpu_seconds() - cpu
     if proc.returncode != 0:
         raise RuntimeError('%s failed: %s %s' % (' '.join(cmd[:4]), proc.stdout[-2000:], proc.stderr[-2000:]))
     return elapsed, proc.stdout
