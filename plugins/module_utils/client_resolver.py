@@ -38,8 +38,9 @@ def _is_ip_literal(text):
 RESOLVE_WORKERS = 32
 
 
-def _addresses(text):
-    """Addresses a host name resolves to; [] when it does not resolve."""
+def host_addresses(text):
+    """Addresses a host name resolves to, as servers report clients (normalised, no %zone); []
+    when it does not resolve. The one lookup of client names: module options and policy alike."""
     try:
         infos = socket.getaddrinfo(text.rstrip('.'), None)
     except (socket.gaierror, socket.herror, UnicodeError, OSError):
@@ -55,13 +56,13 @@ def _lookup_all(texts, deadline):
     if not names:
         return {}
     if deadline is None:
-        return dict((name, _addresses(name)) for name in names)
+        return dict((name, host_addresses(name)) for name in names)
     surprises = []
-    found = run_with_deadlines(names, lambda name, slot: _addresses(name), min(RESOLVE_WORKERS, len(names)),
+    found = run_with_deadlines(names, lambda name, slot: host_addresses(name), min(RESOLVE_WORKERS, len(names)),
                                deadline.remaining(), timed_out=lambda name, seconds: None,
                                crashed=lambda name, error: surprises.append(error), deadline=deadline)
     if surprises:
-        raise surprises[0]   # _addresses catches every resolver error: anything else is a bug to show
+        raise surprises[0]   # host_addresses catches every resolver error: anything else is a bug to show
     return dict(zip(names, found))
 
 

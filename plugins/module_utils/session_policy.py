@@ -20,7 +20,6 @@ __metaclass__ = type
 import collections
 import ipaddress
 import re
-import socket
 
 from ansible_collections.lanman.smb.plugins.module_utils.compliance_waivers import today_utc, waiver_for
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
@@ -165,7 +164,7 @@ def _is_ip_literal(text):
 
 def _lookup_name(text):
     """The name a host entry is resolved as, and the key of its addresses: the modules look a
-    client name up without its trailing dot (agentless_module._addresses)."""
+    client name up without its trailing dot (client_resolver.host_addresses)."""
     return text.rstrip('.')
 
 
@@ -212,15 +211,6 @@ class ClientRule:
 
 
 # ---------------------------------------------------------------- evaluation
-
-def system_resolver(name):
-    """Addresses a host name resolves to (the controller's resolver); [] when it does not resolve."""
-    try:
-        infos = socket.getaddrinfo(name, None, 0, socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        return []
-    return sorted({info[4][0] for info in infos})
-
 
 def _resolve_hosts(policy, resolver):
     resolved = {}

@@ -253,6 +253,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.lanman.smb.plugins.module_utils.client_resolver import host_addresses
 from ansible_collections.lanman.smb.plugins.module_utils.compliance_change import (
     PreviousReportError, compare, load_previous,
 )
@@ -262,7 +263,7 @@ from ansible_collections.lanman.smb.plugins.module_utils.compliance_run import (
 )
 from ansible_collections.lanman.smb.plugins.module_utils.policy_loading import load_policy
 from ansible_collections.lanman.smb.plugins.module_utils.session_policy import (
-    PolicyError, evaluate_all, summarize, system_resolver,
+    PolicyError, evaluate_all, summarize,
 )
 
 RESULT_DEFAULTS = {'level': None, 'sessions': None, 'error': None, 'idle_time_reliable': True}
@@ -356,7 +357,7 @@ def main():
     except (ValueError, PreviousReportError) as e:
         module.fail_json(msg=str(e))
     # Host names in allowed_clients (and waivers) match the addresses they resolve to, as in the close modules.
-    evaluations = evaluate_all(policy, results, resolver=system_resolver, judge_own_session=p['judge_own_session'],
+    evaluations = evaluate_all(policy, results, resolver=host_addresses, judge_own_session=p['judge_own_session'],
                                logon_grace_seconds=p['logon_grace_seconds'])
     for evaluation, result in zip(evaluations, results):
         evaluation.update((key, result.get(key)) for key in PLACE_KEYS)
