@@ -38,6 +38,7 @@ CONNECTION_SPEC = dict(
 FILTER_SPEC = dict(
     client=dict(type='list', elements='str'),
     username=dict(type='list', elements='str'),
+    share=dict(type='list', elements='str'),
 )
 
 
@@ -82,7 +83,7 @@ def start_deadline(params):
     return Deadline(params['timeout'])
 
 
-SELECTOR_LISTS = ('client', 'username', 'exclude_client', 'exclude_username')
+SELECTOR_LISTS = ('client', 'username', 'exclude_client', 'exclude_username', 'share')
 
 
 def check_selectors(params):
@@ -159,10 +160,12 @@ def connect(module, host, deadline):
     return client
 
 
-def build_selection(params, client, clients, exclude_clients):
-    """The planner's selection; ``clients`` / ``exclude_clients`` are already resolved."""
+def build_selection(params, client, clients, exclude_clients, share_connections=None):
+    """The planner's selection; ``clients`` / ``exclude_clients`` are already resolved;
+    ``share_connections``: list_and_close.list_share_users (None: no share selector)."""
     own_client, own_user = own_identity(client)
     return CloseSelection(
+        share_connections=share_connections,
         client=clients,
         username=params['username'],
         min_idle_seconds=params['min_idle_seconds'],

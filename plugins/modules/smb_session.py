@@ -236,7 +236,9 @@ from ansible_collections.lanman.smb.plugins.module_utils.client_resolver import 
 from ansible_collections.lanman.smb.plugins.module_utils.close_planning import (
     NO_SELECTOR_MESSAGE, CloseSelectionError, plan_close,
 )
-from ansible_collections.lanman.smb.plugins.module_utils.list_and_close import close_result, execute_plan, list_sessions
+from ansible_collections.lanman.smb.plugins.module_utils.list_and_close import (
+    close_result, execute_plan, list_sessions, list_share_users,
+)
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import filter_sessions
 
 
@@ -245,7 +247,7 @@ def main():
     p = module.params
     host = check_options(module)
     deadline = start_deadline(p)   # timeout bounds everything from here on
-    if not p['client'] and not p['username'] and not p['all']:
+    if not p['client'] and not p['username'] and not p['share'] and not p['all']:
         module.fail_json(msg=NO_SELECTOR_MESSAGE)   # before connecting; plan_close checks it too
     if p['min_idle_seconds'] is not None and p['min_idle_seconds'] < 0:
         module.fail_json(msg='min_idle_seconds must be 0 or more, got %d' % p['min_idle_seconds'])
@@ -259,10 +261,11 @@ def main():
     try:
         try:
             # The whole list: a pair or client-wide close is judged against every session it would end.
+            connections = list_share_users(client, p['share'])
             sessions, level = list_sessions(client, None, [], [], warn=module.warn)
-            selection = build_selection(p, client, clients, exclude_clients)
+            selection = build_selection(p, client, clients, exclude_clients, connections)
             plan = plan_close(sessions, selection)
-            candidates = filter_sessions(sessions, selection.client, selection.username)
+            candidates = filter_sessions(sessions, selection.client, selection.username, connections)
             outcome = execute_plan(client, plan, level, module.check_mode)
         except CloseSelectionError as e:
             module.fail_json(msg=str(e))

@@ -135,7 +135,7 @@ from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import
     check_options, connect, info_spec, start_deadline,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.client_resolver import ResolutionError, resolve_selectors
-from ansible_collections.lanman.smb.plugins.module_utils.list_and_close import list_sessions
+from ansible_collections.lanman.smb.plugins.module_utils.list_and_close import list_sessions, list_share_users
 
 
 def main():
@@ -148,8 +148,9 @@ def main():
         module.fail_json(msg=str(e))
     client = connect(module, host, deadline)
     try:
-        sessions, level = list_sessions(client, module.params['level'], clients,
-                                        module.params['username'] or [], warn=module.warn)
+        connections = list_share_users(client, module.params['share'])
+        sessions, level = list_sessions(client, module.params['level'], clients, module.params['username'] or [],
+                                        warn=module.warn, share_connections=connections)
         client.disconnect()   # the logoff is bounded too: a server silent there fails the task
     except SrvsvcError as e:
         module.fail_json(msg=str(e))
