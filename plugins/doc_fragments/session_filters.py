@@ -54,8 +54,8 @@ options:
         Use check mode to see the sessions first.
       - A share that does not exist fails the task, before anything is closed. Give share names only
         (C(Data), not C(\\server\Data)); an empty entry fails as for O(username).
-      - Samba (4.17) does not report who uses a share (it names every connection C(dummy_user) from C(IPC$)):
-        the task fails and says so, instead of selecting nothing. Select by O(username) or O(client) there.
+      - Samba (4.17) does not report who uses a share - it names every connection C(dummy_user) from C(IPC$) -
+        so the task fails and says so, instead of selecting nothing. Select by O(username) or O(client) there.
       - Level 0 carries no user name and cannot be combined with this option.
     type: list
     elements: str
