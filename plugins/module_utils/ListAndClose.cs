@@ -191,6 +191,8 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.ListAndClose
                 throw new ArgumentException(ShareUserList.Level0Message);
             SessionListing listing = ListSessions(server, clients, usernames, level);
             if (shareConnections != null)
+                listing.Warnings.AddRange(ShareUserList.Warnings(listing.Sessions, shareConnections, clients, usernames));
+            if (shareConnections != null)
                 listing.Sessions = listing.Sessions.FindAll(delegate(SessionInfo s)
                 {
                     return ShareUsers.UsesShare(s, shareConnections);
@@ -258,6 +260,37 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.ListAndClose
         // Samba 4.17 answers level 1 with the same placeholder for every connection (srv_srvsvc_nt.c,
         // init_srv_conn_info_1): user dummy_user, netname IPC$ instead of the client computer.
         private const string PlaceholderNetName = "ipc$";
+
+        public const string UnmatchedWarning = "share '{0}': {1} connection(s) match no session by client and user, " +
+            "so they select nothing (the first names client '{2}' and user '{3}'). The server may spell the client " +
+            "differently in its connection and session lists; select those sessions by client or username instead.";
+
+        /// <summary>One warning per share whose connections select none of the sessions
+        /// (ShareUsers.Unmatched), in share order (ordinal); a connection the client or username
+        /// filters rule out anyway is not counted.</summary>
+        public static List<string> Warnings(IList<SessionInfo> sessions, IList<ShareConnection> connections,
+            string[] clients, string[] usernames)
+        {
+            List<string> warnings = new List<string>();
+            if (connections == null)
+                return warnings;
+            SortedDictionary<string, List<ShareConnection>> byShare =
+                new SortedDictionary<string, List<ShareConnection>>(StringComparer.Ordinal);
+            foreach (ShareConnection c in ShareUsers.Unmatched(sessions, connections))
+            {
+                if (clients != null && clients.Length > 0 && !ClientName.MatchesAny(c.Client, clients))
+                    continue;
+                if (usernames != null && usernames.Length > 0 && !AccountName.MatchesAny(c.UserName, usernames))
+                    continue;
+                if (!byShare.ContainsKey(c.Share))
+                    byShare[c.Share] = new List<ShareConnection>();
+                byShare[c.Share].Add(c);
+            }
+            foreach (KeyValuePair<string, List<ShareConnection>> share in byShare)
+                warnings.Add(String.Format(CultureInfo.InvariantCulture, UnmatchedWarning, share.Key, share.Value.Count,
+                    share.Value[0].Client, share.Value[0].UserName));
+            return warnings;
+        }
 
         /// <summary>The message for a NetConnectionEnum status that means the share does not exist
         /// (2310; Samba: 123), else null.</summary>

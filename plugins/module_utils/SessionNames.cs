@@ -584,6 +584,31 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionNames
                 AccountName.Matches(session.UserName, connection.UserName);
         }
 
+        /// <summary>The connections that name a client and a user but select none of the sessions: the
+        /// server may spell a client one way in its connection list and another in its session list (a
+        /// computer name against an address); selecting nothing is safe, but the user must hear of it.</summary>
+        public static List<ShareConnection> Unmatched(IList<SessionInfo> sessions, IList<ShareConnection> connections)
+        {
+            List<ShareConnection> found = new List<ShareConnection>();
+            foreach (ShareConnection c in connections)
+            {
+                if (!ClientName.HasName(c.Client) || AccountName.IsNullSession(c.UserName))
+                    continue;
+                bool any = false;
+                foreach (SessionInfo s in sessions)
+                {
+                    if (Selects(s, c))
+                    {
+                        any = true;
+                        break;
+                    }
+                }
+                if (!any)
+                    found.Add(c);
+            }
+            return found;
+        }
+
         /// <summary>Does the session use one of the shares whose connections were listed?</summary>
         public static bool UsesShare(SessionInfo session, IList<ShareConnection> connections)
         {

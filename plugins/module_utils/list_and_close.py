@@ -21,7 +21,7 @@ from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.status import (
 )
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
     SessionInfo, ShareConnection, account_part, client_api_filter, clients_match, diff_entries, filter_sessions,
-    is_null_session, normalise_client, usernames_match,
+    is_null_session, normalise_client, unmatched_connections, usernames_match,
 )
 
 # Unset level: the richest one the server serves. Samba answers 124 above level 1.
@@ -71,6 +71,9 @@ def list_sessions(client, level, clients, usernames, warn=None, share_connection
         raise LevelError(0, message=SHARE_LEVEL_0_MESSAGE)
     sessions, level = _list_sessions(client, level, clients, usernames, warn)
     if share_connections is not None:
+        if warn:
+            for text in share_warnings(sessions, share_connections, clients, usernames):
+                warn(text)
         sessions = filter_sessions(sessions, None, None, share_connections)
     return sessions, level
 
@@ -153,6 +156,29 @@ NO_SHARE_USERS_MESSAGE = (
 
 SHARE_LEVEL_0_MESSAGE = ('level 0 carries no user name, so it cannot tell which sessions use a share: leave level '
                          'unset, or use level 1, with the share option.')
+
+
+UNMATCHED_WARNING = (
+    "share '{share}': {count} connection(s) match no session by client and user, so they select nothing (the "
+    "first names client '{client}' and user '{user}'). The server may spell the client differently in its "
+    "connection and session lists; select those sessions by client or username instead.")
+
+
+def share_warnings(sessions, connections, clients=None, usernames=None):
+    """One warning per share whose connections select none of ``sessions`` (see
+    session_names.unmatched_connections); a connection that the client or username filters
+    rule out anyway is not counted."""
+    counted = {}
+    first = {}
+    for c in unmatched_connections(sessions, connections or []):
+        if clients and not any(clients_match(c.client, selector) for selector in clients):
+            continue
+        if usernames and not any(usernames_match(c.username, selector) for selector in usernames):
+            continue
+        counted[c.share] = counted.get(c.share, 0) + 1
+        first.setdefault(c.share, c)
+    return [UNMATCHED_WARNING.format(share=share, count=counted[share], client=first[share].client,
+                                     user=first[share].username) for share in sorted(counted)]
 
 
 def share_listing_error(share, status):

@@ -433,5 +433,14 @@ def uses_share(session, connections):
     return any(connection_selects(session, c) for c in connections)
 
 
+def unmatched_connections(sessions, connections):
+    """The connections that name a client and a user but select none of ``sessions``: the server
+    may spell a client one way in its connection list and another in its session list (a computer
+    name against an address); selecting nothing is safe, but the user must hear of it."""
+    return [c for c in connections
+            if has_client_name(c.client) and not is_null_session(c.username)
+            and not any(connection_selects(s, c) for s in sessions)]
+
+
 def diff_entries(sessions):
     return sorted(s.diff_entry() for s in sessions)

@@ -237,7 +237,7 @@ from ansible_collections.lanman.smb.plugins.module_utils.close_planning import (
     NO_SELECTOR_MESSAGE, CloseSelectionError, plan_close,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.list_and_close import (
-    close_result, execute_plan, list_sessions, list_share_users,
+    close_result, execute_plan, list_sessions, list_share_users, share_warnings,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import filter_sessions
 
@@ -263,6 +263,8 @@ def main():
             # The whole list: a pair or client-wide close is judged against every session it would end.
             connections = list_share_users(client, p['share'])
             sessions, level = list_sessions(client, None, [], [], warn=module.warn)
+            for text in share_warnings(sessions, connections, clients, p['username']):
+                module.warn(text)
             selection = build_selection(p, client, clients, exclude_clients, connections)
             plan = plan_close(sessions, selection)
             candidates = filter_sessions(sessions, selection.client, selection.username, connections)

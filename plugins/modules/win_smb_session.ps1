@@ -87,6 +87,10 @@ catch {
 foreach ($warning in $listing.Warnings) {
     $module.Warn($warning)
 }
+foreach ($warning in [LanmanShareUserList]::Warnings($listing.Sessions, $selection.ShareConnections, $selection.Clients,
+        $selection.Usernames)) {
+    $module.Warn($warning)
+}
 $result = $run.ToResult()
 foreach ($key in $result.Keys) {
     $module.Result.$key = $result[$key]

@@ -105,6 +105,7 @@ internal static partial class Program
         CloseSelection sel = new CloseSelection();
         string listed = null, closed = null;
         List<string> skipped = new List<string>();
+        List<string> warnings = new List<string>();
         foreach (string[] c in block)
         {
             switch (c[0])
@@ -136,6 +137,7 @@ internal static partial class Program
                 case "LISTED": listed = String.Join(",", c, 1, c.Length - 1); break;
                 case "CLOSED": closed = String.Join(",", c, 1, c.Length - 1); break;
                 case "SKIP": skipped.Add(c[1] + " " + c[2]); break;
+                case "WARNING": warnings.Add(c[1]); break;
                 default: throw new TestFailure("unknown line " + c[0]);
             }
         }
@@ -147,6 +149,8 @@ internal static partial class Program
                 ShareUsers.UsesShare(s, connections);
         });
         Equal(listed, Indices(filtered, sessions), "listed sessions");
+        Equal(String.Join(" | ", warnings.ToArray()), String.Join(" | ",
+            ShareUserList.Warnings(sessions, connections, sel.Clients, sel.Usernames).ToArray()), "warnings");
         sel.ShareConnections = connections;
         ClosePlan plan = ClosePlanner.Plan(sessions, sel);
         List<SessionInfo> ended = new List<SessionInfo>();

@@ -40,6 +40,7 @@ def lines():
         out.append(line('LISTED', *case['listed']))
         out.append(line('CLOSED', *case['closed']))
         out.extend(line('SKIP', index, reason) for index, reason in case['skipped'])
+        out.extend(line('WARNING', text) for text in case['warnings'])
         out.append('END')
     out.extend(line('SHAREERROR', r['share'], r['status'], r['message']) for r in data['share_errors'])
     out.extend(line('PLACEHOLDER', r['share'], r['netname'], r['username'], r['message']) for r in data['placeholders'])

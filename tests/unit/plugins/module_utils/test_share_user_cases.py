@@ -32,6 +32,8 @@ def test_listed_sessions(case):
     sel = case['selection']
     listed = filter_sessions(sessions, sel['client'], sel['username'], _connections(case))
     assert [sessions.index(s) for s in listed] == case['listed']
+    assert list_and_close.share_warnings(sessions, _connections(case), sel['client'], sel['username']) == \
+        case['warnings']
 
 
 @pytest.mark.parametrize('case', TABLE['cases'], ids=lambda c: c['name'])

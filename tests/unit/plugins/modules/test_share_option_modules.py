@@ -96,3 +96,21 @@ def test_level_0_with_a_share_fails_saying_why(monkeypatch, capsys):
     result = _run(smb_session_info, fake, monkeypatch, capsys, share=['Data'], level=0)
     assert result['failed'] is True and 'level 0 carries no user name' in result['msg']
     assert fake.calls('enum') == []
+
+
+def test_connections_that_match_no_session_are_reported_not_silently_dropped(monkeypatch, capsys):
+    """A server that names the client by computer name in its connection list and by address in its
+    session list: nothing is selected (safe), and the user hears why, in both modules."""
+    spelled = {'Data': [dict(netname='PC05', username='alice'), dict(netname='10.0.0.6', username='bob')]}
+    for module, key in ((smb_session_info, 'sessions'), (smb_session, 'closed_sessions')):
+        fake = _fake(connections=spelled)
+        result = _run(module, fake, monkeypatch, capsys, share=['Data'])
+        assert not result.get('failed'), result.get('msg')
+        assert _pairs(result[key]) == [('10.0.0.6', 'bob')]
+        assert result['warnings'] == [
+            "share 'Data': 1 connection(s) match no session by client and user, so they select nothing (the first "
+            "names client 'PC05' and user 'alice'). The server may spell the client differently in its connection "
+            "and session lists; select those sessions by client or username instead."]
+    # a connection the username filter rules out anyway is not reported
+    result = _run(smb_session_info, _fake(connections=spelled), monkeypatch, capsys, share=['Data'], username=['bob'])
+    assert result['warnings'] == []
