@@ -38,6 +38,10 @@ CONNECTION_SPEC = dict(
 FILTER_SPEC = dict(
     client=dict(type='list', elements='str'),
     username=dict(type='list', elements='str'),
+)
+
+# The share selector of the info and close modules (not the fleet audit, which has no share option).
+SHARE_SPEC = dict(
     share=dict(type='list', elements='str'),
 )
 
@@ -45,6 +49,7 @@ FILTER_SPEC = dict(
 def info_spec():
     spec = dict(CONNECTION_SPEC)
     spec.update(FILTER_SPEC)
+    spec.update(SHARE_SPEC)
     spec['level'] = dict(type='int', choices=list(LEVELS))
     return spec
 
@@ -52,6 +57,7 @@ def info_spec():
 def close_spec():
     spec = dict(CONNECTION_SPEC)
     spec.update(FILTER_SPEC)
+    spec.update(SHARE_SPEC)
     spec.update(
         min_idle_seconds=dict(type='int'),
         exclude_client=dict(type='list', elements='str', default=[]),

@@ -25,6 +25,7 @@ extends_documentation_fragment:
   - lanman.smb.server
   - lanman.smb.connection
   - lanman.smb.session_filters
+  - lanman.smb.session_share
   - lanman.smb.session_close
   - ansible.builtin.action_common_attributes
   - lanman.smb.attributes.close
@@ -56,6 +57,15 @@ EXAMPLES = r'''
       lanman.smb.smb_session:
         username: CONTOSO\jdoe
       when: would_close.closed_sessions | map(attribute='client') | unique | length <= 2
+
+- name: Get the Projects share's users off before moving it (also ends their other shares from those clients)
+  lanman.smb.smb_session:
+    server: files01.example.com
+    auth_username: svc-smbadmin
+    auth_password: "{{ vault_smbadmin_password }}"
+    share: Projects
+    exclude_username: svc-backup
+  delegate_to: localhost
 
 - name: Close every session idle for more than an hour, except the backup server's
   lanman.smb.smb_session:

@@ -23,6 +23,7 @@ extends_documentation_fragment:
   - lanman.smb.server
   - lanman.smb.connection
   - lanman.smb.session_filters
+  - lanman.smb.session_share
   - lanman.smb.session_level
   - ansible.builtin.action_common_attributes
   - lanman.smb.attributes.info
@@ -50,6 +51,14 @@ EXAMPLES = r'''
     auth_password: "{{ vault_smbaudit_password }}"
     client: ws042.example.com
     username: CONTOSO\jdoe
+  delegate_to: localhost
+
+- name: Who uses the Projects share (Windows servers; Samba does not name a share's users and the task fails)
+  lanman.smb.smb_session_info:
+    server: files01.example.com
+    auth_username: svc-smbaudit
+    auth_password: "{{ vault_smbaudit_password }}"
+    share: Projects
   delegate_to: localhost
 
 - name: Fleet-wide report of users with open files (one task per file server in the inventory)

@@ -114,3 +114,10 @@ def test_connections_that_match_no_session_are_reported_not_silently_dropped(mon
     # a connection the username filter rules out anyway is not reported
     result = _run(smb_session_info, _fake(connections=spelled), monkeypatch, capsys, share=['Data'], username=['bob'])
     assert result['warnings'] == []
+
+
+def test_only_the_info_and_close_modules_take_share():
+    """The fleet audit has no share selector: an option it accepted and ignored would widen a run."""
+    from ansible_collections.lanman.smb.plugins.module_utils import agentless_module, fleet_audit
+    assert 'share' in agentless_module.info_spec() and 'share' in agentless_module.close_spec()
+    assert 'share' not in fleet_audit.audit_spec()
