@@ -15,6 +15,8 @@
 //TypeAccelerator -Name LanmanClientName -TypeName ClientName
 //TypeAccelerator -Name LanmanAccountName -TypeName AccountName
 //TypeAccelerator -Name LanmanSelectorCheck -TypeName SelectorCheck
+//TypeAccelerator -Name LanmanShareConnection -TypeName ShareConnection
+//TypeAccelerator -Name LanmanShareUsers -TypeName ShareUsers
 
 using System;
 using System.Collections.Generic;
