@@ -30,6 +30,11 @@ internal static class ConnStandin
     [DllImport("netapi32.dll")] public static extern IntPtr standin_conn_log_entry(int i);
     [DllImport("netapi32.dll")] public static extern int standin_conn_sizeof(int level);
     [DllImport("netapi32.dll")] public static extern int standin_conn_offsetof(int field);
+    // The stand-in's own entry point, to hold it to Windows semantics the util never asks for.
+    [DllImport("netapi32.dll", CharSet = CharSet.Unicode)]
+    public static extern uint NetConnectionEnum(string server, string qualifier, uint level, out IntPtr buf,
+        uint prefmaxlen, out uint read, out uint total, ref uint resume);
+    [DllImport("netapi32.dll")] public static extern uint NetApiBufferFree(IntPtr buf);
     [DllImport("netapi32.dll")] public static extern int standin_allocations();
     [DllImport("netapi32.dll")] public static extern int standin_frees();
 
@@ -306,6 +311,23 @@ internal static partial class Program
             Equal("NetConnectionEnum(server=\"\\\\files01\", qualifier=\"Projekte 2026\", level=1, " +
                 "prefmaxlen=0xFFFFFFFF, resume=0, read=0) = 2310", log[2], "unknown share");
             Equal(3, log.Count, "calls");
+        });
+
+        RunConn("share: the stand-in answers as Windows: 124 for level 2, 87 for a NULL or empty qualifier, shares for \\\\computer", delegate
+        {
+            ConnStandin.standin_conn_add("Data", "10.0.0.5", "alice", 1, 5);
+            ConnStandin.standin_conn_add("Projects", "10.0.0.5", "alice", 1, 5);
+            IntPtr buf;
+            uint read, total, resume = 0;
+            Equal(124u, ConnStandin.NetConnectionEnum(null, "Data", 2, out buf, 0xFFFFFFFF, out read, out total, ref resume), "level 2");
+            Equal(87u, ConnStandin.NetConnectionEnum(null, null, 1, out buf, 0xFFFFFFFF, out read, out total, ref resume), "NULL");
+            Equal(87u, ConnStandin.NetConnectionEnum(null, "", 1, out buf, 0xFFFFFFFF, out read, out total, ref resume), "empty");
+            Equal(0u, ConnStandin.NetConnectionEnum(null, "Data", 0, out buf, 0xFFFFFFFF, out read, out total, ref resume), "level 0");
+            Equal(1u, read, "level 0 entries");
+            ConnStandin.NetApiBufferFree(buf);
+            List<RawConnection> byComputer = NetConnectionApi.Enumerate(null, "\\\\10.0.0.5", NetApiStatus.MaxPreferredLength);
+            Equal("Data Projects", String.Join(" ", byComputer.ConvertAll(delegate(RawConnection c) { return c.NetName; }).ToArray()),
+                "a computer qualifier lists its shares");
         });
 
         RunConn("share: an unknown share fails with the contract text; another status is raised as it is", delegate

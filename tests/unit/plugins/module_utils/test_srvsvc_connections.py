@@ -167,3 +167,29 @@ def test_the_answers_byte_budget_is_passed_to_each_call_and_shrinks():
     client_on(call=Recording(pages)).enum_connections('Data')
     assert budgets[0] == (8, connections.MAX_LISTING_BYTES)
     assert budgets[1] == (8, connections.MAX_LISTING_BYTES - len(pages[0]))
+
+
+def test_a_listing_that_outlasts_the_runs_deadline_stops_with_a_timeout():
+    from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcTimeoutError
+
+    class Clock:
+        """A deadline that runs out once the first round has been answered."""
+        seconds = 30
+        rounds = 0
+
+        def expired(self):
+            return self.rounds >= 1
+
+        def remaining(self):
+            return 0 if self.expired() else 30
+
+    clock = Clock()
+
+    class Counting(FakeServer):
+        def __call__(self, opnum, stub, operation, **limits):
+            clock.rounds += 1
+            return FakeServer.__call__(self, opnum, stub, operation, **limits)
+    client = client_on(call=Counting([answer([conn(i)], resume=10 + i, status=234) for i in range(1, 50)]))
+    client.deadline = clock
+    with pytest.raises(SrvsvcTimeoutError, match=r'NetrConnectionEnum on srv port 445: the timeout ran out .*1 rounds, 1 '):
+        client.enum_connections('Data')
