@@ -413,7 +413,9 @@ internal static partial class Program
             Standin.Add("\\\\10.0.0.5", "carol");
             ConnStandin.standin_conn_add("Data", "10.0.0.5", "CONTOSO\\Alice", 1, 5);
             ConnStandin.standin_conn_add("Projects", "10.0.0.6", "bob", 1, 5);
-            List<ShareConnection> connections = ShareUserList.ListShareUsers(null, new string[] { "Data" });
+            List<ShareConnection> connections = ShareUserList.ListShareUsers(null, new string[] { "Data", "DATA" });
+            Equal(1, ConnStandin.standin_conn_log_count(), "a share named twice is listed once");
+            Equal(1, connections.Count, "its connection once");
             SessionListing listing = SessionList.ListSessions(null, null, null, -1, connections);
             Equal("alice@10.0.0.5", String.Join(" ", listing.Sessions.ConvertAll(delegate(SessionInfo s)
             {

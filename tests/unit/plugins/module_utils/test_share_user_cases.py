@@ -107,7 +107,7 @@ def test_share_entries(row):
 
 def test_every_share_is_listed_once_at_level_1_and_no_share_lists_nothing():
     lister = _Lister({'Data': [{'netname': '10.0.0.5', 'username': 'alice'}], 'Projects': []})
-    found = list_and_close.list_share_users(lister, ['Data', 'Projects'])
+    found = list_and_close.list_share_users(lister, ['Data', 'Projects', 'DATA', 'data'])
     assert lister.asked == [('Data', 1), ('Projects', 1)] and [c.username for c in found] == ['alice']
     assert list_and_close.list_share_users(lister, None) is None
     assert list_and_close.list_share_users(lister, []) is None
