@@ -325,8 +325,12 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.ListAndClose
                 return null;
             string apiServer = LocalHost.ApiServer(server);
             List<ShareConnection> found = new List<ShareConnection>();
+            Dictionary<string, bool> seen = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
             foreach (string share in shares)
             {
+                if (seen.ContainsKey(share))
+                    continue;   // share names are case-insensitive: one listing each
+                seen[share] = true;
                 List<RawConnection> entries;
                 try
                 {

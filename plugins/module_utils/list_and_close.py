@@ -208,7 +208,11 @@ def list_share_users(client, shares):
     if not shares:
         return None
     found = []
+    seen = set()
     for share in shares:
+        if share.lower() in seen:
+            continue   # share names are case-insensitive: one listing each
+        seen.add(share.lower())
         try:
             entries = client.enum_connections(share, 1)
         except SrvsvcStatusError as e:
