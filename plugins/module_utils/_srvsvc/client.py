@@ -28,7 +28,7 @@ import struct
 import threading
 import uuid
 
-from ansible_collections.lanman.smb.plugins.module_utils._srvsvc import dcerpc
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc import connections, dcerpc
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.deadline import Deadline, Watchdog
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import (
     SrvsvcConnectionError, SrvsvcError, SrvsvcProtocolError, SrvsvcStatusError, SrvsvcTimeoutError, without_secret,
@@ -526,6 +526,10 @@ class SrvsvcClient:
         error.step = 'NetrSessionEnum'
         error.request_sent = True
         return error
+
+    def enum_connections(self, qualifier, level=1):
+        """NetrConnectionEnum: the connections to the share ``qualifier`` (connections.py)."""
+        return connections.enum_connections(self, qualifier, level)
 
     def delete_session(self, client, user):
         """NetrSessionDel. A SrvsvcTimeoutError whose ``request_sent`` is True means the server

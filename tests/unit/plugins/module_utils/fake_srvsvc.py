@@ -35,11 +35,15 @@ class FakeSrvsvc:
     ``'timeout'`` for an answer that never came after the server closed the sessions).
     ``disconnect_error``: a SrvsvcError that disconnect() (the logoff) raises.
     ``vanish_before``: 1-based delete numbers whose target logs off just before the call lands.
+    ``connections``: share -> the NetrConnectionEnum entries (dicts with netname, username) or a
+    status it answers; a share not given answers 2310 as Windows does.
     """
 
     def __init__(self, sessions, enum_status=None, delete_status=None, vanish_before=(), honour_filters=False,
-                 local_address='10.9.9.9', auth_username='svc-admin', connect_error=None, disconnect_error=None):
+                 local_address='10.9.9.9', auth_username='svc-admin', connect_error=None, disconnect_error=None,
+                 connections=None):
         self.live = list(sessions)
+        self.connections = dict(connections or {})
         self.enum_status = dict(enum_status or {})
         self.delete_status = dict(delete_status or {})
         self.vanish_before = set(vanish_before)
@@ -94,6 +98,13 @@ class FakeSrvsvc:
             raise SrvsvcStatusError(status, 'NetrSessionEnum')
         rows = [e for e in self.live if not self.honour_filters or self._matches(e, client, user)]
         return [dict((k, e[k] if k in LEVEL_FIELDS[level] else None) for k in e) for e in rows]
+
+    def enum_connections(self, share, level=1):
+        self.log.append(('conn', share, level))
+        answer = self.connections.get(share, 2310)
+        if isinstance(answer, int):
+            raise SrvsvcStatusError(answer, 'NetrConnectionEnum')
+        return [dict(id=i + 1, type=3, num_opens=1, num_users=1, time=5, **e) for i, e in enumerate(answer)]
 
     def delete_session(self, client, user):
         self.log.append(('del', client, user))
