@@ -32,9 +32,9 @@ options:
       - An entry must be absolute (C(X:\...), C(\\host\share\...), C(/...)) or name a pipe
         (C(\PIPE\name)), and may not hold a C(.) or C(..) component.
       - A whole volume (C(C:\), C(/), C(\\host\share\)) selects every open file, so the close
-        module refuses it unless O(all=true).
+        module refuses it unless C(all=true) is set.
       - Named pipes (C(\PIPE\...)) are closed only when an entry names the pipe exactly; folders,
-        patterns, O(username) and O(all) never close a pipe.
+        patterns, O(share), O(username) and C(all) never close a pipe.
       - An empty entry, or one holding a control character, fails the task before anything is listed.
     type: list
     elements: str
