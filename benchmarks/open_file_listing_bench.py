@@ -104,9 +104,9 @@ def measure():
         dce.disconnect()
         for holder in holders:
             holder.close()
+    figures = (FILES, connections, PER_CONNECTION, load_seconds, limit)
     how = ('%d files held open by %d smbprotocol connections (%d files each, one user each) in one directory, '
-           'opened in %.0f s before timing; RLIMIT_NOFILE %d' % (FILES, connections, PER_CONNECTION, load_seconds,
-                                                                limit))
+           'opened in %.0f s before timing; RLIMIT_NOFILE %d' % figures)
     return result, how
 
 
