@@ -91,7 +91,9 @@ def measure():
         holders = [hold(lab, 'bench%d' % i, i * PER_CONNECTION, min(PER_CONNECTION, FILES - i * PER_CONNECTION))
                    for i in range(connections)]
         load_seconds = time.perf_counter() - start
-        ours = SrvsvcClient('127.0.0.1', lab.port, lab.admin_user, lab.admin_password, auth_protocol='ntlm')
+        # one connection for every round: its deadline must outlast them all
+        ours = SrvsvcClient('127.0.0.1', lab.port, lab.admin_user, lab.admin_password, auth_protocol='ntlm',
+                            timeout=3600)
         ours.connect()
         dce = impacket_dce(lab)
         count = len(file_calls.enum_files(ours, 3))
