@@ -543,7 +543,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionNames
     /// Python twin; the shared table is tests/fixtures/selector_check_cases.json).</summary>
     public static class SelectorCheck
     {
-        private const string EmptyEntryMessage = "{0}[{1}] is empty ({2}): an empty entry selects nothing. Remove it, " +
+        internal const string EmptyEntryMessage = "{0}[{1}] is empty ({2}): an empty entry selects nothing. Remove it, " +
             "or leave {0} unset; a template such as \"{{{{ user | default('') }}}}\" gives one: use default(omit).";
 
         private const string ControlCharacterMessage = "{0} '{1}' holds a control character (U+{2:X4} at position {3}): " +

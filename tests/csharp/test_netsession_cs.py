@@ -167,7 +167,7 @@ def build(tmp_path_factory):
         pytest.fail('mcs/mono missing: run scripts/setup.sh')
     out = tmp_path_factory.mktemp('csharp')
     _run(['gcc', '-shared', '-fPIC', '-O2', '-Wall', '-Wextra', '-Werror', '-o', str(out / 'libnetapi32.so'),
-          str(HERE / 'standin' / 'netapi32_standin.c')])
+         ] + sorted(str(c) for c in (HERE / 'standin').glob('*.c')))
     _run(MCS + ['-target:library', '-out:%s' % (out / 'NetSession.dll'), str(WRAPPER)])
     for rules in RULES:
         _run(MCS + ['-target:library', '-r:%s' % (out / 'NetSession.dll'), '-out:%s' % (out / (rules.stem + '.dll')),
