@@ -1,0 +1,205 @@
+// Copyright: (c) 2026, lanman.smb contributors
+// GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+//
+// Listing and closing open files for the Windows modules (docs/developer/open-files.md): the
+// listing joined to the session clients, the share look-ups, and the close run that re-reads each
+// file before NetFileClose. The rules themselves are OpenFileRules.cs. Python twin: the open-file
+// part of list_and_close.py. C# 5 only.
+//TypeAccelerator -Name LanmanOpenFileList -TypeName OpenFileList
+//TypeAccelerator -Name LanmanOpenFileCloser -TypeName OpenFileCloser
+
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using ansible_collections.lanman.smb.plugins.module_utils.NetSession;
+using ansible_collections.lanman.smb.plugins.module_utils.NetFile;
+using ansible_collections.lanman.smb.plugins.module_utils.SessionNames;
+using ansible_collections.lanman.smb.plugins.module_utils.LocalHostNames;
+using ansible_collections.lanman.smb.plugins.module_utils.ListAndClose;
+using ansible_collections.lanman.smb.plugins.module_utils.OpenFileRules;
+
+namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileListAndClose
+{
+    public class OpenFileListing
+    {
+        public List<OpenFileInfo> Files = new List<OpenFileInfo>();
+        public int Level;
+        public List<string> Warnings = new List<string>();
+    }
+
+    public static class OpenFileList
+    {
+        public const string NoSessionsWarning = "The session list could not be read ({0}): client and clients are " +
+            "unknown, and exclude_client keeps every file.";
+
+        /// <summary>Every open file at the level (2 or 3), in the server's order, each joined to the
+        /// clients of its user's sessions (a session list the server refuses leaves them unknown, with
+        /// a warning). No wire filters: matching is always local (the contract).</summary>
+        public static OpenFileListing List(string server, int level)
+        {
+            string apiServer = LocalHost.ApiServer(server);
+            OpenFileListing listing = new OpenFileListing();
+            listing.Level = level;
+            foreach (RawFile raw in NetFileApi.Enumerate(apiServer, null, null, level, NetApiStatus.MaxPreferredLength))
+                listing.Files.Add(OpenFileInfo.FromRaw(raw));
+            List<SessionInfo> sessions = null;
+            if (level == 3 && listing.Files.Count > 0)
+            {
+                try
+                {
+                    SessionListing found = SessionList.ListSessions(server, null, null, -1);
+                    sessions = found.Sessions;
+                }
+                catch (NetSessionException e)
+                {
+                    listing.Warnings.Add(String.Format(CultureInfo.InvariantCulture, NoSessionsWarning, e.Message));
+                }
+            }
+            foreach (OpenFileInfo f in listing.Files)
+                f.JoinClients(sessions);
+            return listing;
+        }
+
+        /// <summary>Looks each share up once (NetShareGetInfo level 2) and adds its local path to the
+        /// selection as a folder; an unknown share or one without a local path fails (ArgumentException).</summary>
+        public static void AddShares(string server, OpenFileSelection selection)
+        {
+            string apiServer = LocalHost.ApiServer(server);
+            Dictionary<string, bool> done = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
+            foreach (string name in selection.Shares)
+            {
+                if (done.ContainsKey(name))
+                    continue;
+                done[name] = true;
+                selection.AddShare(name, NetFileApi.GetShare(apiServer, name));
+            }
+        }
+
+        public static List<Dictionary<string, object>> Results(List<OpenFileInfo> files)
+        {
+            return files.ConvertAll(delegate(OpenFileInfo f) { return f.ToResult(); });
+        }
+    }
+
+    /// <summary>The failed call of a close run: the file, the status and the text.</summary>
+    public class FailedFileClose
+    {
+        public OpenFileInfo File;
+        public int Status;
+        public string Message;
+
+        public Dictionary<string, object> ToResult()
+        {
+            Dictionary<string, object> r = new Dictionary<string, object>();
+            r["id"] = File.Id;
+            r["path"] = File.Path;
+            r["status"] = Status;
+            r["message"] = Message;
+            return r;
+        }
+    }
+
+    public class OpenFileRun
+    {
+        public bool Changed;
+        public List<OpenFileInfo> Closed = new List<OpenFileInfo>();
+        public List<SkippedFile> Skipped = new List<SkippedFile>();
+        public List<OpenFileInfo> Vanished = new List<OpenFileInfo>();
+        public FailedFileClose FailedCall;
+        public List<OpenFileInfo> Untried = new List<OpenFileInfo>();
+        public List<OpenFileInfo> Targets = new List<OpenFileInfo>();
+
+        /// <summary>The close modules' result keys.</summary>
+        public Dictionary<string, object> ToResult()
+        {
+            Dictionary<string, object> r = new Dictionary<string, object>();
+            r["changed"] = Changed;
+            r["closed_files"] = OpenFileList.Results(Closed);
+            r["skipped_files"] = Skipped.ConvertAll(delegate(SkippedFile k) { return k.ToResult(); });
+            r["vanished_files"] = OpenFileList.Results(Vanished);
+            r["failed_call"] = FailedCall == null ? null : FailedCall.ToResult();
+            r["untried_files"] = OpenFileList.Results(Untried);
+            return r;
+        }
+
+        public string FailureMessage()
+        {
+            if (FailedCall == null)
+                return null;
+            return String.Format(CultureInfo.InvariantCulture,
+                "Closing open file {0} ({1}) failed: {2} {3} file(s) were closed before it; {4} were not tried (see " +
+                "failed_call, closed_files and untried_files).", FailedCall.File.Id, FailedCall.File.Path ?? "no path",
+                FailedCall.Message, Closed.Count, Untried.Count);
+        }
+
+        private static Dictionary<string, object> DiffOf(IEnumerable<OpenFileInfo> files)
+        {
+            List<string> entries = new List<string>();
+            foreach (OpenFileInfo f in files)
+                entries.Add(f.DiffEntry());
+            Dictionary<string, object> diff = new Dictionary<string, object>();
+            diff["open_files"] = entries;
+            return diff;
+        }
+
+        /// <summary>The files the run would close, before.</summary>
+        public Dictionary<string, object> DiffBefore()
+        {
+            return DiffOf(Targets);
+        }
+
+        /// <summary>Those still open after (check mode: as if the run had closed them).</summary>
+        public Dictionary<string, object> DiffAfter()
+        {
+            return DiffOf(Targets.FindAll(delegate(OpenFileInfo f) { return !Closed.Contains(f) && !Vanished.Contains(f); }));
+        }
+    }
+
+    public static class OpenFileCloser
+    {
+        /// <summary>Closes the plan's targets in ascending id: each is re-read first (NetFileGetInfo
+        /// level 3); gone = vanished, another path or user under the id = kept as id_reused; else
+        /// NetFileClose (2314 there = vanished). The first other failure stops the run (FailedCall,
+        /// Untried). Check mode re-reads nothing and closes nothing.</summary>
+        public static OpenFileRun Run(string server, OpenFilePlan plan, bool checkMode)
+        {
+            string apiServer = LocalHost.ApiServer(server);
+            OpenFileRun run = new OpenFileRun();
+            run.Skipped.AddRange(plan.Skipped);
+            run.Targets.AddRange(plan.Targets);
+            for (int i = 0; i < plan.Targets.Count; i++)
+            {
+                OpenFileInfo f = plan.Targets[i];
+                if (checkMode)
+                {
+                    run.Closed.Add(f);
+                    continue;
+                }
+                try
+                {
+                    RawFile now = NetFileApi.GetInfo(apiServer, (uint)f.Id, 3);
+                    if (now == null)
+                        run.Vanished.Add(f);
+                    else if (!String.Equals(now.PathName, f.Path, StringComparison.Ordinal) ||
+                             !String.Equals(now.UserName, f.UserName, StringComparison.Ordinal))
+                        run.Skipped.Add(new SkippedFile(f, OpenFilePlanner.IdReused));
+                    else if (NetFileApi.Close(apiServer, (uint)f.Id) == FileCloseOutcome.Closed)
+                        run.Closed.Add(f);
+                    else
+                        run.Vanished.Add(f);
+                }
+                catch (NetSessionException e)
+                {
+                    run.FailedCall = new FailedFileClose();
+                    run.FailedCall.File = f;
+                    run.FailedCall.Status = e.Status;
+                    run.FailedCall.Message = e.Message;
+                    run.Untried.AddRange(plan.Targets.GetRange(i + 1, plan.Targets.Count - i - 1));
+                    break;
+                }
+            }
+            run.Changed = run.Closed.Count > 0;
+            return run;
+        }
+    }
+}
