@@ -106,6 +106,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetFile
     public static class NetFileStatus
     {
         public const int FileNotFound = 2;
+        public const int InvalidName = 123;
         public const int NetNameNotFound = 2310;
         public const int FileIdNotFound = 2314;
     }
@@ -357,18 +358,18 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetFile
             }
         }
 
-        /// <summary>NetFileClose: closes exactly one id; 2314 (not open any more) is NotFound.</summary>
+        /// <summary>NetFileClose: closes exactly one id; 2314 (not open any more; Samba answers 2) is NotFound.</summary>
         public static FileCloseOutcome Close(string server, uint id)
         {
             UInt32 status = NativeMethods.NetFileClose(server, id);
             if (status == NetApiStatus.Success)
                 return FileCloseOutcome.Closed;
-            if (status == NetFileStatus.FileIdNotFound)
+            if (status == NetFileStatus.FileIdNotFound || status == NetFileStatus.FileNotFound)
                 return FileCloseOutcome.NotFound;
             throw Error((int)status, "NetFileClose", server);
         }
 
-        /// <summary>NetShareGetInfo level 2; null when the share does not exist (2310).</summary>
+        /// <summary>NetShareGetInfo level 2; null when the share does not exist (2310; Samba answers 123).</summary>
         public static RawShare GetShare(string server, string netName)
         {
             if (String.IsNullOrEmpty(netName))
@@ -377,7 +378,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetFile
             UInt32 status = NativeMethods.NetShareGetInfo(server, netName, 2, out buffer);
             using (buffer)
             {
-                if (status == NetFileStatus.NetNameNotFound)
+                if (status == NetFileStatus.NetNameNotFound || status == NetFileStatus.InvalidName)
                     return null;
                 if (status != NetApiStatus.Success)
                     throw Error((int)status, "NetShareGetInfo", server);

@@ -177,11 +177,10 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileListAndClo
                 }
                 try
                 {
-                    RawFile now = NetFileApi.GetInfo(apiServer, (uint)f.Id, 3);
+                    RawFile now = ReRead(apiServer, f);
                     if (now == null)
                         run.Vanished.Add(f);
-                    else if (!String.Equals(now.PathName, f.Path, StringComparison.Ordinal) ||
-                             !String.Equals(now.UserName, f.UserName, StringComparison.Ordinal))
+                    else if (!Same(now, f))
                         run.Skipped.Add(new SkippedFile(f, OpenFilePlanner.IdReused));
                     else if (NetFileApi.Close(apiServer, (uint)f.Id) == FileCloseOutcome.Closed)
                         run.Closed.Add(f);
@@ -200,6 +199,37 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileListAndClo
             }
             run.Changed = run.Closed.Count > 0;
             return run;
+        }
+
+        // RPC_S_PROCNUM_OUT_OF_RANGE (a server without NetrFileGetInfo: Samba) and ERROR_NOT_SUPPORTED
+        private const int NoSuchCall = 1745, NotSupported = 50;
+
+        /// <summary>The file as the server has it now (null: gone). Samba has no NetrFileGetInfo: then a
+        /// fresh listing, looked up by id; an id listed twice differently comes back as the entry that
+        /// differs, so it is kept as reused.</summary>
+        private static RawFile ReRead(string apiServer, OpenFileInfo f)
+        {
+            try
+            {
+                return NetFileApi.GetInfo(apiServer, (uint)f.Id, 3);
+            }
+            catch (NetFileException e)
+            {
+                if (e.Status != NoSuchCall && e.Status != NotSupported)
+                    throw;
+            }
+            List<RawFile> found = NetFileApi.Enumerate(apiServer, null, null, 3, NetApiStatus.MaxPreferredLength)
+                .FindAll(delegate(RawFile r) { return r.Id == f.Id; });
+            if (found.Count == 0)
+                return null;
+            RawFile other = found.Find(delegate(RawFile r) { return !Same(r, f); });
+            return other ?? found[0];
+        }
+
+        private static bool Same(RawFile now, OpenFileInfo listed)
+        {
+            return String.Equals(now.PathName, listed.Path, StringComparison.Ordinal) &&
+                String.Equals(now.UserName ?? "", listed.UserName ?? "", StringComparison.Ordinal);
         }
     }
 }

@@ -39,7 +39,8 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileRules
             f.Id = raw.Id;
             f.Level = raw.Level;
             f.Path = raw.PathName;
-            f.UserName = raw.UserName;
+            // a NULL user at level 3 is a file without a user, as a NULL session user is ""
+            f.UserName = raw.Level == 3 && raw.UserName == null ? "" : raw.UserName;
             f.PermissionsMask = raw.Permissions;
             f.NumLocks = raw.NumLocks;
             return f;
@@ -202,8 +203,8 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileRules
                 throw Problem(DoubleStarMessage, option, index, entry, folder);
             }
             s._key = Key(entry, s.Posix);
-            if (!s.Posix && s._key.Length == 2)
-                s._key += "\\";   // a bare drive (C:) is its root
+            if (!s.Posix && (s._key.Length == 2 || IsUncShare(s._key)))
+                s._key += "\\";   // a bare drive (C:) or share (\\host\share) is its root
             s.Kind = s._key.IndexOf('*') >= 0 || s._key.IndexOf('?') >= 0 ? PathKind.Glob :
                 s._key.EndsWith(s.Separator.ToString(), StringComparison.Ordinal) ? PathKind.Folder : PathKind.Exact;
             s.IsRoot = s.Kind == PathKind.Folder && IsRootKey(s._key, s.Posix);
@@ -257,9 +258,21 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileRules
                 return key.Trim('/').Length == 0;
             if (key.Length == 3 && key[1] == ':')
                 return true;
-            if (key.StartsWith("\\\\", StringComparison.Ordinal))
-                return key.Substring(2).TrimEnd('\\').Split('\\').Length == 2;
-            return false;
+            return key.EndsWith("\\", StringComparison.Ordinal) && IsUncShare(key.Substring(0, key.Length - 1));
+        }
+
+        // \\host\share and nothing after it
+        private static bool IsUncShare(string key)
+        {
+            return key.StartsWith("\\\\", StringComparison.Ordinal) && !key.EndsWith("\\", StringComparison.Ordinal) &&
+                key.Substring(2).Split('\\').Length == 2;
+        }
+
+        /// <summary>Samba reports the unix path /srv/data/a.txt as C:\srv\data\a.txt: that form, read back
+        /// as the unix path, for POSIX selectors (open-files.md, rule 3).</summary>
+        private static string SambaUnixPath(string path)
+        {
+            return path.StartsWith("C:\\", StringComparison.Ordinal) ? "/" + path.Substring(3).Replace('\\', '/') : path;
         }
 
         /// <summary>Whether the file path matches: same form, then exact, folder (any depth below, not
@@ -267,7 +280,11 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileRules
         /// is a folder pattern). A null or empty path matches nothing.</summary>
         public bool Matches(string path)
         {
-            if (String.IsNullOrEmpty(path) || path.StartsWith("/", StringComparison.Ordinal) != Posix)
+            if (String.IsNullOrEmpty(path))
+                return false;
+            if (Posix)
+                path = SambaUnixPath(path);
+            if (path.StartsWith("/", StringComparison.Ordinal) != Posix)
                 return false;
             string key = Key(path, Posix);
             switch (Kind)
@@ -383,11 +400,11 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileRules
             string[] excludePathEntries = PlainEntries("exclude_path", excludePaths);
             s.ExcludeUsernames = SelectorCheck.Entries("exclude_username", excludeUsernames);
             s.ExcludeClients = SelectorCheck.Entries("exclude_client", excludeClients);
+            ClientName.ValidateSelectors("exclude_client", s.ExcludeClients);
             for (int i = 0; i < pathEntries.Length; i++)
                 s.Paths.Add(PathSelector.Parse("path", i, pathEntries[i]));
             for (int i = 0; i < excludePathEntries.Length; i++)
                 s.ExcludePaths.Add(PathSelector.Parse("exclude_path", i, excludePathEntries[i]));
-            ClientName.ValidateSelectors("exclude_client", s.ExcludeClients);
             s.All = all;
             if (close)
             {
@@ -423,13 +440,24 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileRules
             return (string[])entries.Clone();
         }
 
-        /// <summary>A share's NetShareGetInfo answer: share null = it does not exist (2310); a null or
-        /// empty local path = it holds no files. ArgumentException with the contract's text.</summary>
+        /// <summary>The Windows modules: a call to this computer opens no pipe; a remote server sees our
+        /// calls as a \PIPE\srvsvc open under a user not known here (become, delegation), so every
+        /// such open is kept as possibly ours.</summary>
+        public void ProtectOwnPipe(bool remoteServer)
+        {
+            OwnPipe = remoteServer ? OwnPipeMode.Unknown : OwnPipeMode.None;
+            OwnAccount = null;
+        }
+
+        /// <summary>A share's NetShareGetInfo answer: share null = it does not exist (2310, Samba 123);
+        /// only a disk share (type & 0x0fffffff == 0: C$ has the special bit 0x80000000) with a path
+        /// that is not blank holds files (Samba's IPC$ reports C:\tmp). ArgumentException with the
+        /// contract's text.</summary>
         public void AddShare(string name, RawShare share)
         {
             if (share == null)
                 throw new ArgumentException(String.Format(CultureInfo.InvariantCulture, UnknownShareMessage, name));
-            if (String.IsNullOrEmpty(share.Path))
+            if ((share.Type & 0x0fffffffu) != 0 || share.Path == null || share.Path.Trim().Length == 0)
                 throw new ArgumentException(String.Format(CultureInfo.InvariantCulture, NoLocalPathMessage, name));
             ShareFolders.Add(PathSelector.ShareFolder(share.Path));
         }

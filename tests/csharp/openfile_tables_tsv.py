@@ -43,8 +43,9 @@ def lines():
                                   str(f['num_locks'])]))
         for s in case['sessions']:
             out.append('\t'.join(['SESSION', b64(s['client']), b64(s['username'])]))
-        for name, path in case['shares'].items():
-            out.append('\t'.join(['SHARE', b64(name), b64(path)]))
+        for name, share in case['shares'].items():
+            _known(share, {'type', 'path'}, case['name'] + ' share')
+            out.append('\t'.join(['SHARE', b64(name), str(share['type']), b64(share['path'])]))
         for option in OPTION_LISTS:
             values = case['options'].get(option)
             out.append('\t'.join(['OPT', option, str(-1 if values is None else len(values))] +

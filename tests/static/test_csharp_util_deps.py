@@ -71,10 +71,11 @@ def accelerators(files):
 
 
 RULES = ['ClientResolver.cs', 'ClosePlanning.cs', 'ListAndClose.cs', 'LocalHostNames.cs', 'SessionNames.cs']
+FILE_RULES = ['OpenFileListAndClose.cs', 'OpenFileRules.cs']
 
 
 def test_the_utils_are_the_wrapper_and_the_rules():
-    assert [p.name for p in UTILS] == sorted(RULES + ['NetSession.cs'])
+    assert [p.name for p in UTILS] == sorted(RULES + FILE_RULES + ['NetSession.cs', 'NetFile.cs'])
 
 
 @pytest.mark.parametrize('util', UTILS, ids=lambda p: p.name)
@@ -90,6 +91,10 @@ def test_each_util_compiles_with_exactly_what_ansible_core_ships_with_it(util, c
     ('ClientResolver.cs', ['NetSession.cs', 'SessionNames.cs']),
     ('ClosePlanning.cs', ['NetSession.cs', 'SessionNames.cs']),
     ('ListAndClose.cs', ['ClosePlanning.cs', 'LocalHostNames.cs', 'NetSession.cs', 'SessionNames.cs']),
+    ('NetFile.cs', ['NetSession.cs']),
+    ('OpenFileRules.cs', ['NetFile.cs', 'NetSession.cs', 'SessionNames.cs']),
+    ('OpenFileListAndClose.cs', ['ClosePlanning.cs', 'ListAndClose.cs', 'LocalHostNames.cs', 'NetFile.cs',
+                                 'NetSession.cs', 'OpenFileRules.cs', 'SessionNames.cs']),
 ])
 def test_each_rules_util_requires_the_layers_below_it(util, shipped, collections_path):
     """Names, then local host / resolution / planning over them, then listing and closing over

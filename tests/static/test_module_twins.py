@@ -14,12 +14,16 @@ SHARED = {
     ('win_smb_session_info', 'smb_session_info'): ['client', 'username', 'level'],
     ('win_smb_session', 'smb_session'): ['client', 'username', 'min_idle_seconds', 'exclude_client',
                                          'exclude_username', 'all', 'state'],
+    ('win_smb_open_file_info', 'smb_open_file_info'): ['path', 'share', 'username', 'exclude_path', 'exclude_username',
+                                                       'exclude_client', 'level'],
+    ('win_smb_open_file', 'smb_open_file'): ['path', 'share', 'username', 'exclude_path', 'exclude_username',
+                                             'exclude_client', 'all', 'state'],
 }
 
 
 @pytest.fixture(scope='module')
 def docs(ansible_env):
-    names = ['win_smb_session_info', 'smb_session_info', 'win_smb_session', 'smb_session']
+    names = sorted(set(name for pair in SHARED for name in pair))
     proc = subprocess.run([ANSIBLE_DOC, '--json'] + ['lanman.smb.' + n for n in names], env=ansible_env,
                           check=False, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

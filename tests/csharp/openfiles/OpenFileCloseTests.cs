@@ -132,6 +132,31 @@ internal static partial class Program
             Equal("3", Ids(run.Untried), "untried");
             Check(!run.Changed, "nothing closed");
         });
+        Run("a server without NetFileGetInfo (Samba, 1745): each close is preceded by a fresh listing", delegate
+        {
+            AddFiles();
+            FileStandin.standin_file_inject(FileStandin.GetInfo, 1745, 0, -1);
+            OpenFileListing listing = OpenFileList.List(null, 3);
+            OpenFilePlan plan = OpenFilePlanner.Plan(listing.Files,
+                OpenFileSelection.Check(new string[] { "D:\\Data\\" }, None, None, None, None, None, false, true));
+            NetFileApi.Close(null, 2);   // closed by its user after the listing
+            FileStandin.standin_file_log_clear();
+            OpenFileRun run = OpenFileCloser.Run(null, plan, false);
+            List<string> order = FileStandin.Log().ConvertAll(delegate(string l) { return l.Substring(0, l.IndexOf('(')); });
+            Equal("NetFileGetInfo,NetFileEnum,NetFileClose,NetFileGetInfo,NetFileEnum,NetFileGetInfo,NetFileEnum,NetFileClose",
+                String.Join(",", order.ToArray()), "calls");
+            Equal("1,6", Ids(run.Closed), "closed");
+            Equal("2", Ids(run.Vanished), "vanished");
+            Equal(1, FileStandin.standin_file_is_open(3), "not selected, open");
+        });
+        Run("NetFileClose answering 2 (Samba: id not open) is vanished", delegate
+        {
+            AddFiles();
+            FileStandin.standin_file_inject(FileStandin.Close, 2, 0, 1);
+            OpenFileRun run = CloseUnder(new string[] { "D:\\Data\\a.txt" }, false);
+            Equal("1", Ids(run.Vanished), "vanished");
+            Check(run.FailedCall == null && !run.Changed, "no failure, unchanged");
+        });
         Run("the listing joins each file to its user's session clients", delegate
         {
             AddFiles();

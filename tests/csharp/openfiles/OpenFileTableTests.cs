@@ -18,7 +18,7 @@ internal static partial class Program
         public string Own;
         public List<OpenFileInfo> Files = new List<OpenFileInfo>();
         public List<SessionInfo> Sessions = new List<SessionInfo>();
-        public Dictionary<string, string> Shares = new Dictionary<string, string>();
+        public Dictionary<string, RawShare> Shares = new Dictionary<string, RawShare>();
         public Dictionary<string, string[]> Options = new Dictionary<string, string[]>();
         public bool All;
         public string Error;
@@ -56,7 +56,13 @@ internal static partial class Program
                     row.Files.Add(OpenFileInfo.FromRaw(raw));
                     break;
                 case "SESSION": row.Sessions.Add(new SessionInfo(Text(c[1]), Text(c[2]), null)); break;
-                case "SHARE": row.Shares[Text(c[1])] = Text(c[2]); break;
+                case "SHARE":
+                    RawShare share = new RawShare();
+                    share.NetName = Text(c[1]);
+                    share.Type = UInt32.Parse(c[2]);
+                    share.Path = Text(c[3]);
+                    row.Shares[share.NetName] = share;
+                    break;
                 case "OPT":
                     int count = Int32.Parse(c[2]);
                     string[] values = count < 0 ? null : new string[count];
@@ -94,14 +100,7 @@ internal static partial class Program
                 row.Options["exclude_path"], row.Options["exclude_username"], row.Options["exclude_client"], row.All, close);
             foreach (string name in s.Shares)
             {
-                RawShare share = null;
-                if (row.Shares.ContainsKey(name))
-                {
-                    share = new RawShare();
-                    share.NetName = name;
-                    share.Path = row.Shares[name];
-                }
-                s.AddShare(name, share);
+                s.AddShare(name, row.Shares.ContainsKey(name) ? row.Shares[name] : null);
             }
             s.OwnPipe = row.Own == null ? OwnPipeMode.Unknown : OwnPipeMode.Account;
             s.OwnAccount = row.Own;

@@ -34,6 +34,7 @@ internal static class FileStandin
     [DllImport("netapi32.dll")] public static extern int standin_file_is_open(uint id);
     [DllImport("netapi32.dll")] public static extern int standin_file_calls(int fn);
     [DllImport("netapi32.dll")] public static extern int standin_file_log_count();
+    [DllImport("netapi32.dll")] public static extern void standin_file_log_clear();
     [DllImport("netapi32.dll")] public static extern IntPtr standin_file_log_entry(int i);
     [DllImport("netapi32.dll")] public static extern int standin_outstanding_buffers();
     [DllImport("netapi32.dll")] public static extern int standin_double_frees();
