@@ -29,13 +29,20 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileListAndClo
 
     public static class OpenFileList
     {
-        public const string NoSessionsWarning = "The session list could not be read ({0}): client and clients are " +
-            "unknown, and exclude_client keeps every file.";
+        // the Python twin's words (open_files.JOIN_FAILED_WARNING)
+        public const string JoinFailedWarning = "The sessions could not be listed to join each file to its client " +
+            "({0}): client is null and clients empty{1}.";
+
+        public static OpenFileListing List(string server, int level)
+        {
+            return List(server, level, false);
+        }
 
         /// <summary>Every open file at the level (2 or 3), in the server's order, each joined to the
         /// clients of its user's sessions (a session list the server refuses leaves them unknown, with
-        /// a warning). No wire filters: matching is always local (the contract).</summary>
-        public static OpenFileListing List(string server, int level)
+        /// a warning that says so, and that exclude_client then keeps every file when it is given).
+        /// No wire filters: matching is always local (the contract).</summary>
+        public static OpenFileListing List(string server, int level, bool excludeClients)
         {
             string apiServer = LocalHost.ApiServer(server);
             OpenFileListing listing = new OpenFileListing();
@@ -52,7 +59,8 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileListAndClo
                 }
                 catch (NetSessionException e)
                 {
-                    listing.Warnings.Add(String.Format(CultureInfo.InvariantCulture, NoSessionsWarning, e.Message));
+                    listing.Warnings.Add(String.Format(CultureInfo.InvariantCulture, JoinFailedWarning, e.Message,
+                        excludeClients ? "; exclude_client keeps every file" : ""));
                 }
             }
             foreach (OpenFileInfo f in listing.Files)

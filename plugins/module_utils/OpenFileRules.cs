@@ -375,6 +375,8 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileRules
             "close every open file.";
         public const string UnknownShareMessage = "share '{0}' does not exist on the server.";
         public const string NoLocalPathMessage = "share '{0}' has no local path: it holds no files.";
+        public const string Level2Message = "level 2 carries only file ids, so path, share, username and the " +
+            "exclude options need level 3 (the default; Samba serves level 3 only).";
 
         public List<PathSelector> Paths = new List<PathSelector>();
         public string[] Shares = new string[0];
@@ -438,6 +440,14 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileRules
                     throw new ArgumentException(problem);
             }
             return (string[])entries.Clone();
+        }
+
+        /// <summary>The info modules at level 2 (ids only) take no selector and no exclusion.</summary>
+        public void CheckLevel(int level)
+        {
+            if (level == 2 && (Paths.Count > 0 || Shares.Length > 0 || Usernames.Length > 0 || ExcludePaths.Count > 0 ||
+                    ExcludeUsernames.Length > 0 || ExcludeClients.Length > 0))
+                throw new ArgumentException(Level2Message);
         }
 
         /// <summary>The Windows modules: a call to this computer opens no pipe; a remote server sees our

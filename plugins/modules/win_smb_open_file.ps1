@@ -51,7 +51,7 @@ $selection.ExcludeClients = $excluded.Selectors.ToArray()
 try {
     [LanmanOpenFileList]::AddShares($server, $selection)
     # The whole list at level 3: every file is judged by its path and user, never by a wire filter.
-    $listing = [LanmanOpenFileList]::List($server, 3)
+    $listing = [LanmanOpenFileList]::List($server, 3, $selection.ExcludeClients.Length -gt 0)
     $plan = [LanmanOpenFilePlanner]::Plan($listing.Files, $selection)
     # Run() re-reads and closes nothing in check mode; it stops at the first call that fails.
     $run = [LanmanOpenFileCloser]::Run($server, $plan, $module.CheckMode)

@@ -28,12 +28,15 @@ $module = [Ansible.Basic.AnsibleModule]::Create($args, $spec)
 
 $server = $module.Params.server
 
-# Before anything is listed: a bad server or selector entry fails the module (open-files.md,
-# "Selection rules" 1); an exclude_client name that resolves to nothing would protect nothing.
+# Before anything is listed: a bad server or selector entry, or a selector at level 2, fails the
+# module (open-files.md, "Selection rules" 1); an exclude_client name that resolves to nothing
+# would protect nothing.
 try {
     [LanmanLocalHost]::CheckServer($server)
     $selection = [LanmanOpenFileSelection]::Check($module.Params.path, $module.Params.share, $module.Params.username,
         $module.Params.exclude_path, $module.Params.exclude_username, $module.Params.exclude_client, $false, $false)
+    # level 2 has ids only: nothing to select or exclude by
+    $selection.CheckLevel($module.Params.level)
     $excluded = [LanmanClientResolution]::ResolveClients('exclude_client', $selection.ExcludeClients)
     $selection.ProtectOwnPipe(-not [LanmanLocalHost]::IsLocalServer($server))
 }
@@ -47,7 +50,7 @@ $selection.ExcludeClients = $excluded.Selectors.ToArray()
 
 try {
     [LanmanOpenFileList]::AddShares($server, $selection)
-    $listing = [LanmanOpenFileList]::List($server, $module.Params.level)
+    $listing = [LanmanOpenFileList]::List($server, $module.Params.level, $selection.ExcludeClients.Length -gt 0)
     $plan = [LanmanOpenFilePlanner]::Plan($listing.Files, $selection)
 }
 catch {

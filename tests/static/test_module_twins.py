@@ -64,7 +64,9 @@ def test_close_modules_return_the_same_keys(docs):
 
 
 @pytest.mark.parametrize('agentless, windows', [('smb_session', 'win_smb_session'),
-                                                ('smb_session_info', 'win_smb_session_info')])
+                                                ('smb_session_info', 'win_smb_session_info'),
+                                                ('smb_open_file', 'win_smb_open_file'),
+                                                ('smb_open_file_info', 'win_smb_open_file_info')])
 def test_twins_document_their_results_word_for_word(docs, agentless, windows):
     # Same result keys, same behaviour: a description one twin updates and the other does not
     # (close_calls' null client, level's fallbacks) is drift a user would read as a difference.

@@ -175,9 +175,12 @@ internal static partial class Program
             AddFiles();
             FileStandin.standin_add_session("\\\\10.0.0.5", "bob", 1, 1, 1, 0, "", "");
             standin_inject(0, 5, 0, -1);
-            OpenFileListing listing = OpenFileList.List(null, 3);
+            OpenFileListing listing = OpenFileList.List(null, 3, true);
             Equal(1, listing.Warnings.Count, "warning");
-            Check(listing.Warnings[0].StartsWith("The session list could not be read (", StringComparison.Ordinal), listing.Warnings[0]);
+            Check(listing.Warnings[0].StartsWith("The sessions could not be listed to join each file to its client " +
+                "(NetSessionEnum on the local computer failed: Access is denied.", StringComparison.Ordinal), listing.Warnings[0]);
+            Check(listing.Warnings[0].EndsWith("): client is null and clients empty; exclude_client keeps every file.",
+                StringComparison.Ordinal), listing.Warnings[0]);
             Equal(0, listing.Files[0].Clients.Count, "unknown");
             OpenFileSelection s = OpenFileSelection.Check(None, None, None, None, None, new string[] { "10.9.9.9" }, true, true);
             OpenFilePlan plan = OpenFilePlanner.Plan(listing.Files, s);
@@ -199,6 +202,20 @@ internal static partial class Program
             OpenFileSelection ipc = OpenFileSelection.Check(None, new string[] { "IPC$" }, None, None, None, None, false, true);
             Equal("share 'IPC$' has no local path: it holds no files.",
                 Throws<ArgumentException>(delegate { OpenFileList.AddShares(null, ipc); }, "ipc").Message, "ipc");
+        });
+        Run("level 2 takes no selector or exclusion (the twin's text); level 3 takes them", delegate
+        {
+            foreach (int option in new int[] { 0, 1, 2, 3, 4, 5 })
+            {
+                string[][] lists = new string[][] { None, None, None, None, None, None };
+                lists[option] = new string[] { option == 5 ? "10.0.0.1" : option < 3 && option != 0 ? "x" : "D:\\x" };
+                OpenFileSelection s = OpenFileSelection.Check(lists[0], lists[1], lists[2], lists[3], lists[4], lists[5],
+                    false, false);
+                Equal(OpenFileSelection.Level2Message, Throws<ArgumentException>(delegate { s.CheckLevel(2); },
+                    "option " + option).Message, "text");
+                s.CheckLevel(3);
+            }
+            OpenFileSelection.Check(None, None, None, None, None, None, false, false).CheckLevel(2);
         });
         Run("the result of a file: the contract's keys in order, permissions decoded, pipes flagged", delegate
         {
