@@ -6,6 +6,8 @@
 // status texts, returning the entries as netapi32 gave them. No selection rules here: those are
 // OpenFileRules.cs (docs/developer/open-files.md).
 // C# 5 only: Windows PowerShell 5.1 compiles this with the in-box csc.exe.
+//TypeAccelerator -Name LanmanRawOpenFile -TypeName RawFile
+//TypeAccelerator -Name LanmanRawShare -TypeName RawShare
 
 using Microsoft.Win32.SafeHandles;
 using System;

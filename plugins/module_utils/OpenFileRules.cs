@@ -6,6 +6,7 @@
 // kept reasons, and the open-file result. Python twin: open_file_rules.py. Shared table:
 // tests/fixtures/open_file_rules_cases.json. No native calls here (OpenFileListAndClose.cs).
 // C# 5 only.
+//TypeAccelerator -Name LanmanOpenFileInfo -TypeName OpenFileInfo
 //TypeAccelerator -Name LanmanOpenFileSelection -TypeName OpenFileSelection
 //TypeAccelerator -Name LanmanOpenFilePlanner -TypeName OpenFilePlanner
 
