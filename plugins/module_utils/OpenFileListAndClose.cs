@@ -134,9 +134,10 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileListAndClo
         {
             if (FailedCall == null)
                 return null;
+            // the Python twin's words (open_files.close_plan)
             return String.Format(CultureInfo.InvariantCulture,
-                "Closing open file {0} ({1}) failed: {2} {3} file(s) were closed before it; {4} were not tried (see " +
-                "failed_call, closed_files and untried_files).", FailedCall.File.Id, FailedCall.File.Path ?? "no path",
+                "Closing stopped at file {0} ({1}): {2}. {3} file(s) were closed before it (closed_files); {4} planned " +
+                "file(s) were not tried (untried_files).", FailedCall.File.Id, FailedCall.File.Path ?? "(no path)",
                 FailedCall.Message, Closed.Count, Untried.Count);
         }
 
@@ -173,6 +174,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileListAndClo
         {
             string apiServer = LocalHost.ApiServer(server);
             OpenFileRun run = new OpenFileRun();
+            ReReader reread = new ReReader(apiServer);
             run.Skipped.AddRange(plan.Skipped);
             run.Targets.AddRange(plan.Targets);
             for (int i = 0; i < plan.Targets.Count; i++)
@@ -185,7 +187,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileListAndClo
                 }
                 try
                 {
-                    RawFile now = ReRead(apiServer, f);
+                    RawFile now = reread.Current(f);
                     if (now == null)
                         run.Vanished.Add(f);
                     else if (!Same(now, f))
@@ -209,29 +211,46 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileListAndClo
             return run;
         }
 
-        // RPC_S_PROCNUM_OUT_OF_RANGE (a server without NetrFileGetInfo: Samba) and ERROR_NOT_SUPPORTED
-        private const int NoSuchCall = 1745, NotSupported = 50;
-
-        /// <summary>The file as the server has it now (null: gone). Samba has no NetrFileGetInfo: then a
-        /// fresh listing, looked up by id; an id listed twice differently comes back as the entry that
-        /// differs, so it is kept as reused.</summary>
-        private static RawFile ReRead(string apiServer, OpenFileInfo f)
+        /// <summary>The state of a file just before its close: NetFileGetInfo level 3; where the server does
+        /// not serve it (Samba: RPC_S_PROCNUM_OUT_OF_RANGE, 1745; or 50), one fresh listing taken at that
+        /// moment, looked up by id, as the Python twin does (open_files._Reread).</summary>
+        private sealed class ReReader
         {
-            try
+            private const int NoSuchCall = 1745, NotSupported = 50;
+            private readonly string _server;
+            private bool _served = true;
+            private List<RawFile> _listing;
+
+            public ReReader(string server)
             {
-                return NetFileApi.GetInfo(apiServer, (uint)f.Id, 3);
+                _server = server;
             }
-            catch (NetFileException e)
+
+            /// <summary>null: gone. An id listed twice differently comes back as the entry that differs,
+            /// so it is kept as reused.</summary>
+            public RawFile Current(OpenFileInfo f)
             {
-                if (e.Status != NoSuchCall && e.Status != NotSupported)
-                    throw;
+                if (_served)
+                {
+                    try
+                    {
+                        return NetFileApi.GetInfo(_server, (uint)f.Id, 3);
+                    }
+                    catch (NetFileException e)
+                    {
+                        if (e.Status != NoSuchCall && e.Status != NotSupported)
+                            throw;
+                        _served = false;
+                    }
+                }
+                if (_listing == null)
+                    _listing = NetFileApi.Enumerate(_server, null, null, 3, NetApiStatus.MaxPreferredLength);
+                List<RawFile> found = _listing.FindAll(delegate(RawFile r) { return r.Id == f.Id; });
+                if (found.Count == 0)
+                    return null;
+                RawFile other = found.Find(delegate(RawFile r) { return !Same(r, f); });
+                return other ?? found[0];
             }
-            List<RawFile> found = NetFileApi.Enumerate(apiServer, null, null, 3, NetApiStatus.MaxPreferredLength)
-                .FindAll(delegate(RawFile r) { return r.Id == f.Id; });
-            if (found.Count == 0)
-                return null;
-            RawFile other = found.Find(delegate(RawFile r) { return !Same(r, f); });
-            return other ?? found[0];
         }
 
         private static bool Same(RawFile now, OpenFileInfo listed)

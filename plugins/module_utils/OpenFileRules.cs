@@ -47,10 +47,10 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileRules
             return f;
         }
 
-        /// <summary>null at level 2 (no path); else whether the path starts with \PIPE\ (any case).</summary>
+        /// <summary>null without a path (level 2); else whether the path starts with \PIPE\ (any case).</summary>
         public bool? IsPipe
         {
-            get { return Level == 2 ? (bool?)null : PathSelector.IsPipePath(Path); }
+            get { return Path == null ? (bool?)null : PathSelector.IsPipePath(Path); }
         }
 
         /// <summary>The permission names in the contract's order, then each other bit as 0x... (lowercase).</summary>
@@ -94,7 +94,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileRules
         /// <summary>The file's line in the diff: id and path.</summary>
         public string DiffEntry()
         {
-            return Id.ToString(CultureInfo.InvariantCulture) + " " + (Path ?? "<no path>");
+            return Id.ToString(CultureInfo.InvariantCulture) + " " + (Path ?? "(no path)");
         }
 
         /// <summary>Same id, path and user: the same open (a listing may repeat it).</summary>
@@ -153,9 +153,11 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileRules
 
         private char Separator { get { return Posix ? '/' : '\\'; } }
 
+        /// <summary>A Windows-form path (not starting with /) that starts with \PIPE\ (any case, / read as \).</summary>
         public static bool IsPipePath(string path)
         {
-            return path != null && path.StartsWith("\\PIPE\\", StringComparison.OrdinalIgnoreCase);
+            return path != null && !path.StartsWith("/", StringComparison.Ordinal) &&
+                path.Replace('/', '\\').StartsWith("\\PIPE\\", StringComparison.OrdinalIgnoreCase);
         }
 
         /// <summary>A path as matching sees it: POSIX as it is; Windows with / read as \, runs of
@@ -581,7 +583,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileRules
         public static bool IsOwnPipe(OpenFileInfo f, OpenFileSelection s)
         {
             if (s.OwnPipe == OwnPipeMode.None || f.Path == null ||
-                !String.Equals(f.Path, "\\PIPE\\srvsvc", StringComparison.OrdinalIgnoreCase))
+                !String.Equals(f.Path.Replace('/', '\\'), "\\PIPE\\srvsvc", StringComparison.OrdinalIgnoreCase))
                 return false;
             return s.OwnPipe == OwnPipeMode.Unknown || AccountName.Matches(f.UserName ?? "", s.OwnAccount);
         }
