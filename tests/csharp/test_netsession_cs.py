@@ -166,8 +166,8 @@ def build(tmp_path_factory):
     if not shutil.which('mcs') or not shutil.which('mono'):
         pytest.fail('mcs/mono missing: run scripts/setup.sh')
     out = tmp_path_factory.mktemp('csharp')
-    _run(['gcc', '-shared', '-fPIC', '-O2', '-Wall', '-Wextra', '-Werror', '-o', str(out / 'libnetapi32.so'),
-         ] + sorted(str(c) for c in (HERE / 'standin').glob('*.c')))
+    _run(['gcc', '-shared', '-fPIC', '-O2', '-Wall', '-Wextra', '-Werror', '-o', str(out / 'libnetapi32.so')]
+         + sorted(str(p) for p in (HERE / 'standin').glob('*.c')))
     _run(MCS + ['-target:library', '-out:%s' % (out / 'NetSession.dll'), str(WRAPPER)])
     for rules in RULES:
         _run(MCS + ['-target:library', '-r:%s' % (out / 'NetSession.dll'), '-out:%s' % (out / (rules.stem + '.dll')),

@@ -18,9 +18,9 @@ import pytest
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 UTILS_DIR = ROOT / 'plugins' / 'module_utils'
-SESSION_UTILS = [UTILS_DIR / n for n in ('NetSession.cs', 'SessionNames.cs', 'LocalHostNames.cs', 'ClientResolver.cs',
-                                         'ClosePlanning.cs', 'ListAndClose.cs')]
 FILE_UTILS = [UTILS_DIR / n for n in ('NetFile.cs', 'OpenFileRules.cs', 'OpenFileListAndClose.cs')]
+# every other util (the session utils the executor builds on, and what they require)
+SESSION_UTILS = sorted(p for p in UTILS_DIR.glob('*.cs') if p not in FILE_UTILS)
 MCS = ['mcs', '-langversion:5', '-sdk:4.5-api', '-warnaserror+', '-nologo']
 MAX_UTIL_LINES = 700
 

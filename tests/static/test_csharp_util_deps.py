@@ -91,15 +91,22 @@ def test_each_util_compiles_with_exactly_what_ansible_core_ships_with_it(util, c
     ('ClientResolver.cs', ['NetSession.cs', 'SessionNames.cs']),
     ('ClosePlanning.cs', ['NetSession.cs', 'SessionNames.cs']),
     ('ListAndClose.cs', ['ClosePlanning.cs', 'LocalHostNames.cs', 'NetSession.cs', 'SessionNames.cs']),
-    ('NetFile.cs', ['NetSession.cs']),
-    ('OpenFileRules.cs', ['NetFile.cs', 'NetSession.cs', 'SessionNames.cs']),
-    ('OpenFileListAndClose.cs', ['ClosePlanning.cs', 'ListAndClose.cs', 'LocalHostNames.cs', 'NetFile.cs',
-                                 'NetSession.cs', 'OpenFileRules.cs', 'SessionNames.cs']),
 ])
 def test_each_rules_util_requires_the_layers_below_it(util, shipped, collections_path):
     """Names, then local host / resolution / planning over them, then listing and closing over
     all: nothing requires a layer above it."""
     assert shipped_utils(collections_path, UTILS_DIR / util, powershell=False) == shipped
+
+
+def test_open_file_utils_require_the_layers_below_them(collections_path):
+    """The open-file wrapper over the session wrapper's exception type; the rules over it and the
+    name rules; the executor over those and the session listing (for the client join)."""
+    def shipped(name):
+        return shipped_utils(collections_path, UTILS_DIR / name, powershell=False)
+    assert shipped('NetFile.cs') == ['NetSession.cs']
+    assert shipped('OpenFileRules.cs') == ['NetFile.cs', 'NetSession.cs', 'SessionNames.cs']
+    assert shipped('OpenFileListAndClose.cs') == sorted(
+        set(shipped('ListAndClose.cs')) | {'ListAndClose.cs', 'NetFile.cs', 'OpenFileRules.cs'})
 
 
 @pytest.mark.parametrize('move', [

@@ -163,8 +163,8 @@ static void *track_alloc(size_t size) {
     return p;
 }
 
-/* for the other stand-in files (netfile_standin.c): a buffer NetApiBufferFree accounts for */
-void *standin_alloc_buffer(size_t size) { return track_alloc(size); }
+/* for the other stand-in files of the library: their buffers are freed by NetApiBufferFree here */
+void *standin_track_alloc(size_t size) { return track_alloc(size); }
 
 static int injected(int fn) {
     int call = calls[fn]++;

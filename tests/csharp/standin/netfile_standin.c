@@ -1,7 +1,7 @@
 /*
  * The open-file and share calls of the stand-in netapi32 (NetFileEnum, NetFileGetInfo,
  * NetFileClose, NetShareGetInfo), compiled into the same library as netapi32_standin.c, whose
- * buffer accounting (standin_alloc_buffer / NetApiBufferFree) they use.
+ * buffer accounting (standin_track_alloc / NetApiBufferFree) they use.
  *
  * Windows semantics (lmshare.h): levels 2 and 3 (124 for any other; Samba mode: 3 only),
  * one buffer holding the FILE_INFO_* array followed by its strings, ERROR_MORE_DATA paging
@@ -42,7 +42,7 @@ typedef struct {
     WCHAR *shi2_path; WCHAR *shi2_passwd;
 } SHARE_INFO_2;
 
-void *standin_alloc_buffer(size_t size);   /* netapi32_standin.c: tracked, freed by NetApiBufferFree */
+void *standin_track_alloc(size_t size);   /* netapi32_standin.c: tracked, freed by NetApiBufferFree */
 
 typedef struct { DWORD id, perms, locks; WCHAR *path, *user; int closed; } file_t;
 typedef struct { WCHAR *name, *path; DWORD type; } share_t;
@@ -163,7 +163,7 @@ static DWORD enum_impl(const WCHAR *basepath, const WCHAR *username, DWORD level
     if (hostile_handle) {
         if (n_files == 0) return ERROR_INVALID_PARAMETER;
         file_t *f = &files[0];
-        uint8_t *buf = standin_alloc_buffer(entry_size(level) + strings_size(f->path, f->user, level));
+        uint8_t *buf = standin_track_alloc(entry_size(level) + strings_size(f->path, f->user, level));
         char *cursor = (char *)buf + entry_size(level);
         fill(buf, &cursor, f->id, f->perms, f->locks, f->path, f->user, level);
         *bufptr = buf; *read = 1; *total = 2;
@@ -185,7 +185,7 @@ static DWORD enum_impl(const WCHAR *basepath, const WCHAR *username, DWORD level
     *total = (DWORD)all;
     int more = start + count < all;
     if (count == 0) { if (resume) *resume = 0; return NERR_Success; }
-    uint8_t *buf = standin_alloc_buffer(bytes);
+    uint8_t *buf = standin_track_alloc(bytes);
     char *cursor = (char *)buf + entry_size(level) * count;
     size_t k = 0;
     for (size_t i = first; i < n_files && k < count; i++) {
@@ -218,7 +218,7 @@ static DWORD getinfo_impl(DWORD id, DWORD level, uint8_t **bufptr) {
     if (!f) return NERR_FileIdNotFound;
     const WCHAR *path = f->path, *user = f->user;
     if (reuse_on_getinfo && id == reuse_id) { path = reuse_path; user = reuse_user; }
-    uint8_t *buf = standin_alloc_buffer(entry_size(level) + strings_size(path, user, level));
+    uint8_t *buf = standin_track_alloc(entry_size(level) + strings_size(path, user, level));
     char *cursor = (char *)buf + entry_size(level);
     fill(buf, &cursor, f->id, f->perms, f->locks, path, user, level);
     *bufptr = buf;
@@ -255,7 +255,7 @@ static DWORD share_impl(const WCHAR *netname, DWORD level, uint8_t **bufptr) {
         if (!weq(shares[i].name, netname)) continue;
         WCHAR remark[] = {'r', 0};
         size_t bytes = sizeof(SHARE_INFO_2) + (wlen(shares[i].name) + 1) * 2 + 4 + (wlen(shares[i].path) + 1) * 2;
-        uint8_t *buf = standin_alloc_buffer(bytes);
+        uint8_t *buf = standin_track_alloc(bytes);
         SHARE_INFO_2 *s = (SHARE_INFO_2 *)buf;
         char *cursor = (char *)buf + sizeof(SHARE_INFO_2);
         s->shi2_netname = put(&cursor, shares[i].name);
