@@ -72,6 +72,8 @@ internal static partial class Program
             foreach (uint id in new uint[] { 3, 4, 5 })
                 Equal(1, FileStandin.standin_file_is_open(id), "file " + id + " still open");
             Check(run.Changed && run.FailedCall == null, "changed, no failure");
+            foreach (string call in FileStandin.Log("NetFileEnum"))
+                Check(call.Contains("basepath=NULL, username=NULL, level=3,"), "no wire filter, level 3: " + call);
             Dictionary<string, object> result = run.ToResult();
             Equal("changed,closed_files,skipped_files,vanished_files,failed_call,untried_files",
                 String.Join(",", new List<string>(result.Keys).ToArray()), "result keys");
@@ -205,6 +207,26 @@ internal static partial class Program
             OpenFileSelection ipc = OpenFileSelection.Check(None, new string[] { "IPC$" }, None, None, None, None, false, true);
             Equal("share 'IPC$' has no local path: it holds no files.",
                 Throws<ArgumentException>(delegate { OpenFileList.AddShares(null, ipc); }, "ipc").Message, "ipc");
+        });
+        Run("own pipe: a local server has none; with a remote server every \\PIPE\\srvsvc open is kept", delegate
+        {
+            FileStandin.standin_add_file(4, 1, 0, "\\PIPE\\srvsvc", "admin");
+            FileStandin.standin_add_file(7, 1, 0, "\\pipe\\SRVSVC", "bob");
+            FileStandin.standin_add_file(8, 1, 0, "D:\\a", "bob");
+            List<OpenFileInfo> files = OpenFileList.List(null, 3).Files;
+            string[] pipe = new string[] { "\\PIPE\\srvsvc" };
+            OpenFileSelection local = OpenFileSelection.Check(pipe, None, None, None, None, None, false, true);
+            local.ProtectOwnPipe(false);
+            Equal("4,7", Ids(OpenFilePlanner.Plan(files, local).Targets), "local: named exactly, closable");
+            OpenFileSelection remote = OpenFileSelection.Check(pipe, None, None, None, None, None, false, true);
+            remote.ProtectOwnPipe(true);
+            OpenFilePlan plan = OpenFilePlanner.Plan(files, remote);
+            Equal("", Ids(plan.Targets), "remote: none closes");
+            Equal("4 own_pipe | 7 own_pipe", String.Join(" | ", plan.Skipped.ConvertAll(
+                delegate(SkippedFile k) { return k.File.Id + " " + k.Reason; }).ToArray()), "kept");
+            OpenFileSelection info = OpenFileSelection.Check(None, None, None, None, None, None, false, false);
+            info.ProtectOwnPipe(true);
+            Equal("8", Ids(OpenFilePlanner.Plan(files, info).Listed), "the remote info module lists no srvsvc pipe");
         });
         Run("level 2 takes no selector or exclusion (the twin's text); level 3 takes them", delegate
         {
