@@ -104,6 +104,15 @@ internal static partial class Program
             Equal(0, FileStandin.Log("NetFileClose").FindAll(delegate(string l) { return l.Contains("id=1)"); }).Count,
                 "no NetFileClose for a file the re-read did not find");
         });
+        Run("a re-read answered with success but no buffer is vanished, never closed", delegate
+        {
+            AddFiles();
+            FileStandin.standin_file_getinfo_empty(2);
+            OpenFileRun run = CloseUnder(new string[] { "D:\\Data\\" }, false);
+            Equal("2", Ids(run.Vanished), "vanished");
+            Equal("1,6", Ids(run.Closed), "closed");
+            Equal(1, FileStandin.standin_file_is_open(2), "still open on the server: the module could not see it");
+        });
         Run("a close that fails midway stops: failed_call, what was closed, the untried rest", delegate
         {
             AddFiles();

@@ -31,6 +31,7 @@ internal static class FileStandin
     public static extern void standin_file_reuse(uint id, string path, string user);
     [DllImport("netapi32.dll")] public static extern void standin_file_vanish_before_getinfo(uint id);
     [DllImport("netapi32.dll")] public static extern void standin_file_vanish_before_close(uint id);
+    [DllImport("netapi32.dll")] public static extern void standin_file_getinfo_empty(uint id);
     [DllImport("netapi32.dll")] public static extern int standin_file_is_open(uint id);
     [DllImport("netapi32.dll")] public static extern int standin_file_calls(int fn);
     [DllImport("netapi32.dll")] public static extern int standin_file_log_count();

@@ -64,6 +64,8 @@ static WCHAR *reuse_path, *reuse_user;
 static int vanish_on_getinfo;       /* the file vanish_id closes just before NetFileGetInfo sees it */
 static DWORD vanish_id;
 static int vanish_on_close;         /* the file vanish_close_id closes just before NetFileClose sees it */
+static int empty_on_getinfo;        /* NetFileGetInfo of empty_id answers success without a buffer */
+static DWORD empty_id;
 static DWORD vanish_close_id;
 
 #define FLOG_CAP 4096
@@ -216,6 +218,7 @@ static DWORD getinfo_impl(DWORD id, DWORD level, uint8_t **bufptr) {
     if (vanish_on_getinfo && id == vanish_id) { file_t *v = find_open(id); if (v) v->closed = 1; }
     file_t *f = find_open(id);
     if (!f) return NERR_FileIdNotFound;
+    if (empty_on_getinfo && id == empty_id) return NERR_Success;
     const WCHAR *path = f->path, *user = f->user;
     if (reuse_on_getinfo && id == reuse_id) { path = reuse_path; user = reuse_user; }
     uint8_t *buf = standin_track_alloc(entry_size(level) + strings_size(path, user, level));
@@ -284,7 +287,7 @@ void standin_files_reset(void) {
     n_shares = 0;
     memset(fcalls, 0, sizeof fcalls);
     memset(finject_status, 0, sizeof finject_status);
-    samba_levels = hostile_handle = reuse_on_getinfo = vanish_on_getinfo = vanish_on_close = 0;
+    samba_levels = hostile_handle = reuse_on_getinfo = vanish_on_getinfo = vanish_on_close = empty_on_getinfo = 0;
     free(reuse_path); free(reuse_user); reuse_path = reuse_user = NULL;
     n_flog = 0;
 }
@@ -323,6 +326,7 @@ void standin_file_reuse(DWORD id, const WCHAR *path, const WCHAR *user) {
 }
 void standin_file_vanish_before_getinfo(DWORD id) { vanish_on_getinfo = 1; vanish_id = id; }
 void standin_file_vanish_before_close(DWORD id) { vanish_on_close = 1; vanish_close_id = id; }
+void standin_file_getinfo_empty(DWORD id) { empty_on_getinfo = 1; empty_id = id; }
 int standin_file_is_open(DWORD id) { return find_open(id) != NULL; }
 int standin_file_calls(int f) { return fcalls[f]; }
 int standin_file_log_count(void) { return n_flog; }
