@@ -131,8 +131,9 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetFile
                     return "Access is denied. Listing and closing open files needs membership of Administrators or " +
                         "Server Operators on the server; NetShareGetInfo level 2 needs the same.";
                 case NetApiStatus.InvalidLevel:
-                    return "The server does not serve this information level (Windows serves 2 and 3 for open files; " +
-                        "Samba 3 only).";
+                    // the agentless twin's words (open_files.LEVEL_NOT_SERVED)
+                    return "The server does not serve this information level (ERROR_INVALID_LEVEL). Windows serves " +
+                        "levels 2 and 3; Samba serves level 3 only. Leave level unset to use level 3.";
                 case NetFileStatus.FileIdNotFound:
                     return "There is no open file with that id (NERR_FileIdNotFound).";
                 case NetFileStatus.NetNameNotFound:

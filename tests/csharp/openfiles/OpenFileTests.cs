@@ -291,7 +291,9 @@ internal static partial class Program
             FileStandin.standin_file_samba_levels(1);
             e = Throws<NetFileException>(delegate { Enumerate(2, NetApiStatus.MaxPreferredLength); }, "level 2 on Samba");
             Equal(124, e.Status, "status from the server");
-            Check(e.Message.Contains("Windows serves 2 and 3 for open files; Samba 3 only"), e.Message);
+            Check(e.Message.StartsWith("NetFileEnum on the local computer failed: The server does not serve this " +
+                "information level (ERROR_INVALID_LEVEL). Windows serves levels 2 and 3; Samba serves level 3 only. " +
+                "Leave level unset to use level 3. (status 124, 0x0000007C)", StringComparison.Ordinal), e.Message);
         });
         Run("access denied says what listing files needs; remote adds the double-hop hint", delegate
         {
