@@ -129,7 +129,8 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetFile
             {
                 case NetApiStatus.AccessDenied:
                     return "Access is denied. Listing and closing open files needs membership of Administrators or " +
-                        "Server Operators on the server; NetShareGetInfo level 2 needs the same.";
+                        "Server Operators on the server (Samba: BUILTIN\\Administrators to list, root or " +
+                        "SeDiskOperatorPrivilege to close); NetShareGetInfo level 2 needs the same.";
                 case NetApiStatus.InvalidLevel:
                     // the agentless twin's words (open_files.LEVEL_NOT_SERVED)
                     return "The server does not serve this information level (ERROR_INVALID_LEVEL). Windows serves " +

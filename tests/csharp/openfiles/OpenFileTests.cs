@@ -300,8 +300,9 @@ internal static partial class Program
             FileStandin.standin_file_inject(FileStandin.Enum, 5, 0, -1);
             NetFileException local = Throws<NetFileException>(delegate { Enumerate(3, NetApiStatus.MaxPreferredLength); }, "local");
             Equal("NetFileEnum on the local computer failed: Access is denied. Listing and closing open files needs " +
-                "membership of Administrators or Server Operators on the server; NetShareGetInfo level 2 needs the same. " +
-                "(status 5, 0x00000005)", local.Message, "local text");
+                "membership of Administrators or Server Operators on the server (Samba: BUILTIN\\Administrators to list, " +
+                "root or SeDiskOperatorPrivilege to close); NetShareGetInfo level 2 needs the same. (status 5, 0x00000005)",
+                local.Message, "local text");
             NetFileException remote = Throws<NetFileException>(delegate {
                 NetFileApi.Enumerate("fs1", null, null, 3, NetApiStatus.MaxPreferredLength); }, "remote");
             Check(remote.Message.StartsWith("NetFileEnum on fs1 failed: Access is denied. Listing and closing open files",
