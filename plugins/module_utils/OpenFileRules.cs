@@ -97,11 +97,11 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileRules
             return Id.ToString(CultureInfo.InvariantCulture) + " " + (Path ?? "(no path)");
         }
 
-        /// <summary>Same id, path and user: the same open (a listing may repeat it).</summary>
-        public bool SameOpen(OpenFileInfo other)
+        /// <summary>Id, path and user as one key (null and "" kept apart): the same open has the same key.</summary>
+        public string OpenKey()
         {
-            return Id == other.Id && String.Equals(Path, other.Path, StringComparison.Ordinal) &&
-                String.Equals(UserName, other.UserName, StringComparison.Ordinal);
+            return Id.ToString(CultureInfo.InvariantCulture) + "\0" + (Path == null ? "N" : "S" + Path) + "\0" +
+                (UserName == null ? "N" : "S" + UserName);
         }
 
         /// <summary>client / clients from the user's sessions: every distinct normalised client of the
@@ -297,15 +297,26 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileRules
                 case PathKind.Folder:
                     return key.Length > _key.Length && key.StartsWith(_key, StringComparison.Ordinal);
                 default:
-                    if (!_key.EndsWith(Separator.ToString(), StringComparison.Ordinal))
-                        return Glob(_key, 0, key, 0, Separator);
-                    for (int i = 0; i < key.Length - 1; i++)
-                    {
-                        if (key[i] == Separator && Glob(_key, 0, key.Substring(0, i + 1), 0, Separator))
-                            return true;
-                    }
+                    return GlobMatches(key);
+            }
+        }
+
+        // Component by component (a component holds no separator, so neither * nor ? crosses one): as
+        // many components as the pattern, or, for a pattern ending with a separator, more.
+        private bool GlobMatches(string key)
+        {
+            bool folder = _key.EndsWith(Separator.ToString(), StringComparison.Ordinal);
+            string[] pattern = (folder ? _key.Substring(0, _key.Length - 1) : _key).Split(Separator);
+            string[] parts = key.Split(Separator);
+            if (folder ? parts.Length <= pattern.Length || (parts.Length == pattern.Length + 1 && parts[pattern.Length].Length == 0)
+                       : parts.Length != pattern.Length)
+                return false;
+            for (int i = 0; i < pattern.Length; i++)
+            {
+                if (!Wildcard(pattern[i], parts[i]))
                     return false;
             }
+            return true;
         }
 
         /// <summary>An exact entry that matches the path: names that pipe (only such an entry closes one).</summary>
@@ -314,30 +325,36 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileRules
             return Kind == PathKind.Exact && Matches(path);
         }
 
-        // * = any run without a separator, ? = one character that is not a separator, the rest literal.
-        private static bool Glob(string pattern, int p, string text, int t, char separator)
+        // One component: * = any run, ? = one character, the rest literal. Greedy with a return to the
+        // last *: at most pattern x text steps, whatever a server puts in a path.
+        private static bool Wildcard(string pattern, string text)
         {
-            while (p < pattern.Length)
+            int p = 0, t = 0, star = -1, mark = 0;
+            while (t < text.Length)
             {
-                char c = pattern[p];
-                if (c == '*')
+                if (p < pattern.Length && pattern[p] == '*')
                 {
-                    for (int end = t; ; end++)
-                    {
-                        if (Glob(pattern, p + 1, text, end, separator))
-                            return true;
-                        if (end >= text.Length || text[end] == separator)
-                            return false;
-                    }
+                    star = p++;
+                    mark = t;
                 }
-                if (t >= text.Length)
+                else if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == text[t]))
+                {
+                    p++;
+                    t++;
+                }
+                else if (star >= 0)
+                {
+                    p = star + 1;
+                    t = ++mark;
+                }
+                else
+                {
                     return false;
-                if (c == '?' ? text[t] == separator : text[t] != c)
-                    return false;
-                p++;
-                t++;
+                }
             }
-            return t == text.Length;
+            while (p < pattern.Length && pattern[p] == '*')
+                p++;
+            return p == pattern.Length;
         }
     }
 
@@ -500,21 +517,18 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileRules
         public static OpenFilePlan Plan(List<OpenFileInfo> listing, OpenFileSelection selection)
         {
             List<OpenFileInfo> files = new List<OpenFileInfo>();
-            Dictionary<long, OpenFileInfo> firstById = new Dictionary<long, OpenFileInfo>();
+            Dictionary<long, bool> seenIds = new Dictionary<long, bool>();
+            Dictionary<string, bool> seenOpens = new Dictionary<string, bool>(StringComparer.Ordinal);
             Dictionary<long, bool> conflicting = new Dictionary<long, bool>();
             foreach (OpenFileInfo f in listing)
             {
-                OpenFileInfo seen;
-                if (firstById.TryGetValue(f.Id, out seen))
-                {
-                    if (files.Exists(delegate(OpenFileInfo g) { return g.SameOpen(f); }))
-                        continue;
+                string open = f.OpenKey();
+                if (seenOpens.ContainsKey(open))
+                    continue;   // the same entry again: one file
+                seenOpens[open] = true;
+                if (seenIds.ContainsKey(f.Id))
                     conflicting[f.Id] = true;
-                }
-                else
-                {
-                    firstById[f.Id] = f;
-                }
+                seenIds[f.Id] = true;
                 files.Add(f);
             }
             // stable: a sort by id that keeps the listing's order of one id's entries

@@ -33,6 +33,18 @@ internal static partial class Program
         return OpenFileCloser.Run(null, OpenFilePlanner.Plan(listing.Files, selection), checkMode);
     }
 
+    private static OpenFileInfo Listed(long id, string path, string user)
+    {
+        RawFile raw = new RawFile();
+        raw.Level = 3;
+        raw.Id = (uint)id;
+        raw.PathName = path;
+        raw.UserName = user;
+        raw.Permissions = 1;
+        raw.NumLocks = 0;
+        return OpenFileInfo.FromRaw(raw);
+    }
+
     private static string Ids(List<OpenFileInfo> files)
     {
         return String.Join(",", files.ConvertAll(delegate(OpenFileInfo f) { return f.Id.ToString(); }).ToArray());
@@ -236,6 +248,24 @@ internal static partial class Program
             OpenFileSelection info = OpenFileSelection.Check(None, None, None, None, None, None, false, false);
             info.ProtectOwnPipe(true);
             Equal("8", Ids(OpenFilePlanner.Plan(files, info).Listed), "the remote info module lists no srvsvc pipe");
+        });
+        Run("a hostile listing (long paths against a many-star glob, one id repeated) is planned in bounded time", delegate
+        {
+            List<OpenFileInfo> files = new List<OpenFileInfo>();
+            string longName = "D:\\Data\\" + new string('a', 20000);
+            for (int i = 0; i < 20; i++)
+                files.Add(Listed(1000 + i, longName, "bob"));
+            for (int i = 0; i < 20000; i++)
+                files.Add(Listed(7, "D:\\Data\\f" + i, "bob"));   // one id, 20,000 different paths
+            OpenFileSelection s = OpenFileSelection.Check(new string[] { "D:\\Data\\*a*a*a*a*a*a*a*a*b" }, None, None,
+                None, None, None, false, true);
+            OpenFilePlan plan = null;
+            System.Threading.Thread worker = new System.Threading.Thread(delegate() { plan = OpenFilePlanner.Plan(files, s); });
+            worker.IsBackground = true;
+            worker.Start();
+            // generous: the plan takes milliseconds; backtracking globs or pairwise duplicate checks take hours
+            Check(worker.Join(60000), "planning did not end within 60 s");
+            Equal(0, plan.Targets.Count, "nothing matches");
         });
         Run("level 2 takes no selector or exclusion (the twin's text); level 3 takes them", delegate
         {
