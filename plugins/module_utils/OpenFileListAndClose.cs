@@ -63,8 +63,9 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileListAndClo
                         excludeClients ? "; exclude_client keeps every file" : ""));
                 }
             }
+            SessionClients index = new SessionClients(sessions);
             foreach (OpenFileInfo f in listing.Files)
-                f.JoinClients(sessions);
+                f.JoinClients(index);
             return listing;
         }
 

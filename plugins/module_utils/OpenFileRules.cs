@@ -104,26 +104,66 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.OpenFileRules
                 (UserName == null ? "N" : "S" + UserName);
         }
 
-        /// <summary>client / clients from the user's sessions: every distinct normalised client of the
-        /// sessions whose user is this file's user (account rules); client when there is exactly one.
-        /// A file without a user joins nothing.</summary>
+        /// <summary>client / clients from the user's sessions (see SessionClients).</summary>
         public void JoinClients(IEnumerable<SessionInfo> sessions)
         {
-            Clients = new List<string>();
-            Client = null;
-            if (String.IsNullOrEmpty(UserName) || sessions == null)
+            JoinClients(new SessionClients(sessions));
+        }
+
+        /// <summary>client / clients from an index of a session listing: every distinct normalised client
+        /// of the sessions whose user is this file's user (account rules), sorted; client when there is
+        /// exactly one. A file without a user (or a null-session user) joins nothing.</summary>
+        public void JoinClients(SessionClients sessions)
+        {
+            Clients = new List<string>(sessions.Of(UserName));
+            Client = Clients.Count == 1 ? Clients[0] : null;
+        }
+    }
+
+    /// <summary>The clients of each account's sessions, built once for a listing, so a join costs one
+    /// look-up a file (files x sessions comparisons would let a hostile server stall the module).</summary>
+    public sealed class SessionClients
+    {
+        private static readonly List<string> None = new List<string>();
+        private readonly Dictionary<string, List<string>> _byAccount =
+            new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>sessions null: the join is unknown (every file gets no client).</summary>
+        public SessionClients(IEnumerable<SessionInfo> sessions)
+        {
+            if (sessions == null)
                 return;
+            Dictionary<string, Dictionary<string, bool>> seen = new Dictionary<string, Dictionary<string, bool>>(
+                StringComparer.OrdinalIgnoreCase);
             foreach (SessionInfo s in sessions)
             {
-                if (String.IsNullOrEmpty(s.UserName) || !AccountName.Matches(s.UserName, UserName))
-                    continue;
                 string client = s.Client ?? ClientName.Normalize(s.RawClient);
-                if (!String.IsNullOrEmpty(client) && !Clients.Contains(client))
-                    Clients.Add(client);
+                if (AccountName.IsNullSession(s.UserName) || String.IsNullOrEmpty(client))
+                    continue;
+                string account = AccountName.AccountPart(s.UserName);
+                List<string> clients;
+                if (!_byAccount.TryGetValue(account, out clients))
+                {
+                    _byAccount[account] = clients = new List<string>();
+                    seen[account] = new Dictionary<string, bool>(StringComparer.Ordinal);
+                }
+                if (!seen[account].ContainsKey(client))
+                {
+                    seen[account][client] = true;
+                    clients.Add(client);
+                }
             }
-            Clients.Sort(StringComparer.Ordinal);
-            if (Clients.Count == 1)
-                Client = Clients[0];
+            foreach (List<string> clients in _byAccount.Values)
+                clients.Sort(StringComparer.Ordinal);
+        }
+
+        /// <summary>The sorted clients of the user's sessions (account rules); none for a null-session user.</summary>
+        public List<string> Of(string userName)
+        {
+            List<string> clients;
+            if (AccountName.IsNullSession(userName) || !_byAccount.TryGetValue(AccountName.AccountPart(userName), out clients))
+                return None;
+            return clients;
         }
     }
 

@@ -5,6 +5,7 @@ using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using ansible_collections.lanman.smb.plugins.module_utils.NetSession;
 using ansible_collections.lanman.smb.plugins.module_utils.NetFile;
+using ansible_collections.lanman.smb.plugins.module_utils.SessionNames;
 using ansible_collections.lanman.smb.plugins.module_utils.OpenFileRules;
 using ansible_collections.lanman.smb.plugins.module_utils.OpenFileListAndClose;
 
@@ -257,15 +258,27 @@ internal static partial class Program
                 files.Add(Listed(1000 + i, longName, "bob"));
             for (int i = 0; i < 20000; i++)
                 files.Add(Listed(7, "D:\\Data\\f" + i, "bob"));   // one id, 20,000 different paths
+            List<SessionInfo> sessions = new List<SessionInfo>();
+            for (int i = 0; i < 20000; i++)
+                sessions.Add(new SessionInfo("\\\\10.1." + (i / 250) + "." + (i % 250), "u" + i, null));
+            for (int i = 0; i < 20000; i++)
+                files.Add(Listed(100000 + i, "D:\\Data\\g" + i, "u" + i));
             OpenFileSelection s = OpenFileSelection.Check(new string[] { "D:\\Data\\*a*a*a*a*a*a*a*a*b" }, None, None,
-                None, None, None, false, true);
+                None, None, new string[] { "10.9.0.0/16" }, false, true);
             OpenFilePlan plan = null;
-            System.Threading.Thread worker = new System.Threading.Thread(delegate() { plan = OpenFilePlanner.Plan(files, s); });
+            System.Threading.Thread worker = new System.Threading.Thread(delegate()
+            {
+                SessionClients index = new SessionClients(sessions);   // 20,000 sessions x 40,020 files
+                foreach (OpenFileInfo f in files)
+                    f.JoinClients(index);
+                plan = OpenFilePlanner.Plan(files, s);
+            });
             worker.IsBackground = true;
             worker.Start();
             // generous: the plan takes milliseconds; backtracking globs or pairwise duplicate checks take hours
             Check(worker.Join(60000), "planning did not end within 60 s");
             Equal(0, plan.Targets.Count, "nothing matches");
+            Equal("10.1.0.7", files[20020 + 7].Client, "joined by account");
         });
         Run("level 2 takes no selector or exclusion (the twin's text); level 3 takes them", delegate
         {
