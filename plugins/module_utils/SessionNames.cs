@@ -625,7 +625,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionNames
 
     public static class SelectorCheck
     {
-        private const string EmptyEntryMessage = "{0}[{1}] is empty ({2}): an empty entry selects nothing. Remove it, " +
+        internal const string EmptyEntryMessage = "{0}[{1}] is empty ({2}): an empty entry selects nothing. Remove it, " +
             "or leave {0} unset; a template such as \"{{{{ user | default('') }}}}\" gives one: use default(omit).";
 
         private const string NotAShareNameMessage = "{0}[{1}] '{2}' is not a share name: give the name of one share " +

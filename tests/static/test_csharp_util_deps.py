@@ -71,10 +71,11 @@ def accelerators(files):
 
 
 RULES = ['ClientResolver.cs', 'ClosePlanning.cs', 'ListAndClose.cs', 'LocalHostNames.cs', 'SessionNames.cs']
+FILE_RULES = ['OpenFileListAndClose.cs', 'OpenFileRules.cs']
 
 
 def test_the_utils_are_the_wrapper_and_the_rules():
-    assert [p.name for p in UTILS] == sorted(RULES + ['NetSession.cs', 'NetConnection.cs'])
+    assert [p.name for p in UTILS] == sorted(RULES + FILE_RULES + ['NetSession.cs', 'NetConnection.cs', 'NetFile.cs'])
 
 
 @pytest.mark.parametrize('util', UTILS, ids=lambda p: p.name)
@@ -97,6 +98,17 @@ def test_each_rules_util_requires_the_layers_below_it(util, shipped, collections
     """Names, then local host / resolution / planning over them, then listing and closing over
     all: nothing requires a layer above it."""
     assert shipped_utils(collections_path, UTILS_DIR / util, powershell=False) == shipped
+
+
+def test_open_file_utils_require_the_layers_below_them(collections_path):
+    """The open-file wrapper over the session wrapper's exception type; the rules over it and the
+    name rules; the executor over those and the session listing (for the client join)."""
+    def shipped(name):
+        return shipped_utils(collections_path, UTILS_DIR / name, powershell=False)
+    assert shipped('NetFile.cs') == ['NetSession.cs']
+    assert shipped('OpenFileRules.cs') == ['NetFile.cs', 'NetSession.cs', 'SessionNames.cs']
+    assert shipped('OpenFileListAndClose.cs') == sorted(
+        set(shipped('ListAndClose.cs')) | {'ListAndClose.cs', 'NetFile.cs', 'OpenFileRules.cs'})
 
 
 @pytest.mark.parametrize('move', [

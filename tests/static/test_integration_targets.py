@@ -74,7 +74,8 @@ def syntax_check(target, targets_dir, ansible_env, tmp_path, collections=None):
 
 
 def test_there_are_windows_targets():
-    assert {'win_smb_session', 'win_smb_session_info', 'module_utils_ClosePlanning', 'module_utils_SessionNames'} <= set(WINDOWS_TARGETS)
+    assert {'win_smb_session', 'win_smb_session_info', 'module_utils_ClosePlanning', 'module_utils_SessionNames',
+            'win_smb_open_file', 'win_smb_open_file_info', 'module_utils_OpenFileRules'} <= set(WINDOWS_TARGETS)
 
 
 @pytest.mark.parametrize('target', WINDOWS_TARGETS)
@@ -164,7 +165,8 @@ def _task_files():
 def module_options(ansible_env):
     """Option names (and required ones) of the modules the targets may call by name."""
     options = {}
-    names = ['lanman.smb.win_smb_session', 'lanman.smb.win_smb_session_info']
+    names = ['lanman.smb.win_smb_session', 'lanman.smb.win_smb_session_info', 'lanman.smb.win_smb_open_file',
+             'lanman.smb.win_smb_open_file_info']
     proc = subprocess.run([ANSIBLE_DOC, '-t', 'module', '--json'] + names, env=ansible_env,
                           capture_output=True, text=True, check=True, timeout=300)
     for name, doc in json.loads(proc.stdout).items():
@@ -197,7 +199,9 @@ def test_targets_pass_only_options_the_modules_have(module_options):
     assert _option_problems(module_options) == []
     used = set(a for path, tasks in _task_files() for t in tasks for a in t if a in module_options)
     assert {'lanman.smb.win_smb_session', 'lanman.smb.win_smb_session_info', 'win_smb_session_fixture',
-            'win_smb_session_state', 'netsession_planner_tests', 'netsession_name_rule_tests'} <= used
+            'win_smb_session_state', 'netsession_planner_tests', 'netsession_name_rule_tests',
+            'lanman.smb.win_smb_open_file', 'lanman.smb.win_smb_open_file_info', 'win_smb_open_file_fixture',
+            'win_smb_open_file_probe', 'open_file_rules_tests'} <= used
 
 
 def test_option_check_catches_a_misspelt_option(module_options):
@@ -210,14 +214,16 @@ def test_option_check_catches_a_misspelt_option(module_options):
     assert any('win_smb_session_fixture needs no_such_required' in p for p in _option_problems(broken))
 
 
-def test_planning_vectors_reach_the_windows_target():
+@pytest.mark.parametrize('target, table', [('module_utils_ClosePlanning', 'close_planning_cases.json'),
+                                           ('module_utils_OpenFileRules', 'open_file_rules_cases.json')])
+def test_planning_vectors_reach_the_windows_target(target, table):
     """ansible-test copies only tests/integration into its temp work dir; the vectors travel
     through a needs/file alias, at the path the target reads them from."""
-    target = TARGETS / 'module_utils_ClosePlanning'
-    assert 'needs/file/tests/fixtures/close_planning_cases.json' in _aliases(target)
+    target = TARGETS / target
+    assert 'needs/file/tests/fixtures/%s' % table in _aliases(target)
     tasks = (target / 'tasks' / 'main.yml').read_text()
-    assert "role_path ~ '/../../../fixtures/close_planning_cases.json'" in tasks
-    assert (target / '..' / '..' / '..' / 'fixtures' / 'close_planning_cases.json').resolve().is_file()
+    assert "role_path ~ '/../../../fixtures/%s'" % table in tasks
+    assert (target / '..' / '..' / '..' / 'fixtures' / table).resolve().is_file()
 
 
 # ---------------------------------------------------------------- the session fixture (issue 14 item 12)
@@ -297,11 +303,16 @@ def status_read_problems(source):
     return problems
 
 
-def test_holder_logs_on_as_the_test_user():
+FILE_HOLDER = TARGETS / 'setup_win_smb_open_files' / 'files' / 'lanman_smb_file_holder.ps1'
+FILE_FIXTURE = TARGETS / 'setup_win_smb_open_files' / 'library' / 'win_smb_open_file_fixture.ps1'
+
+
+@pytest.mark.parametrize('holder', [HOLDER, FILE_HOLDER], ids=lambda p: p.name)
+def test_holder_logs_on_as_the_test_user(holder):
     """NETWORK_CLEARTEXT with the default provider: the logon's identity is the test user. The
     NEW_CREDENTIALS logon it replaces cloned the WinRM administrator's token, whom a loopback
     server would record instead."""
-    assert holder_logon(HOLDER.read_text()) == (LOGON32_LOGON_NETWORK_CLEARTEXT, LOGON32_PROVIDER_DEFAULT)
+    assert holder_logon(holder.read_text()) == (LOGON32_LOGON_NETWORK_CLEARTEXT, LOGON32_PROVIDER_DEFAULT)
 
 
 def test_logon_check_catches_new_credentials():
@@ -321,8 +332,9 @@ def test_holder_writes_its_status_whole():
     assert any(c.startswith('[System.IO.File]::Move($partial, $StatusPath)') for c in calls), calls
 
 
-def test_fixture_reads_the_holder_status_robustly():
-    assert status_read_problems(FIXTURE.read_text()) == []
+@pytest.mark.parametrize('fixture', [FIXTURE, FILE_FIXTURE], ids=lambda p: p.name)
+def test_fixture_reads_the_holder_status_robustly(fixture):
+    assert status_read_problems(fixture.read_text()) == []
 
 
 def test_status_check_catches_the_racy_read():

@@ -14,12 +14,16 @@ SHARED = {
     ('win_smb_session_info', 'smb_session_info'): ['client', 'username', 'share', 'level'],
     ('win_smb_session', 'smb_session'): ['client', 'username', 'share', 'min_idle_seconds', 'exclude_client',
                                          'exclude_username', 'all', 'state'],
+    ('win_smb_open_file_info', 'smb_open_file_info'): ['path', 'share', 'username', 'exclude_path', 'exclude_username',
+                                                       'exclude_client', 'level'],
+    ('win_smb_open_file', 'smb_open_file'): ['path', 'share', 'username', 'exclude_path', 'exclude_username',
+                                             'exclude_client', 'all', 'state'],
 }
 
 
 @pytest.fixture(scope='module')
 def docs(ansible_env):
-    names = ['win_smb_session_info', 'smb_session_info', 'win_smb_session', 'smb_session']
+    names = sorted(set(name for pair in SHARED for name in pair))
     proc = subprocess.run([ANSIBLE_DOC, '--json'] + ['lanman.smb.' + n for n in names], env=ansible_env,
                           check=False, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -60,7 +64,9 @@ def test_close_modules_return_the_same_keys(docs):
 
 
 @pytest.mark.parametrize('agentless, windows', [('smb_session', 'win_smb_session'),
-                                                ('smb_session_info', 'win_smb_session_info')])
+                                                ('smb_session_info', 'win_smb_session_info'),
+                                                ('smb_open_file', 'win_smb_open_file'),
+                                                ('smb_open_file_info', 'win_smb_open_file_info')])
 def test_twins_document_their_results_word_for_word(docs, agentless, windows):
     # Same result keys, same behaviour: a description one twin updates and the other does not
     # (close_calls' null client, level's fallbacks) is drift a user would read as a difference.

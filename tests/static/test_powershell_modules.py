@@ -19,7 +19,7 @@ ANSIBLE_DOC = str(pathlib.Path(sys.executable).with_name('ansible-doc'))
 
 
 def test_there_are_powershell_modules_to_check():
-    assert MODULES == ['win_smb_session', 'win_smb_session_info']
+    assert MODULES == ['win_smb_open_file', 'win_smb_open_file_info', 'win_smb_session', 'win_smb_session_info']
 
 
 @pytest.mark.parametrize('path', PS1_FILES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -121,7 +121,8 @@ def test_module_has_the_ansible_windows_shape(module):
     assert lines[0] == '#!powershell'
     assert '#AnsibleRequires -CSharpUtil Ansible.Basic' in lines
     # the rules utils; ansible-core ships the wrapper with them (tests/static/test_csharp_util_deps.py)
-    for util in ('SessionNames', 'LocalHostNames', 'ClientResolver', 'ListAndClose'):
+    rules = ('OpenFileRules', 'OpenFileListAndClose') if '_open_file' in module else ('SessionNames',)
+    for util in rules + ('LocalHostNames', 'ClientResolver', 'ListAndClose'):
         assert '#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.' + util in lines
     create = text.index('[Ansible.Basic.AnsibleModule]::Create($args, $spec)')
     # validate-modules loads the spec without collection utils: none of our types before Create
@@ -130,9 +131,11 @@ def test_module_has_the_ansible_windows_shape(module):
     assert '$module.ExitJson()' in text
 
 
-def test_close_module_check_mode_reaches_the_executor():
-    text = (ROOT / 'plugins' / 'modules' / 'win_smb_session.ps1').read_text()
-    assert re.search(r'\[LanmanCloseExecutor\]::Run\(\s*\$server, \$plan, \$module\.CheckMode\)', text)
+@pytest.mark.parametrize('module, executor', [('win_smb_session', 'LanmanCloseExecutor'),
+                                              ('win_smb_open_file', 'LanmanOpenFileCloser')])
+def test_close_module_check_mode_reaches_the_executor(module, executor):
+    text = (ROOT / 'plugins' / 'modules' / (module + '.ps1')).read_text()
+    assert re.search(r'\[%s\]::Run\(\s*\$server, \$plan, \$module\.CheckMode\)' % executor, text)
     assert '::Close(' not in text  # closing only through the executor, which honours check mode
 
 
