@@ -139,8 +139,38 @@ class PathSelector(object):
 def _component_pattern(component):
     """`*` any run, `?` one character (a component holds no separator, so neither crosses one);
     everything else literal, `[` included."""
-    regex = ''.join('.*' if c == '*' else '.' if c == '?' else re.escape(c) for c in component)
-    return re.compile('(?s)%s\\Z' % regex)
+    return _ComponentGlob(component)
+
+
+class _ComponentGlob(object):
+    """One path component's glob, matched by the greedy-wildcard walk (at most pattern x text
+    steps). Not a regular expression: `.*` per star backtracks exponentially, and a hostile
+    server's long name against a many-star pattern kept a run busy past any deadline (the C#
+    twin's OpenFileRules Wildcard walks the same way)."""
+
+    def __init__(self, pattern):
+        self.pattern = pattern
+
+    def match(self, text):
+        pattern = self.pattern
+        p = t = 0
+        star = -1      # position of the last '*' seen in the pattern
+        resume = 0     # where in the text that star's run ends so far
+        while t < len(text):
+            if p < len(pattern) and pattern[p] == '*':
+                star, resume = p, t
+                p += 1
+            elif p < len(pattern) and (pattern[p] == '?' or pattern[p] == text[t]):
+                p += 1
+                t += 1
+            elif star >= 0:
+                resume += 1              # let the last star take one more character
+                p, t = star + 1, resume
+            else:
+                return False
+        while p < len(pattern) and pattern[p] == '*':
+            p += 1
+        return p == len(pattern)
 
 
 # ---------------------------------------------------------------- entry checks
