@@ -267,8 +267,17 @@ def _kill_tree(pid):
         except ProcessLookupError:
             return
         for dummy in range(50):
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
+            if not _running(pid):
                 return
             time.sleep(0.02)
+
+
+def _running(pid):
+    """False once ``pid`` has exited. A zombie (exited, not yet reaped: smbd is our own child
+    until Popen.wait) counts as exited, or every stop would wait out both signals' full second."""
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            state = f.read().rsplit(')', 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+    return state not in ('Z', 'X')
