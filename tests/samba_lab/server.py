@@ -54,13 +54,18 @@ class ClientSession:
         self.tree.connect()
         self.local_port = self.connection.transport._sock.getsockname()[1]
         # Hold a file open, like a user with a document open: the server counts it in num_opens.
+        self.file = self.open_file('%s-%d.txt' % (user, self.local_port))
+
+    def open_file(self, name):
+        """Open (create) the file ``name`` on the share and hold it: num_opens grows by one."""
         from smbprotocol.open import (CreateDisposition, CreateOptions, FilePipePrinterAccessMask,
                                       ImpersonationLevel, Open, ShareAccess)
-        self.file = Open(self.tree, '%s-%d.txt' % (user, self.local_port))
-        self.file.create(ImpersonationLevel.Impersonation,
-                         FilePipePrinterAccessMask.GENERIC_READ | FilePipePrinterAccessMask.GENERIC_WRITE,
-                         0x80, ShareAccess.FILE_SHARE_READ | ShareAccess.FILE_SHARE_WRITE,
-                         CreateDisposition.FILE_OVERWRITE_IF, CreateOptions.FILE_NON_DIRECTORY_FILE)
+        handle = Open(self.tree, name)
+        handle.create(ImpersonationLevel.Impersonation,
+                      FilePipePrinterAccessMask.GENERIC_READ | FilePipePrinterAccessMask.GENERIC_WRITE,
+                      0x80, ShareAccess.FILE_SHARE_READ | ShareAccess.FILE_SHARE_WRITE,
+                      CreateDisposition.FILE_OVERWRITE_IF, CreateOptions.FILE_NON_DIRECTORY_FILE)
+        return handle
 
     def alive(self):
         """Ask the server for something: a killed session fails here, not just locally."""
@@ -128,6 +133,7 @@ class SambaLab:
     def start(self):
         if not NSS_WRAPPER or not shutil.which('smbd'):
             raise RuntimeError('Samba lab needs smbd and libnss_wrapper (run scripts/setup.sh)')
+        _become_subreaper()
         self.dir = pathlib.Path(tempfile.mkdtemp(prefix='samba-lab-'))
         self.dir.chmod(0o755)  # users reach the share through it
         self.port = free_port()
@@ -209,7 +215,8 @@ class SambaLab:
         for s in self._sessions:
             s.close()
         self._sessions = []
-        for name, pid in sorted(self.pids().items()):
+        pids = self.pids()
+        for name, pid in sorted(pids.items()):
             _kill_tree(pid)
         if self._smbd is not None:
             try:
@@ -217,6 +224,13 @@ class SambaLab:
             except subprocess.TimeoutExpired:
                 self._smbd.kill()
             self._smbd = None
+        # A stopped lab leaves no process behind, not even a zombie. Our smbd is reaped above;
+        # samba-dcerpcd (a daemon) is reaped by us as its subreaper (see start), else by init.
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and any(_exists(pid) for pid in pids.values()):
+            time.sleep(0.02)
+        for pid in pids.values():   # their children (per client, rpcd_*), which we inherited as subreaper
+            _reap_group(pid)
         if self.dir is not None:
             if not os.environ.get('SAMBA_LAB_KEEP'):
                 shutil.rmtree(self.dir, ignore_errors=True)
@@ -270,6 +284,47 @@ def _kill_tree(pid):
             if not _running(pid):
                 return
             time.sleep(0.02)
+
+
+def _exists(pid):
+    """True until ``pid`` is gone, zombie included; reaps it if it is ours to reap."""
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:   # not our child: its parent (or init) reaps it
+        pass
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def _reap_group(pgid):
+    """Reap the exited children of ours in process group ``pgid``."""
+    while True:
+        try:
+            if os.waitpid(-pgid, os.WNOHANG)[0] == 0:
+                return
+        except ChildProcessError:
+            return
+
+
+_SUBREAPER = []
+
+
+def _become_subreaper():
+    """Make this process the subreaper of what it starts (Linux prctl PR_SET_CHILD_SUBREAPER):
+    samba-dcerpcd daemonises, so it is otherwise init's child, and init here reaps a zombie
+    only every few seconds: stop() would wait that long for the process to be gone."""
+    if _SUBREAPER:
+        return
+    _SUBREAPER.append(True)
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)   # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass   # not Linux, or no prctl: init reaps it, stop() only waits longer
 
 
 def _running(pid):

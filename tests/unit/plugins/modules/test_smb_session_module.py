@@ -3,7 +3,6 @@
 The fake replaces SrvsvcClient, so the modules' own option checks, resolution, listing,
 planning, closing and result shaping all run for real.
 """
-import json
 import pathlib
 import sys
 
