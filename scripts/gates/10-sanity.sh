@@ -38,12 +38,14 @@ run_sanity() {
   py="$("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
   echo "-- ansible-test sanity: $("$venv/bin/ansible" --version | sed -n 1p), Python $py"
   (cd "$coll" && HOME="$HOME_FOR_SANITY" PATH="$venv/bin:$PATH" "$venv/bin/ansible-test" sanity --python "$py" --color no)
+  echo "-- ansible-test sanity on Python $py: passed in ${SECONDS} s"
 }
 
 pip_standin "$ROOT/.venv"
 pip_standin "$ROOT/.venv-oldest"
 # Both at once; each one's output is printed whole after it ended, then the gate fails if either did.
 failed=0
+SECONDS=0
 run_sanity "$ROOT/.venv" > "$WORK/newest.log" 2>&1 & newest=$!
 run_sanity "$ROOT/.venv-oldest" > "$WORK/oldest.log" 2>&1 & oldest=$!
 wait "$newest" || failed=1

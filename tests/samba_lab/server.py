@@ -216,6 +216,7 @@ class SambaLab:
             s.close()
         self._sessions = []
         pids = self.pids()
+        _LAB_GROUPS.update(pids.values())   # smbd and samba-dcerpcd each lead their process group
         for name, pid in sorted(pids.items()):
             _kill_tree(pid)
         if self._smbd is not None:
@@ -229,8 +230,7 @@ class SambaLab:
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline and any(_exists(pid) for pid in pids.values()):
             time.sleep(0.02)
-        for pid in pids.values():   # their children (per client, rpcd_*), which we inherited as subreaper
-            _reap_group(pid)
+        _reap_samba_zombies()
         if self.dir is not None:
             if not os.environ.get('SAMBA_LAB_KEEP'):
                 shutil.rmtree(self.dir, ignore_errors=True)
@@ -300,14 +300,26 @@ def _exists(pid):
         return False
 
 
-def _reap_group(pgid):
-    """Reap the exited children of ours in process group ``pgid``."""
-    while True:
+_LAB_GROUPS = set()   # process groups of every lab's smbd and samba-dcerpcd in this process
+
+
+def _reap_samba_zombies():
+    """Reap the Samba processes that ended as our children (we are their subreaper: smbd's
+    per-client children and helpers, samba-dcerpcd's rpcd_* workers), of this lab or an earlier
+    one: only those, by their process group (another zombie child may belong to a
+    subprocess.Popen still to be waited for)."""
+    me = str(os.getpid())
+    for stat in pathlib.Path('/proc').glob('[0-9]*/stat'):
         try:
-            if os.waitpid(-pgid, os.WNOHANG)[0] == 0:
-                return
-        except ChildProcessError:
-            return
+            text = stat.read_text()
+        except OSError:
+            continue
+        state, ppid, pgid = text[text.rindex(')') + 2:].split()[:3]
+        if ppid == me and state == 'Z' and int(pgid) in _LAB_GROUPS:
+            try:
+                os.waitpid(int(stat.parent.name), os.WNOHANG)
+            except ChildProcessError:
+                pass
 
 
 _SUBREAPER = []
