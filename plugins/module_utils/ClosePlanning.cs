@@ -29,6 +29,9 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.ClosePlanning
         public long? MinIdleSeconds;
         public bool All;
         public string OwnUsername;
+        /// <summary>The share selector: null = no share given; else the connections of the shares
+        /// asked for (ShareUserList.ListShareUsers); an empty list selects nothing.</summary>
+        public List<ShareConnection> ShareConnections;
     }
 
     public class CloseTarget
@@ -518,10 +521,10 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.ClosePlanning
         public static ClosePlan Plan(IList<SessionInfo> sessions, CloseSelection selection)
         {
             CloseSelection sel = selection;
-            if (IsEmpty(sel.Clients) && IsEmpty(sel.Usernames) && !sel.All)
+            if (IsEmpty(sel.Clients) && IsEmpty(sel.Usernames) && sel.ShareConnections == null && !sel.All)
                 throw new CloseSelectionException("no_selector",
-                    "No sessions selected: give client and/or username, or set all=true to close every session " +
-                    "(optionally limited by min_idle_seconds and the exclude options).");
+                    "No sessions selected: give client, username and/or share, or set all=true to close every " +
+                    "session (optionally limited by min_idle_seconds and the exclude options).");
             try
             {
                 ClientName.ValidateSelectors("client", sel.Clients);
@@ -553,6 +556,8 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.ClosePlanning
                 if (!IsEmpty(sel.Clients) && !selectors.MatchesAny(selectors.Clients, p.Client))
                     continue;
                 if (!IsEmpty(sel.Usernames) && !p.User.MatchesAny(UsernameList, sel.Usernames))
+                    continue;
+                if (sel.ShareConnections != null && !ShareUsers.UsesShare(p.Session, sel.ShareConnections))
                     continue;
                 plan.Candidates.Add(p.Session);
                 string reason = IndividualReason(p, sel, selectors, ownUsername);

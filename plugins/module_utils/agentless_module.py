@@ -40,10 +40,16 @@ FILTER_SPEC = dict(
     username=dict(type='list', elements='str'),
 )
 
+# The share selector of the info and close modules (not the fleet audit, which has no share option).
+SHARE_SPEC = dict(
+    share=dict(type='list', elements='str'),
+)
+
 
 def info_spec():
     spec = dict(CONNECTION_SPEC)
     spec.update(FILTER_SPEC)
+    spec.update(SHARE_SPEC)
     spec['level'] = dict(type='int', choices=list(LEVELS))
     return spec
 
@@ -51,6 +57,7 @@ def info_spec():
 def close_spec():
     spec = dict(CONNECTION_SPEC)
     spec.update(FILTER_SPEC)
+    spec.update(SHARE_SPEC)
     spec.update(
         min_idle_seconds=dict(type='int'),
         exclude_client=dict(type='list', elements='str', default=[]),
@@ -58,6 +65,30 @@ def close_spec():
         all=dict(type='bool', default=False),
         state=dict(type='str', default='absent', choices=['absent']),
     )
+    return spec
+
+
+OPEN_FILE_FILTER_SPEC = dict(
+    path=dict(type='list', elements='str'),
+    share=dict(type='list', elements='str'),
+    username=dict(type='list', elements='str'),
+    exclude_path=dict(type='list', elements='str', default=[]),
+    exclude_username=dict(type='list', elements='str', default=[]),
+    exclude_client=dict(type='list', elements='str', default=[]),
+)
+
+
+def open_file_info_spec():
+    spec = dict(CONNECTION_SPEC)
+    spec.update(OPEN_FILE_FILTER_SPEC)
+    spec['level'] = dict(type='int', default=3, choices=[2, 3])
+    return spec
+
+
+def open_file_close_spec():
+    spec = dict(CONNECTION_SPEC)
+    spec.update(OPEN_FILE_FILTER_SPEC)
+    spec.update(all=dict(type='bool', default=False), state=dict(type='str', default='absent', choices=['absent']))
     return spec
 
 
@@ -82,7 +113,7 @@ def start_deadline(params):
     return Deadline(params['timeout'])
 
 
-SELECTOR_LISTS = ('client', 'username', 'exclude_client', 'exclude_username')
+SELECTOR_LISTS = ('client', 'username', 'exclude_client', 'exclude_username', 'share')
 
 
 def check_selectors(params):
@@ -159,10 +190,12 @@ def connect(module, host, deadline):
     return client
 
 
-def build_selection(params, client, clients, exclude_clients):
-    """The planner's selection; ``clients`` / ``exclude_clients`` are already resolved."""
+def build_selection(params, client, clients, exclude_clients, share_connections=None):
+    """The planner's selection; ``clients`` / ``exclude_clients`` are already resolved;
+    ``share_connections``: list_and_close.list_share_users (None: no share selector)."""
     own_client, own_user = own_identity(client)
     return CloseSelection(
+        share_connections=share_connections,
         client=clients,
         username=params['username'],
         min_idle_seconds=params['min_idle_seconds'],

@@ -17,8 +17,8 @@ import ipaddress
 
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
     _client_key, _same_address_ignoring_zone, account_part, clients_match, has_client_name, is_machine_account,
-    is_null_session, normalise_client, parse_client_network, usernames_match, validate_client_selectors,
-    without_zone,
+    is_null_session, normalise_client, parse_client_network, usernames_match, uses_share,
+    validate_client_selectors, without_zone,
 )
 
 SKIP_REASONS = (
@@ -38,7 +38,10 @@ class CloseSelectionError(ValueError):
 
 class CloseSelection:
     def __init__(self, client=None, username=None, min_idle_seconds=None, exclude_client=None,
-                 exclude_username=None, all=False, own_client=None, own_username=None):
+                 exclude_username=None, all=False, own_client=None, own_username=None, share_connections=None):
+        # share_connections: None = no share selector; else the connections of the shares asked
+        # for (ShareConnection, list_and_close.list_share_users); [] selects nothing.
+        self.share_connections = None if share_connections is None else list(share_connections)
         self.client = list(client or [])
         self.username = list(username or [])
         self.min_idle_seconds = min_idle_seconds
@@ -253,14 +256,14 @@ class _SameClientGroups:
         return answer
 
 
-NO_SELECTOR_MESSAGE = ('No sessions selected: give client and/or username, or set all=true to close '
+NO_SELECTOR_MESSAGE = ('No sessions selected: give client, username and/or share, or set all=true to close '
                        'every session (optionally limited by min_idle_seconds and the exclude options).')
 
 
 def plan_close(sessions, selection):
     """Decide which NetSessionDel calls to make; see docs/developer/contract.md."""
     sel = selection
-    if not sel.client and not sel.username and not sel.all:
+    if not sel.client and not sel.username and sel.share_connections is None and not sel.all:
         raise CloseSelectionError('no_selector', NO_SELECTOR_MESSAGE)
     try:
         validate_client_selectors('client', sel.client)
@@ -277,6 +280,8 @@ def plan_close(sessions, selection):
         if sel.client and not _passes_any(tests.client, client):
             continue
         if sel.username and not _any_user(session, sel.username):
+            continue
+        if sel.share_connections is not None and not uses_share(session, sel.share_connections):
             continue
         reason = _individual_reason(session, client, sel, tests)
         if reason:

@@ -174,6 +174,15 @@ def clients_match(client, selector):
     return key_a == key_b or _same_address_ignoring_zone(key_a, key_b)
 
 
+def same_client(client, other):
+    """Two clients as servers name them (never a selector: a ``/`` is not a network here) are one:
+    the clients_match rules for names (case, trailing dot, a missing %zone on one side)."""
+    key_a, key_b = _client_key(client), _client_key(other)
+    if not key_a or not key_b:
+        return False
+    return key_a == key_b or _same_address_ignoring_zone(key_a, key_b)
+
+
 def client_api_filter(name):
     r"""The form MS-SRVS wants for a client filter: exactly one leading ``\\``, IPv6 in brackets."""
     text = normalise_client(name)
@@ -268,7 +277,13 @@ _EMPTY_RULES = {
     'exclude_client': _client_entry_is_empty,
     'username': _username_entry_is_empty,
     'exclude_username': _username_entry_is_empty,
+    'share': _username_entry_is_empty,
 }
+
+NOT_A_SHARE_NAME_MESSAGE = (
+    "{option}[{index}] '{entry}' is not a share name: give the name of one share only, e.g. Data (not "
+    "\\\\server\\Data)."
+)
 
 
 def check_selector_entries(option, entries):
@@ -283,6 +298,9 @@ def check_selector_entries(option, entries):
         if problem is None and (entry is None or is_empty(entry)):
             problem = EMPTY_ENTRY_MESSAGE.format(option=option, index=index,
                                                  shown='null' if entry is None else "'%s'" % entry)
+        # A qualifier starting with \\ names a computer: the server then lists share names, not users.
+        if problem is None and option == 'share' and ('\\' in entry or '/' in entry):
+            problem = NOT_A_SHARE_NAME_MESSAGE.format(option=option, index=index, entry=entry)
         if problem:
             raise ValueError(problem)
     return list(entries or [])
@@ -362,13 +380,15 @@ class SessionInfo:
         return 'SessionInfo(%r, %r, idle=%r)' % (self.raw_client, self.username, self.idle_seconds)
 
 
-def filter_sessions(sessions, clients=None, usernames=None):
-    """Apply client/username filters locally (Samba ignores the wire filters).
+def filter_sessions(sessions, clients=None, usernames=None, share_connections=None):
+    """Apply client/username filters locally (Samba ignores the wire filters), and the share
+    selector: ``share_connections`` None = no share given, else the shares' connections.
 
     Raises ValueError for a malformed CIDR client filter, even when there is no session.
     """
     validate_client_selectors('client', clients)
-    return [s for s in sessions if _matches_selectors(s, clients, usernames)]
+    return [s for s in sessions if _matches_selectors(s, clients, usernames)
+            and (share_connections is None or uses_share(s, share_connections))]
 
 
 def _matches_selectors(session, clients, usernames):
@@ -377,6 +397,49 @@ def _matches_selectors(session, clients, usernames):
     if usernames and not any(usernames_match(session.username, u) for u in usernames):
         return False
     return True
+
+
+# ---------------------------------------------------------------- share users
+
+class ShareConnection:
+    """One connection to a share (NetConnectionEnum level 1, the share as qualifier): the client
+    computer (coni1_netname, as the server spells it) and the user (coni1_username)."""
+
+    __slots__ = ('share', 'client', 'username')
+
+    def __init__(self, share, client, username):
+        self.share = share
+        self.client = client
+        self.username = username
+
+    def __repr__(self):
+        return 'ShareConnection(%r, %r, %r)' % (self.share, self.client, self.username)
+
+
+def connection_selects(session, connection):
+    """Is ``session`` one of the sessions ``connection`` stands for? Its client matches the
+    connection's client (the client-name rules) AND its user the connection's user (the account
+    rules). A connection without a client name, or with an empty or null-session user, selects
+    nothing: it cannot say whose session it is. A session without a client name is never selected."""
+    if not has_client_name(connection.client) or is_null_session(connection.username):
+        return False
+    # same_client, not clients_match: what a server sends is a name, never read as a network.
+    return same_client(session.client, connection.client) and usernames_match(session.username,
+                                                                              connection.username)
+
+
+def uses_share(session, connections):
+    """Does ``session`` use one of the shares whose ``connections`` (ShareConnection) were listed?"""
+    return any(connection_selects(session, c) for c in connections)
+
+
+def unmatched_connections(sessions, connections):
+    """The connections that name a client and a user but select none of ``sessions``: the server
+    may spell a client one way in its connection list and another in its session list (a computer
+    name against an address); selecting nothing is safe, but the user must hear of it."""
+    return [c for c in connections
+            if has_client_name(c.client) and not is_null_session(c.username)
+            and not any(connection_selects(s, c) for s in sessions)]
 
 
 def diff_entries(sessions):

@@ -25,6 +25,7 @@ extends_documentation_fragment:
   - lanman.smb.server
   - lanman.smb.connection
   - lanman.smb.session_filters
+  - lanman.smb.session_share
   - lanman.smb.session_close
   - ansible.builtin.action_common_attributes
   - lanman.smb.attributes.close
@@ -56,6 +57,15 @@ EXAMPLES = r'''
       lanman.smb.smb_session:
         username: CONTOSO\jdoe
       when: would_close.closed_sessions | map(attribute='client') | unique | length <= 2
+
+- name: Get the Projects share's users off before moving it (also ends their other shares from those clients)
+  lanman.smb.smb_session:
+    server: files01.example.com
+    auth_username: svc-smbadmin
+    auth_password: "{{ vault_smbadmin_password }}"
+    share: Projects
+    exclude_username: svc-backup
+  delegate_to: localhost
 
 - name: Close every session idle for more than an hour, except the backup server's
   lanman.smb.smb_session:
@@ -236,7 +246,9 @@ from ansible_collections.lanman.smb.plugins.module_utils.client_resolver import 
 from ansible_collections.lanman.smb.plugins.module_utils.close_planning import (
     NO_SELECTOR_MESSAGE, CloseSelectionError, plan_close,
 )
-from ansible_collections.lanman.smb.plugins.module_utils.list_and_close import close_result, execute_plan, list_sessions
+from ansible_collections.lanman.smb.plugins.module_utils.list_and_close import (
+    close_result, execute_plan, list_sessions, list_share_users, share_warnings,
+)
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import filter_sessions
 
 
@@ -245,7 +257,7 @@ def main():
     p = module.params
     host = check_options(module)
     deadline = start_deadline(p)   # timeout bounds everything from here on
-    if not p['client'] and not p['username'] and not p['all']:
+    if not p['client'] and not p['username'] and not p['share'] and not p['all']:
         module.fail_json(msg=NO_SELECTOR_MESSAGE)   # before connecting; plan_close checks it too
     if p['min_idle_seconds'] is not None and p['min_idle_seconds'] < 0:
         module.fail_json(msg='min_idle_seconds must be 0 or more, got %d' % p['min_idle_seconds'])
@@ -259,10 +271,13 @@ def main():
     try:
         try:
             # The whole list: a pair or client-wide close is judged against every session it would end.
+            connections = list_share_users(client, p['share'])
             sessions, level = list_sessions(client, None, [], [], warn=module.warn)
-            selection = build_selection(p, client, clients, exclude_clients)
+            for text in share_warnings(sessions, connections, clients, p['username']):
+                module.warn(text)
+            selection = build_selection(p, client, clients, exclude_clients, connections)
             plan = plan_close(sessions, selection)
-            candidates = filter_sessions(sessions, selection.client, selection.username)
+            candidates = filter_sessions(sessions, selection.client, selection.username, connections)
             outcome = execute_plan(client, plan, level, module.check_mode)
         except CloseSelectionError as e:
             module.fail_json(msg=str(e))

@@ -23,6 +23,7 @@ extends_documentation_fragment:
   - lanman.smb.server
   - lanman.smb.connection
   - lanman.smb.session_filters
+  - lanman.smb.session_share
   - lanman.smb.session_level
   - ansible.builtin.action_common_attributes
   - lanman.smb.attributes.info
@@ -50,6 +51,14 @@ EXAMPLES = r'''
     auth_password: "{{ vault_smbaudit_password }}"
     client: ws042.example.com
     username: CONTOSO\jdoe
+  delegate_to: localhost
+
+- name: Who uses the Projects share (Windows servers; Samba does not name a share's users and the task fails)
+  lanman.smb.smb_session_info:
+    server: files01.example.com
+    auth_username: svc-smbaudit
+    auth_password: "{{ vault_smbaudit_password }}"
+    share: Projects
   delegate_to: localhost
 
 - name: Fleet-wide report of users with open files (one task per file server in the inventory)
@@ -135,7 +144,7 @@ from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import
     check_options, connect, info_spec, start_deadline,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.client_resolver import ResolutionError, resolve_selectors
-from ansible_collections.lanman.smb.plugins.module_utils.list_and_close import list_sessions
+from ansible_collections.lanman.smb.plugins.module_utils.list_and_close import list_sessions, list_share_users
 
 
 def main():
@@ -148,8 +157,9 @@ def main():
         module.fail_json(msg=str(e))
     client = connect(module, host, deadline)
     try:
-        sessions, level = list_sessions(client, module.params['level'], clients,
-                                        module.params['username'] or [], warn=module.warn)
+        connections = list_share_users(client, module.params['share'])
+        sessions, level = list_sessions(client, module.params['level'], clients, module.params['username'] or [],
+                                        warn=module.warn, share_connections=connections)
         client.disconnect()   # the logoff is bounded too: a server silent there fails the task
     except SrvsvcError as e:
         module.fail_json(msg=str(e))

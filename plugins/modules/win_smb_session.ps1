@@ -15,6 +15,7 @@ $spec = @{
         server = @{ type = 'str' }
         client = @{ type = 'list'; elements = 'str' }
         username = @{ type = 'list'; elements = 'str' }
+        share = @{ type = 'list'; elements = 'str' }
         min_idle_seconds = @{ type = 'int' }
         exclude_client = @{ type = 'list'; elements = 'str'; default = @() }
         exclude_username = @{ type = 'list'; elements = 'str'; default = @() }
@@ -39,6 +40,7 @@ try {
     [LanmanLocalHost]::CheckServer($server)
     $clientNames = [LanmanSelectorCheck]::Entries('client', $module.Params.client)
     $usernames = [LanmanSelectorCheck]::Entries('username', $module.Params.username)
+    $shares = [LanmanSelectorCheck]::Entries('share', $module.Params.share)
     $excludeClientNames = [LanmanSelectorCheck]::Entries('exclude_client', $module.Params.exclude_client)
     $excludeUsernames = [LanmanSelectorCheck]::Entries('exclude_username', $module.Params.exclude_username)
     $clients = [LanmanClientResolution]::ResolveClients('client', $clientNames)
@@ -70,6 +72,8 @@ if ($remote) {
 }
 
 try {
+    # share: the sessions of the users each share's connections name (NetConnectionEnum).
+    $selection.ShareConnections = [LanmanShareUserList]::ListShareUsers($server, $shares)
     # The whole list: a close is judged against every session it would end.
     $listing = [LanmanSessionList]::ListSessions($server, $null, $null, -1)
     $plan = [LanmanClosePlanner]::Plan($listing.Sessions, $selection)
@@ -81,6 +85,10 @@ catch {
 }
 
 foreach ($warning in $listing.Warnings) {
+    $module.Warn($warning)
+}
+foreach ($warning in [LanmanShareUserList]::Warnings($listing.Sessions, $selection.ShareConnections, $selection.Clients,
+        $selection.Usernames)) {
     $module.Warn($warning)
 }
 $result = $run.ToResult()

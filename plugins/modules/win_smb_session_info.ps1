@@ -14,6 +14,7 @@ $spec = @{
         server = @{ type = 'str' }
         client = @{ type = 'list'; elements = 'str' }
         username = @{ type = 'list'; elements = 'str' }
+        share = @{ type = 'list'; elements = 'str' }
         level = @{ type = 'int'; choices = @(0, 1, 2, 10, 502) }
     }
     supports_check_mode = $true
@@ -30,12 +31,16 @@ try {
     [LanmanLocalHost]::CheckServer($server)
     $clientNames = [LanmanSelectorCheck]::Entries('client', $module.Params.client)
     $usernames = [LanmanSelectorCheck]::Entries('username', $module.Params.username)
+    $shares = [LanmanSelectorCheck]::Entries('share', $module.Params.share)
     # Servers report clients as addresses: a host name matches every address it resolves to.
     $clients = [LanmanClientResolution]::ResolveClients('client', $clientNames)
     foreach ($warning in $clients.SelectorWarnings()) {
         $module.Warn($warning)
     }
-    $listing = [LanmanSessionList]::ListSessions($server, $clients.Selectors.ToArray(), $usernames, $level)
+    # share: the sessions of the users each share's connections name (NetConnectionEnum).
+    $shareConnections = [LanmanShareUserList]::ListShareUsers($server, $shares)
+    $listing = [LanmanSessionList]::ListSessions($server, $clients.Selectors.ToArray(), $usernames, $level,
+        $shareConnections)
 }
 catch {
     $module.FailJson([LanmanSessionErrors]::ErrorText($_.Exception), $_)

@@ -576,6 +576,7 @@ internal static partial class Program
         WindowsSpecificsTests();
         ResolverTests();
         SharedTableTests();
+        ShareUserTests();
         if (args.Length > 0)
             VectorTests(args[0]);
         Console.WriteLine(String.Format("{0} passed, {1} failed", passed, failed));

@@ -27,7 +27,8 @@ internal class SafeNetApiBuffer : SafeHandleZeroOrMinusOneIsInvalid
 
 
 def test_there_are_utils_to_check():
-    assert [p.name for p in UTILS] == ['ClientResolver.cs', 'ClosePlanning.cs', 'ListAndClose.cs', 'LocalHostNames.cs', 'NetSession.cs', 'SessionNames.cs']
+    assert [p.name for p in UTILS] == ['ClientResolver.cs', 'ClosePlanning.cs', 'ListAndClose.cs', 'LocalHostNames.cs',
+                                       'NetConnection.cs', 'NetSession.cs', 'SessionNames.cs']
 
 
 @pytest.mark.parametrize('path', UTILS, ids=lambda p: p.name)

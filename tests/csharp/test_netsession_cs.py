@@ -21,16 +21,19 @@ import pytest
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 WRAPPER = ROOT / 'plugins' / 'module_utils' / 'NetSession.cs'
+# NetConnectionEnum (the share selector): a second wrapper, over NetSession.cs's exception type
+CONNECTION_WRAPPER = ROOT / 'plugins' / 'module_utils' / 'NetConnection.cs'
 # the rules utils, each after the utils it requires
 RULES = [ROOT / 'plugins' / 'module_utils' / name for name in
          ('SessionNames.cs', 'LocalHostNames.cs', 'ClientResolver.cs', 'ClosePlanning.cs', 'ListAndClose.cs')]
-UTILS = [WRAPPER] + RULES
+UTILS = [WRAPPER, CONNECTION_WRAPPER] + RULES
 _REQUIRES = re.compile(r'^using ansible_collections\.lanman\.smb\.plugins\.module_utils\.(\w+);\s*$', re.M)
 MCS = ['mcs', '-langversion:5', '-sdk:4.5-api', '-warnaserror+', '-nologo']
 
 sys.path.insert(0, str(HERE))
 from csharp5_lint import lint  # noqa: E402
 from shared_tables_tsv import expected_passes, write_issue16_tables  # noqa: E402
+import share_users_tsv  # noqa: E402
 
 
 def required_rules(path):
@@ -38,7 +41,7 @@ def required_rules(path):
     names, todo = set(), [path]
     while todo:
         for name in _REQUIRES.findall(todo.pop().read_text(encoding='utf-8')):
-            if name != 'NetSession' and name not in names:
+            if name not in ('NetSession', 'NetConnection') and name not in names:
                 names.add(name)
                 todo.append(path.parent / (name + '.cs'))
     return [p for p in RULES if p.stem in names]
@@ -131,6 +134,7 @@ def write_shared_tables(directory):
         lines.append('END')
     (directory / 'listing_cases.tsv').write_text(_tsv(lines), encoding='utf-8')
     variables = write_issue16_tables(directory)
+    variables.update(share_users_tsv.write(directory))
     variables.update({
         'LANMAN_LISTING_LIMITS': str(directory / 'listing_limits.tsv'),
         'LANMAN_STATUS_TEXTS': str(directory / 'status_texts.tsv'),
@@ -166,12 +170,14 @@ def build(tmp_path_factory):
     if not shutil.which('mcs') or not shutil.which('mono'):
         pytest.fail('mcs/mono missing: run scripts/setup.sh')
     out = tmp_path_factory.mktemp('csharp')
-    _run(['gcc', '-shared', '-fPIC', '-O2', '-Wall', '-Wextra', '-Werror', '-o', str(out / 'libnetapi32.so'),
-          str(HERE / 'standin' / 'netapi32_standin.c')])
+    _run(['gcc', '-shared', '-fPIC', '-O2', '-Wall', '-Wextra', '-Werror', '-o', str(out / 'libnetapi32.so')]
+         + sorted(str(p) for p in (HERE / 'standin').glob('*.c')))
     _run(MCS + ['-target:library', '-out:%s' % (out / 'NetSession.dll'), str(WRAPPER)])
+    _run(MCS + ['-target:library', '-r:%s' % (out / 'NetSession.dll'), '-out:%s' % (out / 'NetConnection.dll'),
+                str(CONNECTION_WRAPPER)])
     for rules in RULES:
-        _run(MCS + ['-target:library', '-r:%s' % (out / 'NetSession.dll'), '-out:%s' % (out / (rules.stem + '.dll')),
-                    str(rules)] + [str(p) for p in required_rules(rules)])
+        _run(MCS + ['-target:library', '-r:%s' % (out / 'NetSession.dll'), '-r:%s' % (out / 'NetConnection.dll'),
+                    '-out:%s' % (out / (rules.stem + '.dll')), str(rules)] + [str(p) for p in required_rules(rules)])
     _run(MCS + ['-target:library', '-out:%s' % (out / 'LanmanSmbUtils.dll')] + [str(p) for p in UTILS])
     # NetSessionTests.cs holds Main and the helpers; every other *Tests.cs adds a group (partial class).
     sources = sorted(str(p) for p in HERE.glob('*Tests.cs'))
@@ -250,6 +256,6 @@ def test_netsession_util_against_the_standin(build, runtime, tmp_path):
     # every row of the shared selector-check table ran through the C# twin (one PASS line per row)
     assert sum(line.startswith('PASS check: ') for line in proc.stdout.splitlines()) == check_rows
     # every row of the level-choice, resolution and close-outcome tables ran through the C# twin
-    for prefix, rows in expected_passes().items():
+    for prefix, rows in list(expected_passes().items()) + list(share_users_tsv.expected_passes().items()):
         assert sum(line.startswith('PASS ' + prefix) for line in proc.stdout.splitlines()) == rows, prefix
     assert ' passed, 0 failed' in proc.stdout

@@ -41,7 +41,7 @@ def free_port():
 class ClientSession:
     """One real SMB session (its own TCP connection) held open by smbprotocol."""
 
-    def __init__(self, lab, user, password):
+    def __init__(self, lab, user, password, share=SHARE):
         from smbprotocol.connection import Connection
         from smbprotocol.session import Session
         from smbprotocol.tree import TreeConnect
@@ -50,7 +50,7 @@ class ClientSession:
         self.connection.connect(timeout=10)
         self.session = Session(self.connection, user, password, require_encryption=False, auth_protocol='ntlm')
         self.session.connect()
-        self.tree = TreeConnect(self.session, r'\\127.0.0.1\%s' % SHARE)
+        self.tree = TreeConnect(self.session, r'\\127.0.0.1\%s' % share)
         self.tree.connect()
         self.local_port = self.connection.transport._sock.getsockname()[1]
         # Hold a file open, like a user with a document open: the server counts it in num_opens.
@@ -86,16 +86,19 @@ class ClientSession:
 
 
 class SambaLab:
-    def __init__(self, users=None, admin_password='Adm1n-Pass!', plain_users=None, addresses=None):
+    def __init__(self, users=None, admin_password='Adm1n-Pass!', plain_users=None, addresses=None, extra_shares=()):
         """``users``: name -> password of ordinary users that open sessions.
         ``plain_users`` is an alias kept for readability in tests.
         ``addresses``: loopback addresses (127.x.y.z) to listen on besides 127.0.0.1, so that one
-        smbd can stand in for many servers (benchmarks/fleet_audit_bench.py)."""
+        smbd can stand in for many servers (benchmarks/fleet_audit_bench.py).
+        ``extra_shares``: names of more shares besides ``data``, each over its own folder
+        (share-users tests put users on different shares)."""
         self.addresses = ['127.0.0.1'] + [a for a in addresses or [] if a != '127.0.0.1']
         if not all(a.startswith('127.') for a in self.addresses):
             raise ValueError('SambaLab listens on loopback only, got %s' % self.addresses)
         self.users = dict(users or {})
         self.users.update(plain_users or {})
+        self.extra_shares = tuple(extra_shares)
         self.admin_user = ADMIN_USER
         self.admin_password = admin_password
         self.port = None
@@ -139,6 +142,9 @@ class SambaLab:
         self.port = free_port()
         for sub in ('private', 'state', 'cache', 'lock', 'pid', 'ncalrpc', 'share', 'log'):
             (self.dir / sub).mkdir()
+        for name in self.extra_shares:
+            (self.dir / ('share-' + name)).mkdir()
+            (self.dir / ('share-' + name)).chmod(0o777)
         (self.dir / 'share').chmod(0o777)
         names = [self.admin_user] + sorted(self.users)
         gid = os.getgid()
@@ -169,7 +175,8 @@ class SambaLab:
             '  log file = %s/log/log.%%m' % d, '  log level = %s' % os.environ.get('SAMBA_LAB_LOG_LEVEL', '1'), '  passdb backend = tdbsam',
             '',
             '[%s]' % SHARE, '  path = %s/share' % d, '  read only = no', '  guest ok = no', '',
-        ]))
+        ] + ['[%s]\n  path = %s/share-%s\n  read only = no\n  guest ok = no\n' % (name, d, name)
+             for name in self.extra_shares]))
         for name in names:
             password = self.admin_password if name == self.admin_user else self.users[name]
             self._run('smbpasswd', '-c', str(self.conf), '-s', '-a', name, stdin='%s\n%s\n' % (password, password))
@@ -253,10 +260,11 @@ class SambaLab:
         for path in (self.dir / 'passwd', self.dir / 'group'):
             os.utime(str(path), (later, later))
 
-    def open_session(self, user, password=None):
+    def open_session(self, user, password=None, share=SHARE):
+        """A live session of ``user`` connected to ``share`` (default ``data``), holding a file open."""
         if password is None:
             password = self.admin_password if user == self.admin_user else self.users[user]
-        session = ClientSession(self, user, password)
+        session = ClientSession(self, user, password, share=share)
         self._sessions.append(session)
         return session
 

@@ -74,7 +74,7 @@ RULES = ['ClientResolver.cs', 'ClosePlanning.cs', 'ListAndClose.cs', 'LocalHostN
 
 
 def test_the_utils_are_the_wrapper_and_the_rules():
-    assert [p.name for p in UTILS] == sorted(RULES + ['NetSession.cs'])
+    assert [p.name for p in UTILS] == sorted(RULES + ['NetSession.cs', 'NetConnection.cs'])
 
 
 @pytest.mark.parametrize('util', UTILS, ids=lambda p: p.name)
@@ -85,11 +85,13 @@ def test_each_util_compiles_with_exactly_what_ansible_core_ships_with_it(util, c
 
 @pytest.mark.parametrize('util, shipped', [
     ('NetSession.cs', []),
+    ('NetConnection.cs', ['NetSession.cs']),
     ('SessionNames.cs', ['NetSession.cs']),
     ('LocalHostNames.cs', ['NetSession.cs', 'SessionNames.cs']),
     ('ClientResolver.cs', ['NetSession.cs', 'SessionNames.cs']),
     ('ClosePlanning.cs', ['NetSession.cs', 'SessionNames.cs']),
-    ('ListAndClose.cs', ['ClosePlanning.cs', 'LocalHostNames.cs', 'NetSession.cs', 'SessionNames.cs']),
+    ('ListAndClose.cs', ['ClosePlanning.cs', 'LocalHostNames.cs', 'NetConnection.cs', 'NetSession.cs',
+                         'SessionNames.cs']),
 ])
 def test_each_rules_util_requires_the_layers_below_it(util, shipped, collections_path):
     """Names, then local host / resolution / planning over them, then listing and closing over

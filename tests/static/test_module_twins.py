@@ -11,8 +11,8 @@ ANSIBLE_DOC = str(pathlib.Path(sys.executable).with_name('ansible-doc'))
 CONTRACT_KEYS = ['active_seconds', 'cleartext_password', 'client', 'client_type', 'idle_seconds', 'is_guest',
                  'num_opens', 'transport', 'user_flags', 'username']
 SHARED = {
-    ('win_smb_session_info', 'smb_session_info'): ['client', 'username', 'level'],
-    ('win_smb_session', 'smb_session'): ['client', 'username', 'min_idle_seconds', 'exclude_client',
+    ('win_smb_session_info', 'smb_session_info'): ['client', 'username', 'share', 'level'],
+    ('win_smb_session', 'smb_session'): ['client', 'username', 'share', 'min_idle_seconds', 'exclude_client',
                                          'exclude_username', 'all', 'state'],
 }
 

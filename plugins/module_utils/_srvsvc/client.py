@@ -28,7 +28,7 @@ import struct
 import threading
 import uuid
 
-from ansible_collections.lanman.smb.plugins.module_utils._srvsvc import dcerpc
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc import connections, dcerpc
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.deadline import Deadline, Watchdog
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import (
     SrvsvcConnectionError, SrvsvcError, SrvsvcProtocolError, SrvsvcStatusError, SrvsvcTimeoutError, without_secret,
@@ -453,7 +453,9 @@ class SrvsvcClient:
         except dcerpc.ResponseTooLargeError as e:
             raise SrvsvcProtocolError(too_large or '%s on %s: %s' % (operation, self._where(), e))
         except dcerpc.RpcProtocolError as e:
-            raise SrvsvcProtocolError('%s on %s: %s' % (operation, self._where(), e))
+            error = SrvsvcProtocolError('%s on %s: %s' % (operation, self._where(), e))
+            error.fault = getattr(e, 'status', None)   # a fault PDU's code (RpcFaultError)
+            raise error
         except SrvsvcTimeoutError:
             raise
         except Exception as e:
@@ -526,6 +528,10 @@ class SrvsvcClient:
         error.step = 'NetrSessionEnum'
         error.request_sent = True
         return error
+
+    def enum_connections(self, qualifier, level=1):
+        """NetrConnectionEnum: the connections to the share ``qualifier`` (connections.py)."""
+        return connections.enum_connections(self, qualifier, level)
 
     def delete_session(self, client, user):
         """NetrSessionDel. A SrvsvcTimeoutError whose ``request_sent`` is True means the server
