@@ -12,7 +12,10 @@ _IMPORT_BASE = REPO / 'tests' / 'output' / 'collections'
 _LINK = _IMPORT_BASE / 'ansible_collections' / 'lanman' / 'smb'
 if not _LINK.exists():
     _LINK.parent.mkdir(parents=True, exist_ok=True)
-    _LINK.symlink_to(REPO, target_is_directory=True)
+    try:
+        _LINK.symlink_to(REPO, target_is_directory=True)
+    except FileExistsError:   # another pytest-xdist worker made it first
+        pass
 if str(_IMPORT_BASE) not in sys.path:
     sys.path.insert(0, str(_IMPORT_BASE))
 

@@ -100,17 +100,6 @@ class HalfOpenLogon:
         self.connection.disconnect()
 
 
-def hold_files(client, count):
-    """Open ``count`` more files in a lab ClientSession (its num_opens grows by count)."""
-    from smbprotocol.open import (CreateDisposition, CreateOptions, FilePipePrinterAccessMask,
-                                  ImpersonationLevel, Open, ShareAccess)
-    for number in range(count):
-        handle = Open(client.tree, 'extra-%s-%d-%d.txt' % (client.user, client.local_port, number))
-        handle.create(ImpersonationLevel.Impersonation, FilePipePrinterAccessMask.GENERIC_READ, 0x80,
-                      ShareAccess.FILE_SHARE_READ | ShareAccess.FILE_SHARE_WRITE,
-                      CreateDisposition.FILE_OVERWRITE_IF, CreateOptions.FILE_NON_DIRECTORY_FILE)
-
-
 def revoke_admin(lab):
     """The audit account stays valid but loses BUILTIN\\Administrators: listing is denied."""
     listing = lab._net('groupmap', 'list')
@@ -372,7 +361,9 @@ def test_enforcement_closes_exactly_the_violators_and_leaves_mixed_pairs_alone(a
     with SambaLab(users=USERS) as lab:
         clients = {'alice': [lab.open_session('alice')], 'carol': [lab.open_session('carol'), lab.open_session('carol')],
                    'erin': [lab.open_session('erin')], 'bob': [lab.open_session('bob'), lab.open_session('bob')]}
-        hold_files(clients['bob'][0], 2)
+        bob = clients['bob'][0]
+        for number in range(2):   # one of bob's sessions holds 3 files, over the limit of 2
+            bob.open_file('extra-%s-%d-%d.txt' % (bob.user, bob.local_port, number))
 
         def alive():
             return dict((user, [c.alive() for c in sessions]) for user, sessions in clients.items())
@@ -417,14 +408,14 @@ def test_enforcement_closes_exactly_the_violators_and_leaves_mixed_pairs_alone(a
 
 # ------------------------------------------------------------------------- Windows wiring
 
-def test_windows_result_is_judged_like_any_other(run):
+def test_windows_result_is_judged_like_any_other(module_runner, tmp_path):
     """What the role builds from a win_smb_session_info result (level 502, reliable idle time)."""
     windows = {'server': 'win02', 'level': 502, 'error': None, 'idle_time_reliable': True, 'sessions': [
         session('10.0.0.5', 'jdoe', idle=60), session('10.0.0.9', 'carol', idle=7200)]}
     policy = {'forbidden_users': ['carol'], 'max_sessions_per_user': 3, 'max_idle_seconds': 3600,
               'deny_cleartext_password': True}
-    result = run('session_compliance_report', auth=False, policy=policy, results=[windows],
-                 report_dir=str(pathlib.Path(run.lab.dir) / 'win-report'))
+    result = module_runner('session_compliance_report', policy=policy, results=[windows],
+                           report_dir=str(tmp_path / 'win-report'))
     assert not result.get('failed'), result
     rules = {r['rule']: r['status'] for r in result['evaluations'][0]['rules']}
     assert rules == {'forbidden_users': 'violation', 'max_sessions_per_user': 'pass', 'max_idle_seconds': 'violation',

@@ -1,7 +1,8 @@
 """smb_session against a real smbd on loopback: what a maintenance window relies on.
 
 Client state is always checked through the lab (a new request on each client's own
-connection), never only through the module's output.
+connection), never only through the module's output. Tests that close nothing share one server
+(conftest's shared_lab: alice once, bob twice); the others have a fresh one each.
 """
 import time
 
@@ -19,14 +20,18 @@ def _users(sessions):
     return sorted(s['username'] for s in sessions)
 
 
-def test_check_mode_reports_the_plan_and_closes_nothing(lab, run):
-    alice = lab.open_session('alice')
-    bob = lab.open_session('bob')
+def _held(lab):
+    """The users of the shared server's held sessions that no longer answer (none, if nothing was closed)."""
+    return [s.user for s in lab.held if not lab.is_connected(s)]
+
+
+def test_check_mode_reports_the_plan_and_closes_nothing(shared_lab, shared_run):
+    lab, run = shared_lab, shared_run   # alice, bob, bob
     result = run('smb_session', username=['bob'], check=True, diff=True)
     assert result['changed'] is True
-    assert _users(result['closed_sessions']) == ['bob']
+    assert _users(result['closed_sessions']) == ['bob', 'bob']
     assert result['close_calls'] == [{'client': '127.0.0.1', 'username': 'bob'}]
-    assert lab.is_connected(bob) and lab.is_connected(alice)
+    assert _held(lab) == []
     assert 'bob@127.0.0.1' in result['diff']['before']['sessions']
     assert 'bob@127.0.0.1' not in result['diff']['after']['sessions']
 
@@ -56,20 +61,20 @@ def test_close_by_client_and_user(lab, run):
     assert _wait_dead(lab, carol) and lab.is_connected(alice)
 
 
-def test_no_match_is_unchanged(lab, run):
-    alice = lab.open_session('alice')
+def test_no_match_is_unchanged(shared_lab, shared_run):
+    lab, run = shared_lab, shared_run
     result = run('smb_session', username=['nobody'])
     assert result['changed'] is False and result['closed_sessions'] == [] and not result.get('failed')
     result = run('smb_session', client=['10.1.2.3'])
     assert result['changed'] is False
-    assert lab.is_connected(alice)
+    assert _held(lab) == []
 
 
-def test_nothing_is_closed_without_a_selector(lab, run):
-    alice = lab.open_session('alice')
+def test_nothing_is_closed_without_a_selector(shared_lab, shared_run):
+    lab, run = shared_lab, shared_run
     result = run('smb_session')
     assert result['failed'] and 'all=true' in result['msg']
-    assert lab.is_connected(alice)
+    assert _held(lab) == []
 
 
 def test_all_closes_everyone_but_the_module_itself(lab, run):
@@ -111,11 +116,11 @@ def test_excluded_user_stays_connected(lab, run):
     assert _wait_dead(lab, bob) and lab.is_connected(alice)
 
 
-def test_non_admin_caller_cannot_close(lab, run):
-    bob = lab.open_session('bob')
+def test_non_admin_caller_cannot_close(shared_lab, shared_run):
+    lab, run = shared_lab, shared_run
     result = run('smb_session', username=['bob'], auth_username='alice', auth_password=lab.users['alice'])
     assert result['failed'] and 'Administrators' in result['msg']
-    assert lab.is_connected(bob)
+    assert _held(lab) == []
 
 
 def test_session_vanishing_before_close_is_not_an_error(lab, run, monkeypatch):
@@ -167,8 +172,8 @@ def test_a_denied_close_fails_with_the_call_and_the_untried_ones_and_is_not_vani
     assert lab.is_connected(alice) and lab.is_connected(bob)
 
 
-def test_an_exclusion_that_does_not_resolve_closes_nothing(lab, run):
-    alice = lab.open_session('alice')
+def test_an_exclusion_that_does_not_resolve_closes_nothing(shared_lab, shared_run):
+    lab, run = shared_lab, shared_run
     result = run('smb_session', all=True, exclude_client=['backup01.invalid'])
     assert result['failed'] is True and "exclude_client 'backup01.invalid' does not resolve" in result['msg']
-    assert lab.is_connected(alice)
+    assert _held(lab) == []

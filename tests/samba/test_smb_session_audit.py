@@ -1,10 +1,6 @@
 """smb_session_audit against several real smbd on loopback, plus servers that misbehave."""
-import json
-import pathlib
 import select
 import socket
-import subprocess
-import sys
 import threading
 import time
 
@@ -93,30 +89,15 @@ def fleet():
 
 
 @pytest.fixture(scope='module')
-def audit(ansible_env):
-    """Runs the module for real with `ansible localhost -m` and returns its result, plus the
-    whole output (_raw_output) and the wall time of the command (_wall)."""
-    ansible = str(pathlib.Path(sys.executable).with_name('ansible'))
-
+def audit(module_runner):
+    """Runs the module for real through Ansible (conftest's ModuleRunner) as the admin of the
+    good servers, with this file's timeout: result, output (_raw_output) and wall time (_wall)."""
     def run_audit(servers, check=False, **args):
         args.setdefault('auth_username', ADMIN)
         args.setdefault('auth_password', ADMIN_PASSWORD)
         args.setdefault('auth_protocol', 'ntlm')
         args.setdefault('timeout', TIMEOUT)
-        args['servers'] = servers
-        cmd = [ansible, 'localhost', '-m', 'lanman.smb.smb_session_audit', '-a', json.dumps(args),
-               '-e', 'ansible_python_interpreter=%s' % sys.executable] + (['--check'] if check else [])
-        start = time.monotonic()
-        proc = subprocess.run(cmd, env=ansible_env, check=False, capture_output=True, text=True, timeout=180)
-        wall = time.monotonic() - start
-        head, sep, body = proc.stdout.partition(' => ')
-        if not sep:
-            raise AssertionError('no result from ansible (rc %d): %s %s' % (proc.returncode, proc.stdout, proc.stderr))
-        result = json.loads(body)
-        result['failed'] = 'FAILED' in head
-        result['_raw_output'] = proc.stdout + proc.stderr
-        result['_wall'] = wall
-        return result
+        return module_runner('smb_session_audit', check=check, servers=servers, **args)
     return run_audit
 
 
@@ -256,35 +237,3 @@ def test_a_server_written_twice_is_listed_once_and_every_entry_reported(fleet, a
         mine = [s for s in entry['sessions'] if s['username'] == ADMIN]
         assert address in [s['client'] for s in mine] and all(s['own_session'] for s in mine), mine
         assert not [s for s in entry['sessions'] if s['own_session'] and s['username'] != ADMIN]
-
-
-@pytest.mark.parametrize('args, message', [
-    (dict(servers=[]), 'servers is empty'),
-    (dict(workers=0), 'workers must be from 1 to 256'),
-    (dict(workers=257), 'workers must be from 1 to 256'),
-    (dict(timeout=0), 'timeout must be a positive'),
-    (dict(servers=['127.0.0.1', {'server': '10.9.9.9', 'name': '127.0.0.1'}]),
-     "servers[1] repeats the name '127.0.0.1' of servers[0]"),
-    (dict(servers=[{'server': '127.0.0.1', 'host': 'x'}]), "unknown key(s) host"),
-    (dict(servers=[{'server': '127.0.0.1', 'port': 70000}]), 'a port is a number from 1 to 65535'),
-    (dict(servers=['  ']), 'empty server name'),
-    (dict(servers=[['a']]), 'servers[0] is a list'),
-    (dict(servers=['files01:4445']), 'servers[0]: server'),
-    (dict(servers=['smb://files01']), 'is not a URL'),
-    (dict(servers=[{'server': '\\\\files01\\share'}]), 'servers[0]: server'),
-    (dict(client=['10.1.0.0/33']), "client '10.1.0.0/33' is not a valid network"),
-    (dict(username=['bob', '']), "username[1] is empty ('')"),
-    (dict(servers=['*']), "servers[0]: server '*' is a wildcard pattern"),
-])
-def test_bad_input_fails_before_any_server_is_contacted(audit, args, message):
-    listener = FakeServer('silent')
-    port = listener.ports[0]
-    try:
-        args.setdefault('servers', [{'server': '127.0.0.1', 'port': port}])
-        result = audit(args.pop('servers'), port=port, **args)
-    finally:
-        listener.close()
-    assert result['failed'] and message in result['msg'], result.get('msg')
-    # fail_json, not an exception the module let through (2.19+ say 'Module failed:', older 'MODULE FAILURE')
-    assert 'Module failed' not in result['msg'] and 'MODULE FAILURE' not in result['msg'], result['msg']
-    assert listener.accepted == 0

@@ -1,14 +1,16 @@
-"""smb_session_info against a real smbd on loopback."""
+"""smb_session_info against a real smbd on loopback.
+
+The module only reads: most tests share one server (conftest's shared_lab, holding alice once and
+bob twice); those that stop the server or break a connection have a fresh one.
+"""
 
 
 def _pairs(sessions):
     return sorted((s['client'], s['username']) for s in sessions)
 
 
-def test_lists_every_real_session_with_contract_keys(lab, run):
-    lab.open_session('alice')
-    lab.open_session('bob')
-    lab.open_session('bob')
+def test_lists_every_real_session_with_contract_keys(shared_lab, shared_run):
+    lab, run = shared_lab, shared_run   # holds alice, bob, bob
     result = run('smb_session_info')
     assert not result.get('failed'), result.get('msg')
     assert result['changed'] is False
@@ -25,19 +27,18 @@ def test_lists_every_real_session_with_contract_keys(lab, run):
         assert s['active_seconds'] < 3600  # the wrapped -1 of a new session is clamped
 
 
-def test_filters_are_applied_locally_because_samba_ignores_them(lab, run):
-    lab.open_session('alice')
-    lab.open_session('bob')
+def test_filters_are_applied_locally_because_samba_ignores_them(shared_run):
+    run = shared_run   # the server holds alice, bob, bob
     result = run('smb_session_info', username=['LAB\\Bob'])
-    assert _pairs(result['sessions']) == [('127.0.0.1', 'bob')]
+    assert _pairs(result['sessions']) == [('127.0.0.1', 'bob'), ('127.0.0.1', 'bob')]
     result = run('smb_session_info', client=['10.9.9.9'])
     assert result['sessions'] == []
     result = run('smb_session_info', client=['localhost'], username=['alice', 'carol'])
     assert _pairs(result['sessions']) == [('127.0.0.1', 'alice')]
 
 
-def test_level_zero_and_unsupported_levels(lab, run):
-    lab.open_session('alice')
+def test_level_zero_and_unsupported_levels(shared_run):
+    run = shared_run
     result = run('smb_session_info', level=0)
     assert result['level'] == 0
     assert all(s['username'] is None and s['idle_seconds'] is None for s in result['sessions'])
@@ -46,11 +47,9 @@ def test_level_zero_and_unsupported_levels(lab, run):
     assert 'level 502' in result['msg'] and 'Samba serves 0 and 1' in result['msg']
 
 
-def test_level_0_with_a_username_filter_returns_exactly_that_users_sessions(lab, run):
+def test_level_0_with_a_username_filter_returns_exactly_that_users_sessions(shared_run):
     """Samba ignores the wire filter and level 0 has no user name: the module filters at level 1."""
-    lab.open_session('alice')
-    lab.open_session('bob')
-    lab.open_session('bob')
+    run = shared_run   # the server holds alice, bob, bob
     result = run('smb_session_info', level=0, username=['LAB\\Bob'])
     assert not result.get('failed'), result.get('msg')
     assert result['level'] == 0 and len(result['sessions']) == 2
@@ -59,8 +58,8 @@ def test_level_0_with_a_username_filter_returns_exactly_that_users_sessions(lab,
     assert run('smb_session_info', level=0, username=['nobody'])['sessions'] == []
 
 
-def test_server_as_an_admin_types_it(lab, run):
-    lab.open_session('alice')
+def test_server_as_an_admin_types_it(shared_lab, shared_run):
+    lab, run = shared_lab, shared_run   # holds alice once
     for server in ('[::1]', '\\\\127.0.0.1', '//localhost.'):
         result = run('smb_session_info', server=server, username=['alice'])
         assert not result.get('failed'), (server, result.get('msg'))
@@ -69,19 +68,21 @@ def test_server_as_an_admin_types_it(lab, run):
     assert result['failed'] and 'give the port in the port option' in result['msg']
 
 
-def test_check_mode_is_supported(lab, run):
-    lab.open_session('alice')
+def test_check_mode_is_supported(shared_run):
+    run = shared_run
     result = run('smb_session_info', check=True)
     assert not result.get('failed') and 'alice' in [s['username'] for s in result['sessions']]
 
 
-def test_non_admin_caller_gets_access_denied_with_the_rule(lab, run):
+def test_non_admin_caller_gets_access_denied_with_the_rule(shared_lab, shared_run):
+    lab, run = shared_lab, shared_run
     result = run('smb_session_info', auth_username='alice', auth_password=lab.users['alice'])
     assert result['failed']
     assert 'status 5' in result['msg'] and 'Administrators' in result['msg']
 
 
-def test_wrong_password_is_clear_and_never_printed(lab, run):
+def test_wrong_password_is_clear_and_never_printed(shared_run):
+    run = shared_run
     secret = 'Wr0ng-S3cret-Pw'
     result = run('smb_session_info', auth_password=secret)
     assert result['failed']
@@ -99,19 +100,15 @@ def test_wrong_port_and_stopped_server_are_clear(lab, run):
     assert result['failed'] and 'Cannot connect' in result['msg']
 
 
-def test_missing_server_is_a_clear_error(lab, run):
-    result = run('smb_session_info', auth=False)
-    assert result['failed'] and 'server' in result['msg']
-
-
-def test_smb3_encryption_can_be_required(lab, run):
-    lab.open_session('alice')
+def test_smb3_encryption_can_be_required(shared_run):
+    run = shared_run
     result = run('smb_session_info', require_encryption=True)
     assert not result.get('failed'), result.get('msg')
     assert 'alice' in [s['username'] for s in result['sessions']]
 
 
-def test_require_encryption_really_encrypts_the_session(lab):
+def test_require_encryption_really_encrypts_the_session(shared_lab):
+    lab = shared_lab
     from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.client import SrvsvcClient
     for wanted in (True, False):
         with SrvsvcClient('127.0.0.1', lab.port, lab.admin_user, lab.admin_password, auth_protocol='ntlm',
@@ -121,7 +118,8 @@ def test_require_encryption_really_encrypts_the_session(lab):
 
 
 def test_a_server_that_stops_answering_does_not_hang_the_client(lab):
-    """SIGSTOP the smbd child serving our connection: the call must fail within the timeout."""
+    """SIGSTOP the smbd child serving our connection: the call must fail within the timeout.
+    (A fresh server: the broken connection's session may linger after the test.)"""
     import os
     import signal
     import subprocess

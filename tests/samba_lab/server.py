@@ -54,13 +54,18 @@ class ClientSession:
         self.tree.connect()
         self.local_port = self.connection.transport._sock.getsockname()[1]
         # Hold a file open, like a user with a document open: the server counts it in num_opens.
+        self.file = self.open_file('%s-%d.txt' % (user, self.local_port))
+
+    def open_file(self, name):
+        """Open (create) the file ``name`` on the share and hold it: num_opens grows by one."""
         from smbprotocol.open import (CreateDisposition, CreateOptions, FilePipePrinterAccessMask,
                                       ImpersonationLevel, Open, ShareAccess)
-        self.file = Open(self.tree, '%s-%d.txt' % (user, self.local_port))
-        self.file.create(ImpersonationLevel.Impersonation,
-                         FilePipePrinterAccessMask.GENERIC_READ | FilePipePrinterAccessMask.GENERIC_WRITE,
-                         0x80, ShareAccess.FILE_SHARE_READ | ShareAccess.FILE_SHARE_WRITE,
-                         CreateDisposition.FILE_OVERWRITE_IF, CreateOptions.FILE_NON_DIRECTORY_FILE)
+        handle = Open(self.tree, name)
+        handle.create(ImpersonationLevel.Impersonation,
+                      FilePipePrinterAccessMask.GENERIC_READ | FilePipePrinterAccessMask.GENERIC_WRITE,
+                      0x80, ShareAccess.FILE_SHARE_READ | ShareAccess.FILE_SHARE_WRITE,
+                      CreateDisposition.FILE_OVERWRITE_IF, CreateOptions.FILE_NON_DIRECTORY_FILE)
+        return handle
 
     def alive(self):
         """Ask the server for something: a killed session fails here, not just locally."""
@@ -131,6 +136,7 @@ class SambaLab:
     def start(self):
         if not NSS_WRAPPER or not shutil.which('smbd'):
             raise RuntimeError('Samba lab needs smbd and libnss_wrapper (run scripts/setup.sh)')
+        _become_subreaper()
         self.dir = pathlib.Path(tempfile.mkdtemp(prefix='samba-lab-'))
         self.dir.chmod(0o755)  # users reach the share through it
         self.port = free_port()
@@ -216,7 +222,9 @@ class SambaLab:
         for s in self._sessions:
             s.close()
         self._sessions = []
-        for name, pid in sorted(self.pids().items()):
+        pids = self.pids()
+        _LAB_GROUPS.update(pids.values())   # smbd and samba-dcerpcd each lead their process group
+        for name, pid in sorted(pids.items()):
             _kill_tree(pid)
         if self._smbd is not None:
             try:
@@ -224,6 +232,12 @@ class SambaLab:
             except subprocess.TimeoutExpired:
                 self._smbd.kill()
             self._smbd = None
+        # A stopped lab leaves no process behind, not even a zombie. Our smbd is reaped above;
+        # samba-dcerpcd (a daemon) is reaped by us as its subreaper (see start), else by init.
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and any(_exists(pid) for pid in pids.values()):
+            time.sleep(0.02)
+        _reap_samba_zombies()
         if self.dir is not None:
             if not os.environ.get('SAMBA_LAB_KEEP'):
                 shutil.rmtree(self.dir, ignore_errors=True)
@@ -275,8 +289,70 @@ def _kill_tree(pid):
         except ProcessLookupError:
             return
         for dummy in range(50):
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
+            if not _running(pid):
                 return
             time.sleep(0.02)
+
+
+def _exists(pid):
+    """True until ``pid`` is gone, zombie included; reaps it if it is ours to reap."""
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:   # not our child: its parent (or init) reaps it
+        pass
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+_LAB_GROUPS = set()   # process groups of every lab's smbd and samba-dcerpcd in this process
+
+
+def _reap_samba_zombies():
+    """Reap the Samba processes that ended as our children (we are their subreaper: smbd's
+    per-client children and helpers, samba-dcerpcd's rpcd_* workers), of this lab or an earlier
+    one: only those, by their process group (another zombie child may belong to a
+    subprocess.Popen still to be waited for)."""
+    me = str(os.getpid())
+    for stat in pathlib.Path('/proc').glob('[0-9]*/stat'):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        state, ppid, pgid = text[text.rindex(')') + 2:].split()[:3]
+        if ppid == me and state == 'Z' and int(pgid) in _LAB_GROUPS:
+            try:
+                os.waitpid(int(stat.parent.name), os.WNOHANG)
+            except ChildProcessError:
+                pass
+
+
+_SUBREAPER = []
+
+
+def _become_subreaper():
+    """Make this process the subreaper of what it starts (Linux prctl PR_SET_CHILD_SUBREAPER):
+    samba-dcerpcd daemonises, so it is otherwise init's child, and init here reaps a zombie
+    only every few seconds: stop() would wait that long for the process to be gone."""
+    if _SUBREAPER:
+        return
+    _SUBREAPER.append(True)
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)   # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass   # not Linux, or no prctl: init reaps it, stop() only waits longer
+
+
+def _running(pid):
+    """False once ``pid`` has exited. A zombie (exited, not yet reaped: smbd is our own child
+    until Popen.wait) counts as exited, or every stop would wait out both signals' full second."""
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            state = f.read().rsplit(')', 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+    return state not in ('Z', 'X')

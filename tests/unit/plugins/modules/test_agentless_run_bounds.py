@@ -11,27 +11,19 @@ import pytest
 from test_smb_session_module import _fake, _run   # same directory; it also makes fake_srvsvc importable
 from fake_srvsvc import FakeSrvsvc, entry  # noqa: E402
 
-from ansible.module_utils.common import warnings
-from ansible.module_utils.testing import patch_module_args
+from module_runs import run_in_process   # tests/, on the path through tests/conftest.py
 
-from ansible_collections.lanman.smb.plugins.module_utils import agentless_module as ops, client_resolver
+from ansible_collections.lanman.smb.plugins.module_utils import client_resolver
 from ansible_collections.lanman.smb.plugins.modules import smb_session, smb_session_audit, smb_session_info
 
 MARGIN = 5   # generous: the bound under test is the timeout itself
 
 
 def _run_audit(fake, monkeypatch, capsys, **args):
-    monkeypatch.setattr(ops, 'SrvsvcClient', fake)
-    warnings._global_warnings.clear()
     args.setdefault('servers', ['files01'])
     args.setdefault('auth_username', 'svc-admin')
     args.setdefault('auth_password', 'pw')
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            smb_session_audit.main()
-    result = json.loads(capsys.readouterr().out)
-    result['warnings'] = [w['event']['msg'] if isinstance(w, dict) else w for w in result.get('warnings', [])]
-    return result
+    return run_in_process(smb_session_audit, capsys, args, client_class=fake, monkeypatch=monkeypatch)
 
 
 def _run_any(module, fake, monkeypatch, capsys, **args):
@@ -220,3 +212,47 @@ def test_one_deadline_reaches_the_client_from_the_module_start(monkeypatch, caps
     _run(smb_session_info, fake, monkeypatch, capsys, timeout=7)
     assert fake.deadline is not None and fake.deadline.seconds == 7
     assert before + 7 <= fake.deadline.end <= time.monotonic() + 7
+
+
+# ---------------------------------------------------------------- bad input (moved from tests/samba)
+# These failed before any server was contacted when they ran through Ansible against a listener
+# on loopback; here the logging fake shows the same (no client made, nothing connected), and an
+# exception the module let through instead of fail_json would end main() with it, not SystemExit.
+
+@pytest.mark.parametrize('args, message', [
+    (dict(servers=[]), 'servers is empty'),
+    (dict(workers=0), 'workers must be from 1 to 256'),
+    (dict(workers=257), 'workers must be from 1 to 256'),
+    (dict(timeout=0), 'timeout must be a positive'),
+    (dict(servers=['127.0.0.1', {'server': '10.9.9.9', 'name': '127.0.0.1'}]),
+     "servers[1] repeats the name '127.0.0.1' of servers[0]"),
+    (dict(servers=[{'server': '127.0.0.1', 'host': 'x'}]), "unknown key(s) host"),
+    (dict(servers=[{'server': '127.0.0.1', 'port': 70000}]), 'a port is a number from 1 to 65535'),
+    (dict(servers=['  ']), 'empty server name'),
+    (dict(servers=[['a']]), 'servers[0] is a list'),
+    (dict(servers=['files01:4445']), 'servers[0]: server'),
+    (dict(servers=['smb://files01']), 'is not a URL'),
+    (dict(servers=[{'server': '\\\\files01\\share'}]), 'servers[0]: server'),
+    (dict(client=['10.1.0.0/33']), "client '10.1.0.0/33' is not a valid network"),
+    (dict(username=['bob', '']), "username[1] is empty ('')"),
+    (dict(servers=['*']), "servers[0]: server '*' is a wildcard pattern"),
+])
+@pytest.mark.parametrize('check_mode', [False, True], ids=['real', 'check'])
+def test_bad_audit_input_fails_before_any_server_is_contacted(args, message, check_mode, monkeypatch, capsys):
+    fake = _fake()
+    args = dict(args)   # the rows are shared by both check modes
+    args.setdefault('servers', [{'server': '127.0.0.1', 'port': 4445}])
+    result = _run_audit(fake, monkeypatch, capsys, port=4445, timeout=args.pop('timeout', 4),
+                        _ansible_check_mode=check_mode, **args)
+    assert result['failed'] is True and message in result['msg'], result.get('msg')
+    assert fake.log == []   # no client made: nothing was connected, listed or resolved through it
+
+
+@pytest.mark.parametrize('module', [smb_session_info, smb_session], ids=['smb_session_info', 'smb_session'])
+def test_a_missing_server_is_a_clear_error(module, monkeypatch, capsys):
+    fake = _fake()
+    args = {'username': ['bob']} if module is smb_session else {}
+    result = run_in_process(module, capsys, dict(args, auth_username='svc-admin', auth_password='pw'),
+                            client_class=fake, monkeypatch=monkeypatch)
+    assert result['failed'] is True and 'server' in result['msg'], result['msg']
+    assert fake.log == []

@@ -3,7 +3,6 @@
 The fake replaces SrvsvcClient, so the modules' own option checks, resolution, listing,
 planning, closing and result shaping all run for real.
 """
-import json
 import pathlib
 import sys
 
@@ -12,10 +11,9 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / 'module_utils'))
 from fake_srvsvc import FakeSrvsvc, entry  # noqa: E402
 
-from ansible.module_utils.common import warnings  # noqa: E402
-from ansible.module_utils.testing import patch_module_args  # noqa: E402
+from module_runs import run_in_process  # noqa: E402  (tests/, on the path through tests/conftest.py)
 
-from ansible_collections.lanman.smb.plugins.module_utils import agentless_module as ops, client_resolver, list_and_close  # noqa: E402
+from ansible_collections.lanman.smb.plugins.module_utils import client_resolver, list_and_close  # noqa: E402
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import (  # noqa: E402
     SrvsvcConnectionError, SrvsvcProtocolError, SrvsvcTimeoutError,
 )
@@ -25,19 +23,12 @@ PASSWORD = 'S3cret-Pw-for-the-log'
 
 
 def _run(module, fake, monkeypatch, capsys, **args):
-    monkeypatch.setattr(ops, 'SrvsvcClient', fake)
-    warnings._global_warnings.clear()  # ansible-core keeps warnings per process, not per module run
+    """The module in this process against ``fake``; the password never reaches its output."""
     args.setdefault('server', 'files01')
     args.setdefault('auth_username', 'svc-admin')
     args.setdefault('auth_password', PASSWORD)
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            module.main()
-    out = capsys.readouterr().out
-    assert PASSWORD not in out
-    result = json.loads(out)
-    # ansible-core >= 2.19 returns warnings as structured summaries; tests compare the text
-    result['warnings'] = [w['event']['msg'] if isinstance(w, dict) else w for w in result.get('warnings', [])]
+    result = run_in_process(module, capsys, args, client_class=fake, monkeypatch=monkeypatch)
+    assert PASSWORD not in result['_raw_output']
     return result
 
 
