@@ -54,7 +54,7 @@ def main():
             for user, relative, blocks in HELD_FILES:
                 holder = FileHolder(lab, user)
                 holders.append((holder, holder.open(relative, locks=1), blocks))
-            print('   files held open: %s' % ', '.join('%s by %s' % (h.relative, holder.user) for holder, h, _ in holders))
+            print('   files held open: %s' % ', '.join('%s by %s' % (relative, user) for user, relative, blocks in HELD_FILES))
             extra = work / 'vars.json'
             extra.write_text(json.dumps({
                 'smb_server': '127.0.0.1', 'smb_port': lab.port, 'smb_admin': lab.admin_user,
