@@ -80,8 +80,3 @@ def test_an_unknown_share_fails_with_the_contract_text(srun, shared_lab, module)
     result = srun(module, share=['no-such-share'])
     assert result['failed'] is True and result['msg'] == "share 'no-such-share' does not exist on the server."
     assert shared_lab.is_connected(shared_lab.alice) and shared_lab.is_connected(shared_lab.bob)
-
-
-def test_a_share_given_as_a_unc_path_fails_before_connecting(srun):
-    result = srun('smb_session', share=['\\\\127.0.0.1\\data'])
-    assert result['failed'] is True and "is not a share name" in result['msg']

@@ -145,13 +145,6 @@ def test_level_2_is_refused_by_samba_and_takes_no_selector(shared_run):
     assert selector.get('failed') and selector['msg'].startswith('level 2 carries only file ids')
 
 
-def test_close_module_refuses_before_connecting(shared_run):
-    r = shared_run('smb_open_file')
-    assert r.get('failed') and r['msg'].startswith('Select what to close')
-    root = shared_run('smb_open_file', path=['/'])
-    assert root.get('failed') and 'is a whole volume' in root['msg']
-
-
 def test_a_user_without_rights_is_told_what_is_needed(shared_lab, shared_run):
     r = shared_run('smb_open_file_info', auth_username='alice', auth_password=USERS['alice'])
     assert r.get('failed') and 'status 5' in r['msg'] and 'BUILTIN\\Administrators' in r['msg']
