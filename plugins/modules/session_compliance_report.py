@@ -84,6 +84,14 @@ options:
     type: list
     elements: raw
     default: []
+  windows_file_results:
+    description:
+      - With O(plan), the registered results of M(lanman.smb.win_smb_open_file_info), aligned with
+        O(windows_results) (null or skipped for a host whose files were not listed). A failed host's message
+        makes its open-file rules not evaluable, with that message.
+    type: list
+    elements: raw
+    default: []
   report_dir:
     description:
       - Directory the reports are written to (created if missing). Required unless
@@ -309,7 +317,7 @@ def _inputs(module):
     if plan is None:
         default = os.path.join(p['report_dir'], 'report.json') if p['report_dir'] else None
         return p['policy'], p['results'], p['report_dir'], p['previous_report'] or default
-    results = assemble_results(plan, p['audit'], p['windows_results'])
+    results = assemble_results(plan, p['audit'], p['windows_results'], p['windows_file_results'])
     report_dir = p['report_dir'] or plan.get('report_dir')
     # The plan names the previous report it checked (given, or the one in the report directory).
     return (p['policy'] if p['policy'] is not None else plan.get('policy'), results, report_dir,
@@ -325,6 +333,7 @@ def main():
             plan=dict(type='dict'),
             audit=dict(type='dict'),
             windows_results=dict(type='list', elements='raw', default=[]),
+            windows_file_results=dict(type='list', elements='raw', default=[]),
             report_dir=dict(type='path'),
             previous_report=dict(type='path'),
             title=dict(type='str', default='SMB session compliance'),
