@@ -353,3 +353,31 @@ def test_the_policy_examples_in_docs_policy_md_load():
     assert len(examples) == 2
     for data in examples:
         assert load_policy(data).lists_open_files()
+
+
+# ---------------------------------------------------------------- the run: where the files come from
+
+def test_windows_hosts_get_their_open_files_from_win_smb_open_file_info_aligned_with_the_plan():
+    from ansible_collections.lanman.smb.plugins.module_utils.compliance_run import assemble_results
+    plan = {'agentless': [], 'windows': ['w1', 'w2', 'w3', 'w4'], 'not_audited': []}
+    listed = {'changed': False, 'level': 502, 'sessions': [session('10.0.0.5', 'bob')]}
+    files = [{'changed': False, 'level': 3, 'open_files': [open_file(1, 'D:\\Data\\a')]},
+             {'skipped': True, 'changed': False},
+             {'failed': True, 'msg': 'Access is denied (5) listing open files'}]
+    results = assemble_results(plan, None, [listed] * 4, files)
+    assert [(r['server'], r['open_files'] and len(r['open_files']), r['open_files_error']) for r in results] == [
+        ('w1', 1, None), ('w2', None, None), ('w3', None, 'Access is denied (5) listing open files'),
+        ('w4', None, None)]
+    policy = load_policy({'forbidden_open_paths': ['D:\\Data\\']})
+    statuses = [(rule(evaluate(policy, r, today=TODAY), 'forbidden_open_paths')['status']) for r in results]
+    assert statuses == ['violation', 'not_evaluable', 'not_evaluable', 'not_evaluable']
+
+
+def test_agentless_results_keep_the_audits_open_files():
+    from ansible_collections.lanman.smb.plugins.module_utils.compliance_run import assemble_results
+    plan = {'agentless': [{'name': 'nas1', 'server': '10.0.0.9', 'port': 445}], 'windows': [], 'not_audited': []}
+    audit = {'servers': [{'name': 'nas1', 'server': '10.0.0.9', 'port': 445, 'level': 1, 'error': None,
+                          'sessions': [], 'open_files': [open_file(4, '/srv/x/a')], 'open_files_error': None}]}
+    (result,) = assemble_results(plan, audit, [])
+    ev = evaluate(load_policy({'forbidden_open_paths': ['/srv/x/']}), result, today=TODAY)
+    assert [f['file']['id'] for f in ev['findings']] == [4]
