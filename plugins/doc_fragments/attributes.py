@@ -34,6 +34,17 @@ attributes:
       lines, before and after the close.
 '''
 
+    # Modules that close open files: check mode plans and closes nothing; diff lists the files.
+    FILE_CLOSE = r'''
+attributes:
+  check_mode:
+    support: full
+    details: In check mode no file is closed (nothing is even read again); the result says which files would be.
+  diff_mode:
+    support: full
+    details: The diff lists the files selected to close, as C(id path) lines, before and after the close.
+'''
+
     # Agentless modules: Python on the controller or any POSIX host that reaches the server.
     POSIX = r'''
 attributes:

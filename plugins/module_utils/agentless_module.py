@@ -61,6 +61,30 @@ def close_spec():
     return spec
 
 
+OPEN_FILE_FILTER_SPEC = dict(
+    path=dict(type='list', elements='str'),
+    share=dict(type='list', elements='str'),
+    username=dict(type='list', elements='str'),
+    exclude_path=dict(type='list', elements='str', default=[]),
+    exclude_username=dict(type='list', elements='str', default=[]),
+    exclude_client=dict(type='list', elements='str', default=[]),
+)
+
+
+def open_file_info_spec():
+    spec = dict(CONNECTION_SPEC)
+    spec.update(OPEN_FILE_FILTER_SPEC)
+    spec['level'] = dict(type='int', default=3, choices=[2, 3])
+    return spec
+
+
+def open_file_close_spec():
+    spec = dict(CONNECTION_SPEC)
+    spec.update(OPEN_FILE_FILTER_SPEC)
+    spec.update(all=dict(type='bool', default=False), state=dict(type='str', default='absent', choices=['absent']))
+    return spec
+
+
 def check_connection_options(params):
     """The host to connect to; ValueError for a server, port or timeout that cannot work."""
     host = normalise_server(params['server'])

@@ -23,6 +23,13 @@ from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
 PERMISSION_NAMES = ((0x1, 'read'), (0x2, 'write'), (0x4, 'create'), (0x8, 'execute'), (0x10, 'delete'),
                     (0x20, 'attributes'), (0x40, 'acl'))
 OWN_PIPE = '\\PIPE\\SRVSVC'
+# Samba (4.17, measured) reports the unix path /srv/data/a.txt as C:\srv\data\a.txt, in open
+# files and share paths alike: a POSIX selector matches that form too, still case-sensitively.
+SAMBA_DRIVE = 'C:\\'
+# shi2_type: the low bits are the kind; only a disk share (0) holds files. IPC$ on Samba reports
+# a path (C:\tmp) it holds no files under.
+STYPE_MASK = 0x0FFFFFFF
+STYPE_DISKTREE = 0
 PATH_OPTIONS = ('path', 'exclude_path')
 LIST_OPTIONS = ('path', 'share', 'username', 'exclude_path', 'exclude_username', 'exclude_client')
 # The reasons a selected file is kept, the first that applies wins.
@@ -112,7 +119,11 @@ class PathSelector(object):
         self._fold = fold
 
     def matches(self, path):
-        if not path or is_posix(path) != self.posix:
+        if not path:
+            return False
+        if self.posix and path.startswith(SAMBA_DRIVE):
+            path = '/' + path[len(SAMBA_DRIVE):].replace('\\', '/')
+        if is_posix(path) != self.posix:
             return False
         marker, parts, _trailing = split_path(path)
         if marker != self.marker:
@@ -202,14 +213,15 @@ def check_options(options, close):
 
 
 def share_selectors(shares, lookup):
-    """A folder selector per share entry. ``lookup(name)`` answers (exists, local path) from
-    NetShareGetInfo level 2; ValueError for an unknown share or one without a local path."""
+    """A folder selector per share entry. ``lookup(name)`` answers (exists, shi2_type, shi2_path)
+    from NetShareGetInfo level 2; ValueError for an unknown share or one without a local path
+    (not a disk share, or no path)."""
     selectors = []
     for share in shares or []:
-        exists, local_path = lookup(share)
+        exists, share_type, local_path = lookup(share)
         if not exists:
             raise ValueError(UNKNOWN_SHARE.format(share=share))
-        if not local_path or not local_path.strip():
+        if (share_type or 0) & STYPE_MASK != STYPE_DISKTREE or not local_path or not local_path.strip():
             raise ValueError(NO_LOCAL_PATH.format(share=share))
         selectors.append(PathSelector(local_path, folder=True))
     return selectors

@@ -453,7 +453,9 @@ class SrvsvcClient:
         except dcerpc.ResponseTooLargeError as e:
             raise SrvsvcProtocolError(too_large or '%s on %s: %s' % (operation, self._where(), e))
         except dcerpc.RpcProtocolError as e:
-            raise SrvsvcProtocolError('%s on %s: %s' % (operation, self._where(), e))
+            error = SrvsvcProtocolError('%s on %s: %s' % (operation, self._where(), e))
+            error.fault = getattr(e, 'status', None)   # a fault PDU's code (RpcFaultError)
+            raise error
         except SrvsvcTimeoutError:
             raise
         except Exception as e:

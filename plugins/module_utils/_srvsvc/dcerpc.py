@@ -115,6 +115,19 @@ def check_bind_ack(data):
                                % (result, reason))
 
 
+class RpcFaultError(RpcProtocolError):
+    """The server answered a call with a fault PDU; ``status`` is its code (Samba answers
+    nca_s_op_rng_error for a call it does not implement, e.g. NetrFileGetInfo)."""
+
+    def __init__(self, status):
+        self.status = status
+        super(RpcFaultError, self).__init__('the server answered with a DCE/RPC fault: %s (0x%08x)'
+                                            % (FAULT_NAMES.get(status, 'unknown fault'), status))
+
+
+FAULT_OP_RNG_ERROR = 0x1c010002
+
+
 def response_stub(fragment, call_id, first=True):
     """Stub data of one response fragment, and whether it is the last one.
 
@@ -124,8 +137,7 @@ def response_stub(fragment, call_id, first=True):
     ptype, flags, got_call_id, auth_len = parse_header(fragment)
     if ptype == PTYPE_FAULT:
         status = struct.unpack_from('<I', fragment, _HEADER.size + 8)[0] if len(fragment) >= 28 else 0
-        raise RpcProtocolError('the server answered with a DCE/RPC fault: %s (0x%08x)'
-                               % (FAULT_NAMES.get(status, 'unknown fault'), status))
+        raise RpcFaultError(status)
     if ptype != PTYPE_RESPONSE:
         raise RpcProtocolError('expected a response PDU, got type %d' % ptype)
     if got_call_id != call_id:

@@ -22,7 +22,8 @@ def run(case, close):
     try:
         lists = rules.check_options(options, close=close)
         lists['all'] = options['all']
-        folders = rules.share_selectors(lists['share'], lambda name: (name in shares, shares.get(name)))
+        folders = rules.share_selectors(lists['share'], lambda name: (name in shares, shares.get(name, {}).get('type'),
+                                                                      shares.get(name, {}).get('path')))
     except ValueError as e:
         return str(e), None
     files = [rules.OpenFile(f['id'], f['path'], f['username'], f['permissions'], f['num_locks'])
