@@ -1,0 +1,145 @@
+"""Open files in the fleet audit and the compliance run (issue 17 item 5), against one real Samba
+whose files are held open by real SMB clients. Every test here only reads (enforcement leaves
+open-file findings alone, and the test checks through each client's own handle that it did), so
+the server is shared by the module.
+
+  alice   restricted/secret.txt   under the forbidden folder
+  bob     restricted2/ok.txt      a sibling folder that shares the forbidden folder's prefix
+  bob     public/a.txt, public/b.txt
+"""
+import csv
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import USERS, ModuleRunner
+from samba_lab.open_files import FileHolder, samba_path, unix_path
+from samba_lab.server import SambaLab
+from test_fleet_compliance import Job, assert_junit_schema, assert_reports_written, by_server, load_report
+
+
+@pytest.fixture(scope='module')
+def held_lab():
+    with SambaLab(users=USERS) as server:
+        alice, bob = FileHolder(server, 'alice'), FileHolder(server, 'bob')
+        held = {
+            'secret': (alice, alice.open('restricted/secret.txt')),
+            'sibling': (bob, bob.open('restricted2/ok.txt')),
+            'a': (bob, bob.open('public/a.txt')),
+            'b': (bob, bob.open('public/b.txt')),
+        }
+        yield server, held
+        for holder in (alice, bob):
+            holder.close()
+
+
+def still_open(held):
+    return dict((name, holder.works(h)) for name, (holder, h) in sorted(held.items()))
+
+
+# ---------------------------------------------------------------- smb_session_audit open_files
+
+def test_the_audit_lists_open_files_only_when_asked(ansible_env, held_lab):
+    lab, held = held_lab
+    run = ModuleRunner(ansible_env, lab)
+    servers = [{'server': '127.0.0.1', 'port': lab.port, 'name': 'fs1'}]
+    plain = run('smb_session_audit', auth=False, servers=servers, auth_username=lab.admin_user,
+                auth_password=lab.admin_password, auth_protocol='ntlm')
+    assert plain.get('failed') is not True, plain['_raw_output'][-3000:]
+    (entry,) = plain['servers']
+    assert (entry['open_files'], entry['open_files_error'], plain['summary']['open_files']) == (None, None, 0)
+
+    listed = run('smb_session_audit', auth=False, servers=servers, auth_username=lab.admin_user,
+                 auth_password=lab.admin_password, auth_protocol='ntlm', open_files=True)
+    (entry,) = listed['servers']
+    assert entry['error'] is None and entry['open_files_error'] is None, entry
+    files = dict((f['path'], f) for f in entry['open_files'])
+    assert sorted(files) == sorted(samba_path(lab, p) for p in (
+        'restricted/secret.txt', 'restricted2/ok.txt', 'public/a.txt', 'public/b.txt'))
+    secret = files[samba_path(lab, 'restricted/secret.txt')]
+    # Joined to alice's session; her FileHolder connects from loopback.
+    assert (secret['username'], secret['client'], secret['clients'], secret['is_pipe']) == (
+        'alice', '127.0.0.1', ['127.0.0.1'], False)
+    assert [f['id'] for f in entry['open_files']] == sorted(f['id'] for f in entry['open_files'])
+    assert listed['summary']['open_files'] == 4
+    assert lab.admin_password not in listed['_raw_output']
+
+
+def test_the_audit_refuses_open_files_with_a_session_filter(ansible_env, held_lab):
+    lab = held_lab[0]
+    result = ModuleRunner(ansible_env, lab)(
+        'smb_session_audit', auth=False, servers=['127.0.0.1'], port=lab.port, auth_username=lab.admin_user,
+        auth_password=lab.admin_password, open_files=True, username=['alice'])
+    assert result['failed'] is True
+    assert result['msg'].startswith('open_files does not combine with client or username')
+
+
+# ---------------------------------------------------------------- the compliance run
+
+def _job(tmp_path, ansible_env, lab, policy, name):
+    job = Job(tmp_path / name, ansible_env, lab)
+    job.write({'hosts': {'fs1': {'smb_agentless': True, 'smb_server': '127.0.0.1', 'smb_port': lab.port,
+                                 'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}}},
+              policy)
+    return job
+
+
+def test_a_held_file_under_a_forbidden_folder_fails_the_run_and_others_do_not(tmp_path, ansible_env, held_lab):
+    lab, held = held_lab
+    forbidden = unix_path(lab, 'restricted') + '/'      # POSIX form; Samba reports C:\...\restricted\...
+    job = _job(tmp_path, ansible_env, lab, {'forbidden_open_paths': [forbidden], 'max_open_files_per_user': 2},
+               'forbidden')
+    proc = job.run('-e', 'session_compliance_enforce=true')
+    assert proc.returncode == 2, proc.output[-4000:]
+    assert 'SMB session compliance [violation]: 2 violations on 1 server' in proc.output
+    assert_reports_written(proc)
+    report = load_report(proc)
+    fs1 = by_server(report)['fs1']
+    assert fs1['open_file_count'] == 4
+    assert {r['rule']: r['status'] for r in fs1['rules']} == {
+        'forbidden_open_paths': 'violation', 'max_open_files_per_user': 'violation'}
+    (finding,) = [f for f in fs1['findings'] if f['rule'] == 'forbidden_open_paths']
+    secret = samba_path(lab, 'restricted/secret.txt')
+    assert (finding['file']['path'], finding['file']['username'], finding['file']['client']) == (
+        secret, 'alice', '127.0.0.1')
+    assert finding['message'] == ("fs1: file %d '%s' is open by alice from '127.0.0.1': it is under "
+                                  "forbidden_open_paths entry '%s'" % (finding['file']['id'], secret, forbidden))
+    (cap,) = [f for f in fs1['findings'] if f['rule'] == 'max_open_files_per_user']
+    assert (cap['session']['username'], cap['observed']) == ('bob', 3)
+
+    rows = list(csv.DictReader((proc.report_dir / 'findings.csv').open()))
+    assert [(r['rule'], r['path'], r['file_id']) for r in rows if r['rule'] == 'forbidden_open_paths'] == [
+        ('forbidden_open_paths', secret, str(finding['file']['id']))]
+    assert_junit_schema(proc.report_dir / 'junit.xml')
+    cases = dict((c.get('name'), c) for c in ET.parse(str(proc.report_dir / 'junit.xml')).getroot().iter('testcase'))
+    assert secret in cases['forbidden_open_paths'].find('failure').text
+
+    # Enforcement closed nothing for a file finding, and said so; every handle still reads.
+    enforce = __import__('json').loads((proc.report_dir / 'enforce.json').read_text())
+    assert enforce['closes'] == []
+    assert sorted(a['rules'][0] for a in enforce['left_alone']) == ['forbidden_open_paths', 'max_open_files_per_user']
+    assert still_open(held) == {'a': True, 'b': True, 'secret': True, 'sibling': True}
+
+
+def test_a_policy_whose_forbidden_paths_hold_no_open_file_passes(tmp_path, ansible_env, held_lab):
+    lab = held_lab[0]
+    # The folder itself without its separator is that path only; 'restricted' + '3/' is no folder in use;
+    # a Windows-form entry of another drive never matches Samba's C:\ form.
+    policy = {'forbidden_open_paths': [unix_path(lab, 'restricted'), unix_path(lab, 'restricted3') + '/',
+                                       'D:\\restricted\\'],
+              'max_open_files_per_user': 3}
+    proc = _job(tmp_path, ansible_env, lab, policy, 'clean').run()
+    assert proc.returncode == 0, proc.output[-4000:]
+    fs1 = by_server(load_report(proc))['fs1']
+    assert {r['rule']: r['status'] for r in fs1['rules']} == {
+        'forbidden_open_paths': 'pass', 'max_open_files_per_user': 'pass'}
+    assert fs1['open_file_count'] == 4
+
+
+def test_a_policy_without_open_file_rules_lists_no_open_files(tmp_path, ansible_env, held_lab):
+    lab = held_lab[0]
+    proc = _job(tmp_path, ansible_env, lab, {'forbidden_users': ['mallory']}, 'sessions-only').run()
+    assert proc.returncode == 0, proc.output[-4000:]
+    fs1 = by_server(load_report(proc))['fs1']
+    assert (fs1['open_files'], fs1['open_file_count']) == (None, None)
