@@ -82,6 +82,16 @@ def test_a_posix_entry_never_matches_a_windows_path_nor_the_reverse():
     assert rule(ev, 'forbidden_open_paths')['status'] == 'pass'
 
 
+def test_a_posix_entry_matches_samba_c_form_case_sensitively():
+    """Samba reports /srv/data/a.txt as C:\\srv\\data\\a.txt (docs/developer/open-files.md)."""
+    files = [open_file(1, 'C:\\srv\\data\\a.txt'), open_file(2, 'C:\\srv\\DATA\\b.txt'),
+             open_file(3, 'C:\\srv\\database\\c.txt')]
+    assert flagged(judge({'forbidden_open_paths': ['/srv/data/']}, files)) == ['C:\\srv\\data\\a.txt']
+    # The Windows form of the same folder matches in any case: the sibling /srv/DATA too.
+    assert flagged(judge({'forbidden_open_paths': ['C:\\srv\\data\\']}, files)) == [
+        'C:\\srv\\data\\a.txt', 'C:\\srv\\DATA\\b.txt']
+
+
 def test_globs_do_not_cross_a_separator():
     ev = judge({'forbidden_open_paths': ['D:\\Data\\*.pst']},
                [open_file(1, 'D:\\Data\\mail.pst'), open_file(2, 'D:\\Data\\old\\mail.pst'),
