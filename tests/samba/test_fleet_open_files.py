@@ -143,3 +143,29 @@ def test_a_policy_without_open_file_rules_lists_no_open_files(tmp_path, ansible_
     assert proc.returncode == 0, proc.output[-4000:]
     fs1 = by_server(load_report(proc))['fs1']
     assert (fs1['open_files'], fs1['open_file_count']) == (None, None)
+
+
+def test_a_windows_hosts_open_files_reach_the_report_through_the_plan(ansible_env, held_lab, tmp_path):
+    """What report.yml passes for the Windows hosts (no Windows host here: the registered results of
+    win_smb_session_info and win_smb_open_file_info are given as the role would gather them)."""
+    lab = held_lab[0]
+    plan = {'policy': {'forbidden_open_paths': ['D:\\Finance\\']}, 'report_dir': str(tmp_path / 'win'),
+            'agentless': [], 'windows': ['win01', 'win02'], 'not_audited': [], 'open_files': True}
+    sessions = {'changed': False, 'level': 502, 'sessions': [
+        {'client': '10.0.0.5', 'username': 'jdoe', 'num_opens': 1, 'active_seconds': 5, 'idle_seconds': 0,
+         'user_flags': 0, 'is_guest': False, 'cleartext_password': False, 'client_type': '', 'transport': None}]}
+    files = [{'changed': False, 'level': 3, 'open_files': [
+        {'id': 5, 'path': 'd:\\finance\\Q4.xlsx', 'username': 'CORP\\jdoe', 'permissions': ['read'],
+         'permissions_mask': 1, 'num_locks': 0, 'is_pipe': False, 'client': '10.0.0.5', 'clients': ['10.0.0.5']}]},
+        {'failed': True, 'msg': 'Access is denied (5)'}]
+    result = ModuleRunner(ansible_env, lab)('session_compliance_report', auth=False, plan=plan,
+                                            windows_results=[sessions, sessions], windows_file_results=files)
+    assert result.get('failed') is not True, result['_raw_output'][-3000:]
+    win01, win02 = result['evaluations']
+    (finding,) = win01['findings']
+    assert finding['file'] == {'id': 5, 'path': 'd:\\finance\\Q4.xlsx', 'username': 'CORP\\jdoe',
+                               'client': '10.0.0.5'}
+    assert [(r['status'], r['reason']) for r in win02['rules']] == [
+        ('not_evaluable', 'the open files could not be listed: Access is denied (5)')]
+    assert result['enforcement']['windows'] == []
+    assert result['verdict']['outcomes'] == ['violation']
