@@ -169,3 +169,25 @@ def test_a_windows_hosts_open_files_reach_the_report_through_the_plan(ansible_en
         ('not_evaluable', 'the open files could not be listed: Access is denied (5)')]
     assert result['enforcement']['windows'] == []
     assert result['verdict']['outcomes'] == ['violation']
+
+
+def test_an_open_file_policy_runs_through_the_windows_play_too(tmp_path, ansible_env, held_lab):
+    """win01's WinRM port is closed: both of its listings fail for real (the session one makes it
+    not audited); the run still judges fs1's files and writes every report."""
+    from samba_lab.server import free_port
+    lab = held_lab[0]
+    job = Job(tmp_path / 'with-windows', ansible_env, lab)
+    job.write({'hosts': {
+        'fs1': {'smb_agentless': True, 'smb_server': '127.0.0.1', 'smb_port': lab.port,
+                'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable},
+        'win01': {'ansible_connection': 'winrm', 'ansible_host': '127.0.0.1', 'ansible_port': free_port(),
+                  'ansible_user': 'Administrator', 'ansible_password': 'x', 'ansible_winrm_transport': 'ntlm',
+                  'ansible_winrm_scheme': 'http'}}},
+        {'forbidden_open_paths': [unix_path(lab, 'restricted') + '/']})
+    proc = job.run()
+    assert proc.returncode == 2, proc.output[-4000:]
+    assert 'SMB session compliance [violation, not-audited]: 1 violation on 1 server' in proc.output
+    assert 'List the open files of the Windows host' in proc.output   # the listing was tried
+    servers = by_server(load_report(proc))
+    assert servers['win01']['error'].startswith('unreachable')
+    assert [f['file']['path'] for f in servers['fs1']['findings']] == [samba_path(lab, 'restricted/secret.txt')]
