@@ -8,6 +8,7 @@ the server is shared by the module.
   bob     public/a.txt, public/b.txt
 """
 import csv
+import json
 import sys
 import xml.etree.ElementTree as ET
 
@@ -116,7 +117,7 @@ def test_a_held_file_under_a_forbidden_folder_fails_the_run_and_others_do_not(tm
     assert secret in cases['forbidden_open_paths'].find('failure').text
 
     # Enforcement closed nothing for a file finding, and said so; every handle still reads.
-    enforce = __import__('json').loads((proc.report_dir / 'enforce.json').read_text())
+    enforce = json.loads((proc.report_dir / 'enforce.json').read_text())
     assert enforce['closes'] == []
     assert sorted(a['rules'][0] for a in enforce['left_alone']) == ['forbidden_open_paths', 'max_open_files_per_user']
     assert still_open(held) == {'a': True, 'b': True, 'secret': True, 'sibling': True}
@@ -177,13 +178,13 @@ def test_an_open_file_policy_runs_through_the_windows_play_too(tmp_path, ansible
     from samba_lab.server import free_port
     lab = held_lab[0]
     job = Job(tmp_path / 'with-windows', ansible_env, lab)
-    job.write({'hosts': {
+    hosts = {
         'fs1': {'smb_agentless': True, 'smb_server': '127.0.0.1', 'smb_port': lab.port,
                 'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable},
         'win01': {'ansible_connection': 'winrm', 'ansible_host': '127.0.0.1', 'ansible_port': free_port(),
                   'ansible_user': 'Administrator', 'ansible_password': 'x', 'ansible_winrm_transport': 'ntlm',
-                  'ansible_winrm_scheme': 'http'}}},
-        {'forbidden_open_paths': [unix_path(lab, 'restricted') + '/']})
+                  'ansible_winrm_scheme': 'http'}}
+    job.write({'hosts': hosts}, {'forbidden_open_paths': [unix_path(lab, 'restricted') + '/']})
     proc = job.run()
     assert proc.returncode == 2, proc.output[-4000:]
     assert 'SMB session compliance [violation, not-audited]: 1 violation on 1 server' in proc.output
