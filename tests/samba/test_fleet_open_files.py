@@ -192,3 +192,35 @@ def test_an_open_file_policy_runs_through_the_windows_play_too(tmp_path, ansible
     servers = by_server(load_report(proc))
     assert servers['win01']['error'].startswith('unreachable')
     assert [f['file']['path'] for f in servers['fs1']['findings']] == [samba_path(lab, 'restricted/secret.txt')]
+
+
+def test_a_server_that_stalls_while_listing_its_files_is_bounded_by_the_servers_timeout(held_lab, capsys):
+    """The file listing is inside the server's one deadline: a server silent after NetrFileEnum is
+    reported by it, naming the step, and a second server is still listed."""
+    import time
+    from ansible.module_utils.common import warnings
+    from ansible.module_utils.testing import patch_module_args
+    from samba_lab.stalling_proxy import Stall, StallingProxy
+    from ansible_collections.lanman.smb.plugins.modules import smb_session_audit
+
+    lab = held_lab[0]
+    timeout, margin = 2, 5     # the margin only absorbs a busy machine
+    warnings._global_warnings.clear()
+    with StallingProxy(lab.port, stall=Stall(opnum=9)) as proxy:
+        args = dict(servers=[{'server': '127.0.0.1', 'port': proxy.port, 'name': 'stalls'},
+                             {'server': '127.0.0.1', 'port': lab.port, 'name': 'fine'}],
+                    auth_username=lab.admin_user, auth_password=lab.admin_password, auth_protocol='ntlm',
+                    timeout=timeout, open_files=True)
+        start = time.monotonic()
+        with patch_module_args(args):
+            with pytest.raises(SystemExit):
+                smb_session_audit.main()
+        elapsed = time.monotonic() - start
+        assert proxy.stalled.is_set()
+    result = json.loads(capsys.readouterr().out)
+    stalls, fine = result['servers']
+    assert elapsed < timeout + margin
+    assert stalls['error'].startswith('127.0.0.1 port %d did not answer within 2 s (connect and list sessions and '
+                                      'open files; it stopped during NetrFileEnum)' % proxy.port), stalls['error']
+    assert (stalls['sessions'], stalls['open_files']) == ([], None)
+    assert fine['error'] is None and len(fine['open_files']) == 4
