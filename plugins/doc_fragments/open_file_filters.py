@@ -21,17 +21,20 @@ options:
       - An entry that ends with a separator (C(D:\Shares\Data\), C(/srv/data/)) is a folder and
         selects every file at any depth under it, not the folder itself.
       - An entry with C(*) or C(?) is a pattern - C(*) is any run of characters and C(?) one
-        character, neither crossing a separator; C([) is an ordinary character. C(**) is refused:
-        end a folder with a separator instead. Any other entry is an exact path.
+        character, neither crossing a separator; C([) is an ordinary character. C(**) is refused
+        (end a folder with a separator instead). Any other entry is an exact path.
       - A path that starts with C(/) is a POSIX path - matched case-sensitively, separators C(/).
         Any other path is a Windows path - C(/) is read as C(\), repeated separators count as one,
-        matching is case-insensitive. A selector of one form never matches a path of the other.
+        matching is case-insensitive. A selector of one form never matches a path of the other,
+        except that Samba reports the unix path C(/srv/data/a.txt) as C(C:\srv\data\a.txt) and a
+        POSIX entry matches that form too, case-sensitively (a Windows-form entry such as
+        C(C:\srv\data\) matches it case-insensitively).
       - An entry must be absolute (C(X:\...), C(\\host\share\...), C(/...)) or name a pipe
         (C(\PIPE\name)), and may not hold a C(.) or C(..) component.
       - A whole volume (C(C:\), C(/), C(\\host\share\)) selects every open file, so the close
-        module refuses it unless O(all=true).
+        module refuses it unless C(all=true) is set.
       - Named pipes (C(\PIPE\...)) are closed only when an entry names the pipe exactly; folders,
-        patterns, O(username) and O(all) never close a pipe.
+        patterns, O(share), O(username) and C(all) never close a pipe.
       - An empty entry, or one holding a control character, fails the task before anything is listed.
     type: list
     elements: str

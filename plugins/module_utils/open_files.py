@@ -12,7 +12,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.lanman.smb.plugins.module_utils._srvsvc import file_calls
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import (
     SrvsvcError, SrvsvcStatusError, SrvsvcTimeoutError,
 )
@@ -49,44 +48,45 @@ def _denied(error):
     return error
 
 
-def list_files(client, level=3):
-    """Every open file at ``level``, as OpenFile (ascending id, the server's duplicates kept)."""
+def list_files(api, level=3):
+    """Every open file at ``level``, as OpenFile (ascending id, the server's duplicates kept).
+    ``api``: file_calls.FileCalls on a connected client (or a stand-in with its methods)."""
     try:
-        entries = file_calls.enum_files(client, level)
+        entries = api.enum_files(level)
     except SrvsvcStatusError as e:
         raise _denied(e)
     files = [OpenFile(e['id'], e['pathname'], e['username'], e['permissions'], e['num_locks']) for e in entries]
     return sorted(files, key=lambda f: f.id)
 
 
-def list_sessions_for_join(client, warn, needed):
+def list_sessions_for_join(api, warn, needed):
     """The sessions to join files to their clients, or None when the server refused them (a
     warning, and for exclude_client every file is then kept: its client is unknown)."""
     try:
-        sessions, dummy = list_sessions(client, None, [], [])
+        sessions, dummy = list_sessions(api, None, [], [])
     except SrvsvcStatusError as e:
         warn(JOIN_FAILED_WARNING % (e, '; exclude_client keeps every file' if needed else ''))
         return None
     return sessions
 
 
-def share_lookup(client):
+def share_lookup(api):
     def lookup(share):
         try:
-            return file_calls.share_info(client, share)
+            return api.share_info(share)
         except SrvsvcStatusError as e:
             raise _denied(e)
     return lookup
 
 
-def select(client, lists, warn):
+def select(api, lists, warn):
     """(every file listed, the plan): lists, joins and plans; share lookups come first, so an
     unknown share fails before anything is listed."""
-    folders = share_selectors(lists['share'], share_lookup(client))
-    files = list_files(client, 3)
-    sessions = list_sessions_for_join(client, warn, bool(lists['exclude_client']))
+    folders = share_selectors(lists['share'], share_lookup(api))
+    files = list_files(api, 3)
+    sessions = list_sessions_for_join(api, warn, bool(lists['exclude_client']))
     join_clients(files, sessions or [])
-    own_account = client.auth_username or None
+    own_account = api.auth_username or None
     return files, plan(files, lists, own_account, folders)
 
 
@@ -110,26 +110,26 @@ class _Reread(object):
     """The state of a file id just before its close: NetrFileGetInfo level 3, or, where the server
     does not serve it (Samba), one fresh listing taken before the first close."""
 
-    def __init__(self, client):
-        self._client = client
+    def __init__(self, api):
+        self._api = api
         self._served = True
         self._listing = None
 
     def current(self, file_id):
         """[(path, username), ...] the server now reports for ``file_id`` ([] = gone)."""
         if self._served:
-            served, entry = file_calls.file_info(self._client, file_id)
+            served, entry = self._api.file_info(file_id)
             if served:
                 return [] if entry is None else [(entry['pathname'], entry['username'])]
             self._served = False
         if self._listing is None:
             self._listing = {}
-            for f in list_files(self._client, 3):
+            for f in list_files(self._api, 3):
                 self._listing.setdefault(f.id, []).append(f.identity())
         return self._listing.get(file_id, [])
 
 
-def _close_one(client, reread, f, run):
+def _close_one(api, reread, f, run):
     """None when the file was closed, vanished or kept as reused; else (status, message)."""
     try:
         now = reread.current(f.id)
@@ -139,7 +139,7 @@ def _close_one(client, reread, f, run):
         if now != [f.identity()]:
             run.reused.append(f)
             return None
-        if file_calls.close_file(client, f.id):
+        if api.close_file(f.id):
             run.closed.append(f)
         else:
             run.vanished.append(f)
@@ -152,16 +152,16 @@ def _close_one(client, reread, f, run):
     return None
 
 
-def close_plan(client, the_plan, check_mode):
+def close_plan(api, the_plan, check_mode):
     """Close the planned files in ascending id, each re-read first; check mode re-reads and
     closes nothing. Stops at the first failed call (see FileCloseRun)."""
     run = FileCloseRun()
     if check_mode:
         run.closed = list(the_plan.close)
         return run
-    reread = _Reread(client)
+    reread = _Reread(api)
     for index, f in enumerate(the_plan.close):
-        failure = _close_one(client, reread, f, run)
+        failure = _close_one(api, reread, f, run)
         if failure is None:
             continue
         status, message = failure

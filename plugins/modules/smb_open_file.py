@@ -144,6 +144,7 @@ untried_files:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcError
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.file_calls import FileCalls
 from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import (
     check_connection_options, connect, open_file_close_spec, start_deadline,
 )
@@ -169,8 +170,9 @@ def main():
     client = connect(module, host, deadline)
     try:
         try:
-            dummy, plan = select(client, lists, module.warn)
-            run = close_plan(client, plan, module.check_mode)
+            api = FileCalls(client)
+            dummy, plan = select(api, lists, module.warn)
+            run = close_plan(api, plan, module.check_mode)
         except (SrvsvcError, ValueError) as e:
             module.fail_json(msg=str(e))
         result = close_result(plan, run)

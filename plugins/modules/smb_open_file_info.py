@@ -129,6 +129,7 @@ level:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcError
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.file_calls import FileCalls
 from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import (
     check_connection_options, connect, open_file_info_spec, start_deadline,
 )
@@ -156,9 +157,9 @@ def main():
     client = connect(module, host, deadline)
     try:
         if level == 2:
-            result = dict(changed=False, open_files=[f.to_result() for f in list_files(client, 2)], level=2)
+            result = dict(changed=False, open_files=[f.to_result() for f in list_files(FileCalls(client), 2)], level=2)
         else:
-            dummy, plan = select(client, lists, module.warn)
+            dummy, plan = select(FileCalls(client), lists, module.warn)
             result = info_result(plan, 3)
         client.disconnect()   # the logoff is bounded too: a server silent there fails the task
     except (SrvsvcError, ValueError) as e:

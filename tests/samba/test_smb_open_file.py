@@ -120,8 +120,8 @@ def test_info_share_and_posix_and_username_selectors(shared_lab, shared_run):
     by_share = shared_run('smb_open_file_info', share=['data'])
     assert len(by_share['open_files']) == 5
     posix = shared_run('smb_open_file_info', path=[unix_path(lab, 'reports') + '/'], username=['LAB\\ALICE'])
-    assert sorted(f['path'] for f in posix['open_files']) == [samba_path(lab, 'reports/q1.txt'),
-                                                               samba_path(lab, 'reports/q2.csv')]
+    assert sorted(f['path'] for f in posix['open_files']) == [
+        samba_path(lab, 'reports/q1.txt'), samba_path(lab, 'reports/q2.csv')]
     case = shared_run('smb_open_file_info', path=[unix_path(lab, 'private/notes.txt')])   # POSIX: case-sensitive
     assert case['open_files'] == []
     glob = shared_run('smb_open_file_info', path=[unix_path(lab, '*/q?.txt')])   # '*' does not cross '/'
@@ -165,8 +165,8 @@ def test_close_closes_exactly_the_selected_files_then_is_unchanged(closing_lab):
     lab, held, run = closing_lab
     r = run('smb_open_file', diff=True, path=[samba_path(lab, 'REPORTS') + '\\'], exclude_username=['bob'])
     assert not r.get('failed'), r.get('msg')
-    assert sorted(f['path'] for f in r['closed_files']) == [samba_path(lab, 'reports/q1.txt'),
-                                                             samba_path(lab, 'reports/q2.csv')]
+    assert sorted(f['path'] for f in r['closed_files']) == [
+        samba_path(lab, 'reports/q1.txt'), samba_path(lab, 'reports/q2.csv')]
     assert [(f['path'], f['reason']) for f in r['skipped_files']] == [
         (samba_path(lab, 'reports/sub/q3.txt'), 'excluded_username')]
     assert still_open(held) == {'alice_q1': False, 'alice_q2': False, 'alice_top': True, 'bob_private': True,
@@ -179,8 +179,8 @@ def test_share_selector_closes_the_share_files_not_pipes(closing_lab):
     lab, held, run = closing_lab
     r = run('smb_open_file', share=['data'], username=['bob'])
     assert not r.get('failed'), r.get('msg')
-    assert sorted(f['path'] for f in r['closed_files']) == [samba_path(lab, 'private/Notes.TXT'),
-                                                             samba_path(lab, 'reports/sub/q3.txt')]
+    assert sorted(f['path'] for f in r['closed_files']) == [
+        samba_path(lab, 'private/Notes.TXT'), samba_path(lab, 'reports/sub/q3.txt')]
     assert still_open(held) == {'alice_q1': True, 'alice_q2': True, 'alice_top': True, 'bob_private': False,
                                 'bob_q3': False, 'carol_pipe': True}
 

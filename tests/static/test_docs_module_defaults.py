@@ -11,11 +11,14 @@ import re
 import pytest
 import yaml
 
-from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import close_spec, info_spec
+from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import (
+    close_spec, info_spec, open_file_close_spec, open_file_info_spec,
+)
 from ansible_collections.lanman.smb.plugins.module_utils.fleet_audit import audit_spec
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-SPECS = {'smb_session_info': info_spec(), 'smb_session': close_spec(), 'smb_session_audit': audit_spec()}
+SPECS = {'smb_session_info': info_spec(), 'smb_session': close_spec(), 'smb_session_audit': audit_spec(),
+         'smb_open_file_info': open_file_info_spec(), 'smb_open_file': open_file_close_spec()}
 
 
 def yaml_documents():

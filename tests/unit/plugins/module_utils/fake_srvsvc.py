@@ -117,3 +117,77 @@ class FakeSrvsvc:
 
     def calls(self, kind):
         return [c[1:] for c in self.log if c[0] == kind]
+
+
+def open_file(file_id, path, username='bob', permissions=3, num_locks=0):
+    return dict(id=file_id, pathname=path, username=username, permissions=permissions, num_locks=num_locks)
+
+
+class FakeFileServer:
+    """A stand-in for file_calls.FileCalls: open files a close really removes, with a call log.
+
+    ``get_info``: True answers NetrFileGetInfo as Windows does; False as Samba 4.17 (not served).
+    ``close_status``: 1-based close number -> status (or ``'timeout'``: the server closed the file,
+    its answer was lost). ``before_close``: 1-based close number -> a function run on ``files``
+    just before that close lands (another client closes or reopens a file).
+    ``shares``: name -> (type, path); a name not in it is unknown.
+    """
+
+    def __init__(self, files, sessions=(), get_info=True, close_status=None, before_close=None, shares=None,
+                 auth_username='svc-admin', enum_status=None):
+        self.files = list(files)
+        self.sessions = list(sessions)
+        self.get_info = get_info
+        self.close_status = dict(close_status or {})
+        self.before_close = dict(before_close or {})
+        self.shares = dict(shares or {})
+        self.auth_username = auth_username
+        self.enum_status = enum_status
+        self.log = []
+        self.closes = 0
+
+    def enum_files(self, level):
+        self.log.append(('enum_files', level))
+        if self.enum_status:
+            raise SrvsvcStatusError(self.enum_status, 'NetrFileEnum')
+        return [dict(f) if level == 3 else dict(id=f['id'], pathname=None, username=None, permissions=None,
+                                                num_locks=None) for f in self.files]
+
+    def file_info(self, file_id):
+        self.log.append(('file_info', file_id))
+        if not self.get_info:
+            return False, None
+        found = [f for f in self.files if f['id'] == file_id]
+        return True, (dict(found[0]) if found else None)
+
+    def close_file(self, file_id):
+        self.closes += 1
+        self.log.append(('close_file', file_id))
+        if self.closes in self.before_close:
+            self.before_close[self.closes](self.files)
+        status = self.close_status.get(self.closes)
+        if status == 'timeout':
+            self.files = [f for f in self.files if f['id'] != file_id]
+            error = SrvsvcTimeoutError('files01 port 445: the 1 second timeout ran out during NetrFileClose')
+            error.request_sent = True
+            raise error
+        if status:
+            raise SrvsvcStatusError(status, 'NetrFileClose')
+        if not any(f['id'] == file_id for f in self.files):
+            return False
+        self.files = [f for f in self.files if f['id'] != file_id]
+        return True
+
+    def share_info(self, share):
+        self.log.append(('share_info', share))
+        if share not in self.shares:
+            return False, None, None
+        share_type, path = self.shares[share]
+        return True, share_type, path
+
+    def enum_sessions(self, level, client=None, user=None):
+        self.log.append(('enum', level, client, user))
+        return [dict((k, e[k] if k in LEVEL_FIELDS[level] else None) for k in e) for e in self.sessions]
+
+    def calls(self, kind):
+        return [c[1:] for c in self.log if c[0] == kind]

@@ -40,16 +40,18 @@ def _long_wstring(char, length, piece=32768):
     yield tail + b'\0' * (-(12 + 2 * count) % 4)
 
 
-def answer(level, count, strings, resume=None, status=0, block=1000):
+def answer(level, count, strings, resume=None, status=0, block=1000, fields=None):
     """Stub chunks of a NetrSessionEnum answer of ``count`` identical entries at ``level``.
 
     ``strings``: field name -> text for the string fields (a missing one is a NULL pointer),
     or (character, length) for a long string made piece by piece (``count`` must then be 1).
+    ``fields``: the entry layout when it is not a session level's (NetrFileEnum has the same
+    answer shape: FILE_INFO_3, see file_answer).
     """
+    fields = fields or LEVEL_FIELDS[level]
     if any(isinstance(v, tuple) for v in strings.values()):
-        yield from _answer_with_long_strings(level, count, strings, resume, status)
+        yield from _answer_with_long_strings(level, count, strings, resume, status, fields)
         return
-    fields = LEVEL_FIELDS[level]
     fixed = b''.join(_U32.pack((0x20000 if strings.get(name) is not None else 0) if kind == 'p' else 7)
                      for name, kind in fields)
     deferred = b''.join(_wstring(strings[name]) for name, kind in fields
@@ -68,10 +70,9 @@ def answer(level, count, strings, resume=None, status=0, block=1000):
     yield tail + _U32.pack(status)
 
 
-def _answer_with_long_strings(level, count, strings, resume, status):
+def _answer_with_long_strings(level, count, strings, resume, status, fields):
     if count != 1:
         raise ValueError('long strings are made for a single entry')
-    fields = LEVEL_FIELDS[level]
     head = b''.join(_U32.pack(v) for v in (level, level, 0x20004, 1, 0x20008, 1))
     head += b''.join(_U32.pack((0x20000 if strings.get(name) is not None else 0) if kind == 'p' else 7)
                      for name, kind in fields)
@@ -87,6 +88,15 @@ def _answer_with_long_strings(level, count, strings, resume, status):
     tail = _U32.pack(1)
     tail += _U32.pack(0x2000c) + _U32.pack(resume) if resume else _U32.pack(0)
     yield tail + _U32.pack(status)
+
+
+# FILE_INFO_3 (MS-SRVS 2.2.4.9), written out here rather than taken from the codec.
+FILE_INFO_3 = (('id', 'u'), ('permissions', 'u'), ('num_locks', 'u'), ('pathname', 'p'), ('username', 'p'))
+
+
+def file_answer(count, strings, resume=None, status=0):
+    """Stub chunks of a NetrFileEnum level-3 answer of ``count`` identical files."""
+    return answer(3, count, strings, resume=resume, status=status, fields=FILE_INFO_3)
 
 
 def fragments(chunks, call_id):
