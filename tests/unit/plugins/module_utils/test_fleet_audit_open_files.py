@@ -39,7 +39,7 @@ def test_open_files_with_a_session_filter_fails_before_any_server_is_contacted(e
 
 
 def test_a_refused_file_listing_is_the_files_error_without_the_password(monkeypatch):
-    def refuse(client, level):
+    def refuse(api, level):
         raise SrvsvcError('NetrFileEnum as audit (password %s) failed with status 5: access denied' % PASSWORD)
     monkeypatch.setattr(fleet_audit, 'list_files', refuse)
     files, error = FleetAudit(params(open_files=True), None)._open_files(Client(), [])
@@ -50,10 +50,15 @@ def test_a_refused_file_listing_is_the_files_error_without_the_password(monkeypa
 def test_listed_files_are_joined_to_the_sessions_and_the_own_pipe_left_out(monkeypatch):
     listing = [OpenFile(9, '\\PIPE\\srvsvc', 'audit', 3, 0), OpenFile(4, 'D:\\Data\\a.txt', 'CORP\\alice', 1, 0),
                OpenFile(7, '\\PIPE\\lsarpc', 'bob', 3, 0)]
-    monkeypatch.setattr(fleet_audit, 'list_files', lambda client, level: listing)
+    def listed(api, level):
+        # list_files takes the open-file calls on the client (file_calls.FileCalls), not the client
+        assert (type(api).__name__, api.client, level) == ('FileCalls', client, 3)
+        return listing
+    client = Client()
+    monkeypatch.setattr(fleet_audit, 'list_files', listed)
     sessions = [SessionInfo('\\\\10.0.0.5', 'alice'), SessionInfo('\\\\10.0.0.6', 'bob'),
                 SessionInfo('\\\\10.0.0.7', 'bob')]
-    files, error = FleetAudit(params(open_files=True), None)._open_files(Client(), sessions)
+    files, error = FleetAudit(params(open_files=True), None)._open_files(client, sessions)
     assert error is None
     shown = [f.to_result() for f in files]
     assert [(f['id'], f['client'], f['clients'], f['is_pipe']) for f in shown] == [
