@@ -50,6 +50,7 @@ def test_a_refused_file_listing_is_the_files_error_without_the_password(monkeypa
 def test_listed_files_are_joined_to_the_sessions_and_the_own_pipe_left_out(monkeypatch):
     listing = [OpenFile(9, '\\PIPE\\srvsvc', 'audit', 3, 0), OpenFile(4, 'D:\\Data\\a.txt', 'CORP\\alice', 1, 0),
                OpenFile(7, '\\PIPE\\lsarpc', 'bob', 3, 0)]
+
     def listed(api, level):
         # list_files takes the open-file calls on the client (file_calls.FileCalls), not the client
         assert (type(api).__name__, api.client, level) == ('FileCalls', client, 3)
