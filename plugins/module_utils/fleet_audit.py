@@ -17,6 +17,7 @@ import threading
 import time
 
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcError, without_secret
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.file_calls import FileCalls
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import LEVELS
 from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import (
     CONNECTION_SPEC, FILTER_SPEC, check_selectors, check_timeout, new_client, require_smbprotocol, start_deadline,
@@ -264,7 +265,7 @@ class FleetAudit:
         sessions just listed, the module's own srvsvc pipe left out - or (None, why not): a server
         that lists its sessions but refuses its files keeps its sessions."""
         try:
-            files = list_files(client, 3)
+            files = list_files(FileCalls(client), 3)
         except SrvsvcError as e:
             return None, without_secret(str(e), self.params['auth_password'])
         join_clients(files, sessions)
