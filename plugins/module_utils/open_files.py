@@ -15,7 +15,7 @@ __metaclass__ = type
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import (
     SrvsvcError, SrvsvcStatusError, SrvsvcTimeoutError,
 )
-from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.status import ERROR_ACCESS_DENIED
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.status import ERROR_ACCESS_DENIED, ERROR_INVALID_LEVEL
 from ansible_collections.lanman.smb.plugins.module_utils.list_and_close import list_sessions
 from ansible_collections.lanman.smb.plugins.module_utils.open_file_rules import (
     LIST_OPTIONS, OpenFile, check_options, join_clients, plan, share_selectors,
@@ -23,6 +23,8 @@ from ansible_collections.lanman.smb.plugins.module_utils.open_file_rules import 
 
 LEVEL_2_SELECTORS = ('level 2 carries only file ids, so path, share, username and the exclude options need level 3 '
                      '(the default; Samba serves level 3 only).')
+LEVEL_NOT_SERVED = ('NetrFileEnum: the server does not serve information level {level} (ERROR_INVALID_LEVEL). Windows '
+                    'serves levels 2 and 3; Samba serves level 3 only. Leave level unset to use level 3.')
 FILES_DENIED_HINT = (' Listing open files needs membership of Administrators or Server Operators on the server '
                      '(Samba: BUILTIN\\Administrators); closing them needs Administrators (Samba: root or '
                      'SeDiskOperatorPrivilege).')
@@ -54,6 +56,8 @@ def list_files(api, level=3):
     try:
         entries = api.enum_files(level)
     except SrvsvcStatusError as e:
+        if e.status == ERROR_INVALID_LEVEL:   # the status text names the session levels
+            raise SrvsvcError(LEVEL_NOT_SERVED.format(level=level))
         raise _denied(e)
     files = [OpenFile(e['id'], e['pathname'], e['username'], e['permissions'], e['num_locks']) for e in entries]
     return sorted(files, key=lambda f: f.id)

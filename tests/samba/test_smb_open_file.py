@@ -136,6 +136,15 @@ def test_unknown_share_and_ipc_share_fail_with_the_contract_texts(shared_lab, sh
     assert all(still_open(shared_lab[1]).values())
 
 
+def test_level_2_is_refused_by_samba_and_takes_no_selector(shared_run):
+    r = shared_run('smb_open_file_info', level=2)
+    assert r.get('failed') and r['msg'] == ('NetrFileEnum: the server does not serve information level 2 '
+                                            '(ERROR_INVALID_LEVEL). Windows serves levels 2 and 3; Samba serves '
+                                            'level 3 only. Leave level unset to use level 3.')
+    selector = shared_run('smb_open_file_info', level=2, username=['bob'])
+    assert selector.get('failed') and selector['msg'].startswith('level 2 carries only file ids')
+
+
 def test_close_module_refuses_before_connecting(shared_run):
     r = shared_run('smb_open_file')
     assert r.get('failed') and r['msg'].startswith('Select what to close')

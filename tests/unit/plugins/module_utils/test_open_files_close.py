@@ -130,3 +130,11 @@ def test_files_are_joined_to_the_clients_of_their_users():
     assert [(f['id'], f['client'], f['clients']) for f in result['closed_files']] == [(10, '10.0.0.5', ['10.0.0.5'])]
     assert [(f['id'], f['reason']) for f in result['skipped_files']] == [
         (20, 'excluded_client'), (30, 'excluded_client'), (40, 'excluded_client')]
+
+
+def test_level_2_lists_ids_only():
+    files = open_files.list_files(FakeFileServer(FILES), 2)
+    assert [f.to_result() for f in files][0] == {
+        'id': 10, 'path': None, 'username': None, 'permissions': None, 'permissions_mask': None, 'num_locks': None,
+        'is_pipe': None, 'client': None, 'clients': []}
+    assert [f.id for f in files] == [10, 20, 30, 40, 50]
