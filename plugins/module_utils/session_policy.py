@@ -480,8 +480,8 @@ def evaluate(policy, server_result, resolver=None, resolved=None, judge_own_sess
     match only clients reported by that name. ``resolved`` is what evaluate_all resolved already.
     Sessions that are not judged (the audit's own, a Samba logon in progress) are listed with
     their labels and count for no rule. The open-file rules judge the result's ``open_files``
-    (open_file_policy.py); without them they are not evaluable. Findings a waiver covers on ``today`` (default: today,
-    UTC) are kept and marked waived. A result with ``duplicate_of`` (the same server listed under
+    (open_file_policy.py); without them they are not evaluable. Findings a waiver covers on
+    ``today`` (default: today, UTC) are kept and marked waived. A result with ``duplicate_of`` (the same server listed under
     another name) is not judged.
     """
     server = server_result.get('server')
