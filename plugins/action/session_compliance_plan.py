@@ -74,5 +74,5 @@ class ActionModule(ActionBase):
         result.update(servers)
         result.update(changed=False, policy=policy.to_dict(), policy_source=source, report_dir=report_dir,
                       previous_report=previous, previous_generated=(previous_data or {}).get('generated'),
-                      working_directory=cwd, hosts_matched=len(hosts))
+                      working_directory=cwd, hosts_matched=len(hosts), open_files=policy.lists_open_files())
         return result

@@ -41,9 +41,12 @@ def load_previous(path):
 
 
 def finding_key(finding):
+    """Server, rule, client, user, and for an open-file finding the file's path (two forbidden files
+    of one user are two findings; a file id is not kept: the server may reuse ids)."""
     ref = finding.get('session') or {}
+    path = (finding.get('file') or {}).get('path') or ''
     return (str(finding.get('server')).lower(), finding.get('rule'),
-            (ref.get('client') or '').lower(), (ref.get('username') or '').lower())
+            (ref.get('client') or '').lower(), (ref.get('username') or '').lower(), path)
 
 
 def compare(evaluations, previous, generated, previous_path=None):
@@ -73,6 +76,8 @@ def compare(evaluations, previous, generated, previous_path=None):
         for old in old_findings:
             if str(old.get('server')).lower() in checked:
                 entry = dict((k, old.get(k)) for k in ('server', 'rule', 'session', 'observed', 'limit', 'message'))
+                if old.get('file'):
+                    entry['file'] = old['file']
                 entry.update(first_seen=old.get('first_seen') or previous['generated'],
                              last_seen=previous['generated'])
                 resolved.append(entry)

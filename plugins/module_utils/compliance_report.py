@@ -154,15 +154,17 @@ def _waiver_text(finding):
 
 
 def render_findings_csv(evaluations):
+    # file_id and path (open-file findings) come last: columns earlier readers know keep their place.
     header = ('server', 'rule', 'status', 'client', 'username', 'observed', 'limit', 'change', 'first_seen',
-              'waiver', 'message')
+              'waiver', 'message', 'file_id', 'path')
     rows = []
     for ev in ordered_servers(evaluations):
         for f in ev.get('findings', ()):
             ref = f.get('session') or {}
+            file_ref = f.get('file') or {}
             rows.append([f['server'], f['rule'], finding_status(f), ref.get('client'), ref.get('username'),
                          f.get('observed'), _limit(f.get('limit')), f.get('change'), f.get('first_seen'),
-                         _waiver_text(f), f.get('message')])
+                         _waiver_text(f), f.get('message'), file_ref.get('id'), file_ref.get('path')])
     return _csv(header, rows)
 
 
@@ -216,7 +218,7 @@ def render_junit(evaluations, title, generated):
         for k in totals:
             totals[k] += counts[k]
         props = ET.SubElement(suite, 'properties')
-        for name in ('level', 'session_count', 'idle_time_reliable', 'server_kind'):
+        for name in ('level', 'session_count', 'idle_time_reliable', 'server_kind', 'open_file_count'):
             ET.SubElement(props, 'property', name=name, value=_xml(ev.get(name)))
         for r in rules:
             case = ET.SubElement(suite, 'testcase', classname=server, name=_xml(r['rule']), time='0')
@@ -353,11 +355,11 @@ def _server_rows(servers):
         detail = ev.get('error') or ('not evaluable: ' + ', '.join(blind) if blind else '')
         if ev.get('duplicate_of'):
             detail = 'the same server as %s, listed once under that name' % ev['duplicate_of']
-        rows.append('<tr class="st-%s">%s%s%s%s%s%s%s</tr>' % (
+        rows.append('<tr class="st-%s">%s%s%s%s%s%s%s%s</tr>' % (
             status, _cell(ev.get('server')),
             _cell(STATUS_LABEL[status], sort=STATUS_RANK[status], cls='status status-' + status),
             _cell(len(_unwaived(ev))), _cell(len(blind)),
-            _cell(ev.get('session_count')), _cell(ev.get('level')), _cell(detail)))
+            _cell(ev.get('session_count')), _cell(ev.get('open_file_count')), _cell(ev.get('level')), _cell(detail)))
     return rows
 
 
@@ -366,10 +368,12 @@ def _finding_rows(servers):
     for ev in servers:
         for f in ev.get('findings', ()):
             ref = f.get('session') or {}
+            file_ref = f.get('file') or {}
             status = finding_status(f)
             rows.append('<tr class="st-%s">%s</tr>' % (status, ''.join((
                 _cell(f['server']), _cell(f['rule']), _cell(status, cls='status-' + status),
-                _cell(ref.get('client')), _cell(_user_label(ref.get('username'))), _cell(f.get('observed')),
+                _cell(ref.get('client')), _cell(_user_label(ref.get('username'))),
+                _cell(file_ref.get('id')), _cell(file_ref.get('path')), _cell(f.get('observed')),
                 _cell(_text(_limit(f.get('limit')))), _cell(f.get('change')), _cell(f.get('first_seen')),
                 _cell(_waiver_text(f)), _cell(f.get('message'))))))
     return rows
@@ -476,11 +480,11 @@ def render_html(evaluations, summary, policy, title, generated, change=None):
         'server&rsquo;s answer cannot judge that rule (see docs/policy.md); it is never counted '
         'as a pass.</p>',
         '<section><h2>Servers</h2>',
-        _table('servers', ('Server', 'Status', 'Violations', 'Not evaluable', 'Sessions',
+        _table('servers', ('Server', 'Status', 'Violations', 'Not evaluable', 'Sessions', 'Open files',
                            'Level', 'Details'), _server_rows(servers)),
         '</section><section><h2>Findings</h2>',
-        _table('findings', ('Server', 'Rule', 'Status', 'Client', 'User', 'Observed', 'Limit', 'Change',
-                            'First seen', 'Waiver', 'Message'), _finding_rows(servers)),
+        _table('findings', ('Server', 'Rule', 'Status', 'Client', 'User', 'File id', 'Path', 'Observed', 'Limit',
+                            'Change', 'First seen', 'Waiver', 'Message'), _finding_rows(servers)),
         '</section><section><h2>Resolved since the last run</h2>',
         _table('resolved', ('Server', 'Rule', 'Client', 'User', 'First seen', 'Last seen', 'Message'),
                _resolved_rows(change)),

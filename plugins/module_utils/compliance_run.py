@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.lanman.smb.plugins.module_utils.open_file_policy import FILE_RULES
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
     clients_match, has_client_name, is_null_session, usernames_match,
 )
@@ -24,6 +25,10 @@ UNKNOWN_KIND = ('not audited: mark a Windows host with ansible_connection winrm 
                 'agentless server with smb_agentless=true (or put it in the agentless group)')
 # Findings that name no single session: enforcement cannot pick which session to close.
 SERVER_WIDE_RULES = ('max_sessions_per_user', 'max_sessions_per_server')
+# An open-file finding is about a file, not a session: closing the opener's sessions would end
+# every file and share of that user from that client, far more than the finding names.
+FILE_FINDING_REASON = ('a %s finding is about an open file, which session enforcement does not close; '
+                       'close the file with lanman.smb.smb_open_file or lanman.smb.win_smb_open_file')
 
 
 # ---------------------------------------------------------------- server results
@@ -33,18 +38,33 @@ def _failed(name, error, connection, address=None, port=None):
             'error': error, 'idle_time_reliable': None, 'server_kind': None, 'connection': connection}
 
 
-def windows_result(name, registered):
+def windows_result(name, registered, files_registered=None):
     """A server result from the registered result of win_smb_session_info on host ``name``
-    (failed, unreachable or missing results become the server's error)."""
+    (failed, unreachable or missing results become the server's error), with its open files from
+    the registered result of win_smb_open_file_info when the run listed them."""
     if not isinstance(registered, dict) or registered.get('skipped'):
         return _failed(name, NO_WINDOWS_RESULT, 'windows')
     if registered.get('unreachable'):
         return _failed(name, 'unreachable: %s' % (registered.get('msg') or ''), 'windows')
     if registered.get('failed') or registered.get('sessions') is None:
         return _failed(name, registered.get('msg') or 'win_smb_session_info failed', 'windows')
-    return {'server': name, 'address': None, 'port': None, 'level': registered.get('level'),
-            'sessions': registered['sessions'], 'error': None, 'idle_time_reliable': True,
-            'server_kind': 'windows', 'connection': 'windows'}
+    result = {'server': name, 'address': None, 'port': None, 'level': registered.get('level'),
+              'sessions': registered['sessions'], 'error': None, 'idle_time_reliable': True,
+              'server_kind': 'windows', 'connection': 'windows'}
+    result.update(windows_open_files(files_registered))
+    return result
+
+
+def windows_open_files(registered):
+    """{open_files, open_files_error} from the registered result of win_smb_open_file_info: the
+    files (null when not listed), or why they could not be listed. A skipped task (the policy has
+    no open-file rule) is not an error: the files were not asked for."""
+    if not isinstance(registered, dict) or registered.get('skipped'):
+        return {'open_files': None, 'open_files_error': None}
+    if registered.get('unreachable') or registered.get('failed') or registered.get('open_files') is None:
+        return {'open_files': None,
+                'open_files_error': registered.get('msg') or 'win_smb_open_file_info returned no open_files'}
+    return {'open_files': registered['open_files'], 'open_files_error': None}
 
 
 def agentless_results(planned, audit):
@@ -67,14 +87,16 @@ def agentless_results(planned, audit):
     return results
 
 
-def assemble_results(plan, audit, windows_registered):
+def assemble_results(plan, audit, windows_registered, windows_files_registered=None):
     """Every planned server's result: agentless (in plan order), Windows hosts (``windows_registered``
-    is aligned with ``plan['windows']``; a missing entry is a host without a result) and the
-    hosts of no known kind."""
+    and ``windows_files_registered`` are aligned with ``plan['windows']``; a missing entry is a host
+    without a result) and the hosts of no known kind."""
     results = agentless_results(plan.get('agentless') or [], audit)
     registered = list(windows_registered or [])
+    files = list(windows_files_registered or [])
     for index, host in enumerate(plan.get('windows') or []):
-        results.append(windows_result(host, registered[index] if index < len(registered) else None))
+        results.append(windows_result(host, registered[index] if index < len(registered) else None,
+                                      files[index] if index < len(files) else None))
     for host in plan.get('not_audited') or []:
         results.append(_failed(host['name'], host.get('error') or UNKNOWN_KIND, None))
     return results
@@ -84,7 +106,7 @@ def assemble_results(plan, audit, windows_registered):
 
 def _own_violations(session):
     """The session's violations that are its own (not the server's or the user's count)."""
-    return [rule for rule in session.get('violations') or () if rule not in SERVER_WIDE_RULES]
+    return [rule for rule in session.get('violations') or () if rule not in SERVER_WIDE_RULES + FILE_RULES]
 
 
 def _pair_sessions(sessions, client, username):
@@ -102,6 +124,11 @@ def violating_pairs(evaluation):
         if finding.get('waiver_status') == 'active':
             continue
         ref = finding.get('session')
+        if finding['rule'] in FILE_RULES:
+            alone.append({'client': (ref or {}).get('client'), 'username': (ref or {}).get('username'),
+                          'rules': [finding['rule']], 'reason': FILE_FINDING_REASON % finding['rule'],
+                          'file': finding.get('file')})
+            continue
         if not ref or finding['rule'] in SERVER_WIDE_RULES:
             alone.append({'client': (ref or {}).get('client'), 'username': (ref or {}).get('username'),
                           'rules': [finding['rule']],

@@ -17,6 +17,7 @@ import threading
 import time
 
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcError, without_secret
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.file_calls import FileCalls
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import LEVELS
 from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import (
     CONNECTION_SPEC, FILTER_SPEC, check_selectors, check_timeout, new_client, require_smbprotocol, start_deadline,
@@ -25,6 +26,8 @@ from ansible_collections.lanman.smb.plugins.module_utils.client_resolver import 
 from ansible_collections.lanman.smb.plugins.module_utils.deadline_pool import run_with_deadlines
 from ansible_collections.lanman.smb.plugins.module_utils.list_and_close import list_sessions
 from ansible_collections.lanman.smb.plugins.module_utils.local_host_names import normalise_server, own_identity
+from ansible_collections.lanman.smb.plugins.module_utils.open_file_rules import join_clients, plan
+from ansible_collections.lanman.smb.plugins.module_utils.open_files import list_files, option_lists
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
     clients_match, is_null_session, usernames_match,
 )
@@ -46,6 +49,7 @@ def audit_spec():
         servers=dict(type='list', elements='raw', required=True),
         level=dict(type='int', choices=list(LEVELS)),
         workers=dict(type='int', default=DEFAULT_WORKERS),
+        open_files=dict(type='bool', default=False),
     )
     return spec
 
@@ -55,6 +59,9 @@ class AuditInputError(ValueError):
 
 
 ENTRY_KEYS = ('server', 'port', 'name')
+OPEN_FILES_WITH_FILTERS = ('open_files does not combine with client or username: each open file is joined to the '
+                           'client of its user\'s sessions, which those filters would hide. Leave them unset, or '
+                           'list one user\'s files with lanman.smb.smb_open_file_info (username) per server.')
 
 
 class AuditTarget(collections.namedtuple('AuditTarget', 'name server port duplicate_of label')):
@@ -151,6 +158,8 @@ def check_options(params):
         check_selectors(params)
     except ValueError as e:
         raise AuditInputError(str(e))
+    if params.get('open_files') and (params['client'] or params['username']):
+        raise AuditInputError(OPEN_FILES_WITH_FILTERS)
     return parse_servers(params['servers'], params['port'])
 
 
@@ -212,10 +221,13 @@ class FleetAudit:
         self._own_users = set()
         self._clients = {}   # target -> its SrvsvcClient, whose step the timed-out message names
 
-    def _entry(self, target, started, level=None, sessions=None, error=None, warnings=None):
+    def _entry(self, target, started, level=None, sessions=None, error=None, warnings=None, files=None,
+               files_error=None):
         listed = error is None
         return dict(name=target.name, server=target.server, port=target.port, level=level,
                     sessions=[s.to_result() for s in sessions or []], error=error,
+                    open_files=None if files is None else [f.to_result() for f in files],
+                    open_files_error=files_error,
                     elapsed_seconds=round(time.monotonic() - started, 3),
                     idle_time_reliable=idle_time_reliable(self.requested_level, level) if listed else None,
                     server_kind=server_kind(self.requested_level, level) if listed else None,
@@ -236,23 +248,37 @@ class FleetAudit:
             warnings = []
             sessions, level = list_sessions(client, self.requested_level, self.clients, self.usernames,
                                             warn=warnings.append)
+            files, files_error = self._open_files(client, sessions) if p['open_files'] else (None, None)
             own_clients, own_user = own_identity(client)
             with self._own_lock:
                 self._own_clients.update(own_clients)
                 self._own_users.update([own_user] if own_user else [])
-            return self._entry(target, slot.started, level=level, sessions=sessions, warnings=warnings)
+            return self._entry(target, slot.started, level=level, sessions=sessions, warnings=warnings,
+                               files=files, files_error=files_error)
         except SrvsvcError as e:
             return self._entry(target, slot.started, error=without_secret(str(e), p['auth_password']))
         finally:
             client.close()
 
+    def _open_files(self, client, sessions):
+        """(files, None) as smb_open_file_info lists them with no option - level 3, joined to the
+        sessions just listed, the module's own srvsvc pipe left out - or (None, why not): a server
+        that lists its sessions but refuses its files keeps its sessions."""
+        try:
+            files = list_files(FileCalls(client), 3)
+        except SrvsvcError as e:
+            return None, without_secret(str(e), self.params['auth_password'])
+        join_clients(files, sessions)
+        return plan(files, option_lists({}, close=False), client.auth_username or None).listed, None
+
     def timed_out(self, target, seconds):
         client = self._clients.get(target)
         step = getattr(client, 'step', None)
         entry = self._entry(target, time.monotonic() - seconds,
-                            error='%s port %d did not answer within %d s (connect and list sessions%s); '
+                            error='%s port %d did not answer within %d s (connect and list sessions%s%s); '
                                   'check that it is an SMB server and not overloaded, or raise timeout.'
                                   % (target.server, target.port, self.params['timeout'],
+                                     ' and open files' if self.params.get('open_files') else '',
                                      '; it stopped during %s' % step if step else ''))
         return entry
 
@@ -286,7 +312,7 @@ def expand_duplicates(targets, listed):
         first = by_name[target.duplicate_of]
         entries.append(dict(
             name=target.name, server=target.server, port=target.port, level=None, sessions=[], error=None,
-            elapsed_seconds=0.0, idle_time_reliable=None, server_kind=None, duplicate_of=first['name'],
+            open_files=None, open_files_error=None, elapsed_seconds=0.0, idle_time_reliable=None, server_kind=None, duplicate_of=first['name'],
             warnings=['the same server as %s: listed once, under that name' % first['name']]))
     return entries
 
@@ -295,7 +321,8 @@ def summarise(entries):
     duplicates = sum(1 for e in entries if e.get('duplicate_of'))
     failed = sum(1 for e in entries if e['error'] is not None)
     return dict(servers=len(entries), ok=len(entries) - failed - duplicates, failed=failed,
-                duplicates=duplicates, sessions=sum(len(e['sessions']) for e in entries))
+                duplicates=duplicates, sessions=sum(len(e['sessions']) for e in entries),
+                open_files=sum(len(e.get('open_files') or ()) for e in entries))
 
 
 def run_module(module):

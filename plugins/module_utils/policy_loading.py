@@ -14,11 +14,12 @@ import difflib
 import re
 
 from ansible_collections.lanman.smb.plugins.module_utils.compliance_waivers import parse_waivers
+from ansible_collections.lanman.smb.plugins.module_utils.open_file_policy import ForbiddenPaths, check_forbidden_paths
 from ansible_collections.lanman.smb.plugins.module_utils.session_policy import (
-    _BOOL_RULES, KNOWN_KEYS, RULES, ClientRule, PolicyError, UserPattern, _split_account, is_anonymous,
+    _BOOL_RULES, FILE_RULES, KNOWN_KEYS, RULES, ClientRule, PolicyError, UserPattern, _split_account, is_anonymous,
 )
 
-_LIST_RULES = ('allowed_clients', 'forbidden_users', 'allowed_users')
+_LIST_RULES = ('allowed_clients', 'forbidden_users', 'allowed_users', 'forbidden_open_paths')
 _TRUE_WORDS = ('true', 'yes', 'on')
 _FALSE_WORDS = ('false', 'no', 'off')
 
@@ -34,6 +35,12 @@ class Policy:
         self.clients = ClientRule(rules['allowed_clients']) if 'allowed_clients' in rules else None
         self.forbidden = [UserPattern(p) for p in rules.get('forbidden_users', ())]
         self.allowed = [UserPattern(p) for p in rules.get('allowed_users', ())]
+        self.forbidden_paths = ForbiddenPaths(rules.get('forbidden_open_paths', ()))
+
+    def lists_open_files(self):
+        """Whether judging this policy needs each server's open files (the run lists them only then:
+        the lists are large)."""
+        return any(rule in self.rules for rule in FILE_RULES)
 
     def to_dict(self):
         data = {}
@@ -96,12 +103,27 @@ def _check_list(key, value):
             if not item.strip():
                 raise PolicyError('allowed_clients entries must not be empty')
             items.append(item.strip())
+        elif key == 'forbidden_open_paths':
+            items.append(item)  # checked below as a whole, as the modules check a path option
         else:
             items.append(_check_user_pattern(key, item))
     if not items and key in ('allowed_clients', 'allowed_users'):
         raise PolicyError('%s is an empty list, which would allow nothing: list at least one '
                           'entry, or leave the key out to allow any' % key)
+    if key == 'forbidden_open_paths':
+        try:
+            items = check_forbidden_paths(key, items)
+        except ValueError as e:
+            raise PolicyError(str(e))
     return items
+
+
+def _waiver_paths(where, entries):
+    """A waiver's ``path`` entries, read as forbidden_open_paths entries are."""
+    try:
+        return ForbiddenPaths(check_forbidden_paths(where, entries))
+    except ValueError as e:
+        raise PolicyError(str(e))
 
 
 def load_policy(data):
@@ -139,5 +161,5 @@ def load_policy(data):
         raise PolicyError('the policy sets no rule, so every server would pass; set at least one '
                           'of: %s' % ', '.join(RULES))
     waivers = parse_waivers(data.get('waivers'), list(rules), UserPattern, ClientRule,
-                            _check_user_pattern, PolicyError)
+                            _check_user_pattern, PolicyError, path_rule=_waiver_paths, file_rules=FILE_RULES)
     return Policy(meta['name'], meta['description'], rules, waivers)

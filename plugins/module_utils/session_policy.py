@@ -22,6 +22,9 @@ import ipaddress
 import re
 
 from ansible_collections.lanman.smb.plugins.module_utils.compliance_waivers import today_utc, waiver_for
+from ansible_collections.lanman.smb.plugins.module_utils.open_file_policy import (
+    FILE_RULES, judge_forbidden_paths, judge_per_user as judge_files_per_user, listing_gap,
+)
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
     clients_match, is_null_session, normalise_client, parse_client_network, validate_client_selectors, without_zone,
 )
@@ -30,7 +33,7 @@ RULES = (
     'allowed_clients', 'forbidden_users', 'allowed_users', 'deny_guest',
     'deny_cleartext_password', 'max_idle_seconds', 'max_sessions_per_user',
     'max_sessions_per_server', 'max_open_files_per_session',
-)
+) + FILE_RULES
 KNOWN_KEYS = ('name', 'description') + RULES + ('waivers',)
 
 _BOOL_RULES = ('deny_guest', 'deny_cleartext_password')
@@ -46,6 +49,9 @@ RULE_FIELD = {
     'max_sessions_per_user': 'username',
     'max_sessions_per_server': None,
     'max_open_files_per_session': 'num_opens',
+    # The open-file rules read the server's open files (open_file_policy.py), not its sessions.
+    'forbidden_open_paths': 'path',
+    'max_open_files_per_user': 'username',
 }
 
 # What each NetSessionEnum level reports (docs/developer/contract.md).
@@ -66,6 +72,7 @@ _FIELD_WORDS = {
     'cleartext_password': 'the cleartext-password flag (user_flags)',
     'idle_seconds': 'the idle time',
     'num_opens': 'the open file count (num_opens)',
+    'path': 'the path',
 }
 
 
@@ -261,22 +268,26 @@ def _who(session, level, labels=None):
 class _Rule:
     """Collects one rule's verdict for one server."""
 
-    def __init__(self, server, rule, limit):
+    def __init__(self, server, rule, limit, unit='sessions'):
         self.server = server
         self.rule = rule
         self.limit = limit
+        self.unit = unit  # what the indexes point at, and what is counted: 'sessions' or 'files'
         self.findings = []
         self.session_indexes = []
         self.user_values = []
         self.unjudged = 0
 
-    def violate(self, session_ref, observed, message, limit=None, indexes=(), user_value=None):
-        self.findings.append({
+    def violate(self, session_ref, observed, message, limit=None, indexes=(), user_value=None, file=None):
+        finding = {
             'server': self.server, 'rule': self.rule, 'session': session_ref,
             'observed': observed, 'limit': self.limit if limit is None else limit,
             'message': '%s: %s' % (self.server, message),
             'waiver_status': None, 'waiver': None,
-        })
+        }
+        if self.unit == 'files':
+            finding['file'] = file  # None for a finding about a user's count
+        self.findings.append(finding)
         self.session_indexes.append(list(indexes))
         self.user_values.append(user_value)
 
@@ -284,7 +295,8 @@ class _Rule:
         """Mark each finding waived ('active'), or a violation whose waiver ran out ('expired')."""
         for finding, user_value in zip(self.findings, self.user_values):
             client = (finding['session'] or {}).get('client')
-            status, waiver = waiver_for(waivers, self.server, self.rule, client, user_value, today, resolved)
+            path = (finding.get('file') or {}).get('path')
+            status, waiver = waiver_for(waivers, self.server, self.rule, client, user_value, today, resolved, path)
             if waiver is None:
                 continue
             finding['waiver_status'] = status
@@ -311,8 +323,8 @@ class _Rule:
         self._number_alike()
         reason = None
         if self.unjudged:
-            reason = ('%d of %d sessions do not report %s'
-                      % (self.unjudged, total, _FIELD_WORDS.get(field, field)))
+            reason = ('%d of %d %s do not report %s'
+                      % (self.unjudged, total, self.unit, _FIELD_WORDS.get(field, field)))
         if self.active():
             status = 'violation'
         elif self.findings:
@@ -467,8 +479,9 @@ def evaluate(policy, server_result, resolver=None, resolved=None, judge_own_sess
     ``resolver(name) -> [address, ...]`` resolves allowed_clients host names; without it they
     match only clients reported by that name. ``resolved`` is what evaluate_all resolved already.
     Sessions that are not judged (the audit's own, a Samba logon in progress) are listed with
-    their labels and count for no rule. Findings a waiver covers on ``today`` (default: today,
-    UTC) are kept and marked waived. A result with ``duplicate_of`` (the same server listed under
+    their labels and count for no rule. The open-file rules judge the result's ``open_files``
+    (open_file_policy.py); without them they are not evaluable. Findings a waiver covers on
+    ``today`` (default: today, UTC) are kept and marked waived. A result with ``duplicate_of`` (the same server listed under
     another name) is not judged.
     """
     server = server_result.get('server')
@@ -483,6 +496,7 @@ def evaluate(policy, server_result, resolver=None, resolved=None, judge_own_sess
         'server': server, 'level': level, 'error': error, 'idle_time_reliable': None if error else reliable,
         'server_kind': kind, 'session_count': None if error else len(sessions), 'judged_count': None,
         'rules': [], 'findings': [], 'sessions': [], 'duplicate_of': server_result.get('duplicate_of'),
+        'open_file_count': None, 'open_files': None,
     }
     if evaluation['duplicate_of']:
         evaluation.update(session_count=None, idle_time_reliable=None, server_kind=None)
@@ -502,6 +516,8 @@ def evaluate(policy, server_result, resolver=None, resolved=None, judge_own_sess
     marks = [set() for dummy in sessions]
     waived_marks = [set() for dummy in sessions]
     for rule, limit in policy.rules.items():
+        if rule in FILE_RULES:
+            continue  # judged below, on the open files (the last rules of RULES)
         reason = _not_evaluable_reason(rule, level, reliable, kind)
         if reason is not None:
             evaluation['rules'].append({'rule': rule, 'status': 'not_evaluable', 'limit': limit,
@@ -529,7 +545,47 @@ def evaluate(policy, server_result, resolver=None, resolved=None, judge_own_sess
         entry['violations'] = [r for r in RULES if r in rules]
         entry['waived'] = [r for r in RULES if r in waived and r not in rules]
         evaluation['sessions'].append(entry)
+    files = server_result.get('open_files')
+    files = None if files is None else list(files)
+    file_marks = _judge_files(policy, server, server_result, files, evaluation, today, resolved)
+    if files is not None:
+        evaluation['open_file_count'] = len(files)
+        evaluation['open_files'] = [_marked(f, rules, waived) for f, (rules, waived) in zip(files, file_marks)]
     return evaluation
+
+
+def _marked(entry, rules, waived):
+    marked = dict(entry)
+    marked['violations'] = [r for r in FILE_RULES if r in rules]
+    marked['waived'] = [r for r in FILE_RULES if r in waived and r not in rules]
+    return marked
+
+
+def _judge_files(policy, server, server_result, files, evaluation, today, resolved):
+    """Judge the open-file rules (open_file_policy.py) into ``evaluation``; return each file's
+    (violated rules, waived rules). A result whose files were not listed cannot judge them."""
+    marks = [(set(), set()) for dummy in files or ()]
+    for rule in FILE_RULES:
+        if rule not in policy.rules:
+            continue
+        limit = policy.rules[rule]
+        gap = listing_gap(server_result)
+        if gap is not None:
+            evaluation['rules'].append({'rule': rule, 'status': 'not_evaluable', 'limit': limit,
+                                        'reason': gap, 'findings': []})
+            continue
+        acc = _Rule(server, rule, limit, unit='files')
+        if rule == 'forbidden_open_paths':
+            judge_forbidden_paths(policy.forbidden_paths, files, acc)
+        else:
+            judge_files_per_user(files, acc)
+        acc.apply_waivers(policy.waivers, today, resolved)
+        for finding, indexes in zip(acc.findings, acc.session_indexes):
+            for index in indexes:
+                marks[index][1 if finding['waiver_status'] == 'active' else 0].add(rule)
+        evaluation['rules'].append(acc.result(len(files), RULE_FIELD[rule]))
+        evaluation['findings'].extend(acc.findings)
+    return marks
 
 
 def unwaived(evaluation):

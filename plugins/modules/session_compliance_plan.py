@@ -127,6 +127,12 @@ hosts_matched:
   description: Number of inventory hosts the pattern matched.
   returned: success
   type: int
+open_files:
+  description:
+    - Whether the run lists each server's open files - true when the policy sets an open-file rule
+      (C(forbidden_open_paths), C(max_open_files_per_user)); the lists are large, so only then.
+  returned: success
+  type: bool
 agentless:
   description:
     - The agentless servers, each C(name) (the name in the reports), C(server) and C(port), in the form

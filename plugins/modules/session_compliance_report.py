@@ -60,8 +60,11 @@ options:
         modules; C(own_session) marks the audit's own), C(error) (null, or why the server could not be
         queried), C(idle_time_reliable) (false for Samba, which reports every idle time as 0; null when
         unknown; either way C(max_idle_seconds) is not evaluable; a result without the key is judged),
-        C(server_kind) (C(windows), C(samba) or null; without the key it follows C(idle_time_reliable)) and
-        C(duplicate_of) (the name this server is listed under already; such a result is not judged).
+        C(server_kind) (C(windows), C(samba) or null; without the key it follows C(idle_time_reliable)),
+        C(duplicate_of) (the name this server is listed under already; such a result is not judged), and for the
+        open-file rules C(open_files) (the open files, with the keys of the open-file info modules; null or
+        missing when not listed - those rules are then not evaluable) and C(open_files_error) (why they could
+        not be listed).
       - The C(servers) list returned by M(lanman.smb.smb_session_audit) can be passed as is.
     type: list
     elements: dict
@@ -81,6 +84,14 @@ options:
     description:
       - With O(plan), the registered results of M(lanman.smb.win_smb_session_info), one per Windows host of the
         plan in its order (null for a host without one); a failed or unreachable host's message becomes its error.
+    type: list
+    elements: raw
+    default: []
+  windows_file_results:
+    description:
+      - With O(plan), the registered results of M(lanman.smb.win_smb_open_file_info), aligned with
+        O(windows_results) (null or skipped for a host whose files were not listed). A failed host's message
+        makes its open-file rules not evaluable, with that message.
     type: list
     elements: raw
     default: []
@@ -205,8 +216,11 @@ evaluations:
       C(status) pass / violation / waived / not_evaluable / error, C(limit), C(reason), C(findings)),
       C(findings) (each C(server), C(rule), C(session) with C(client) and C(username) or null for a server-wide
       finding, C(observed), C(limit), C(message), C(waiver_status) null / active / expired, C(waiver),
-      C(change) new / persisting, C(first_seen)) and C(sessions) (with their labels C(anonymous),
-      C(own_session), C(logon_in_progress), C(judged), C(not_judged_reason), C(violations), C(waived)).
+      C(change) new / persisting, C(first_seen), and for an open-file rule C(file) - C(id), C(path), C(username),
+      C(client), null for a per-user count), C(sessions) (with their labels C(anonymous),
+      C(own_session), C(logon_in_progress), C(judged), C(not_judged_reason), C(violations), C(waived)),
+      C(open_file_count) and C(open_files) (null when the files were not listed; each file with its
+      C(violations) and C(waived)).
   returned: unless validate_only
   type: list
   elements: dict
@@ -226,7 +240,8 @@ enforcement:
     - The closes enforcement makes - C(agentless) (each C(name), C(server), C(port), C(client), C(username),
       C(rules), C(mixed)) and C(windows) (each C(host), C(client), C(username), C(rules), C(mixed)) - and
       C(left_alone), every violator not closed with the C(reason) (a mixed pair, no client name, a null
-      session, a finding that names no single session, a waived finding).
+      session, a finding that names no single session, a waived finding, an open-file finding - with its
+      C(file) - which session enforcement never closes).
   returned: unless validate_only
   type: dict
 change:
@@ -309,7 +324,7 @@ def _inputs(module):
     if plan is None:
         default = os.path.join(p['report_dir'], 'report.json') if p['report_dir'] else None
         return p['policy'], p['results'], p['report_dir'], p['previous_report'] or default
-    results = assemble_results(plan, p['audit'], p['windows_results'])
+    results = assemble_results(plan, p['audit'], p['windows_results'], p['windows_file_results'])
     report_dir = p['report_dir'] or plan.get('report_dir')
     # The plan names the previous report it checked (given, or the one in the report directory).
     return (p['policy'] if p['policy'] is not None else plan.get('policy'), results, report_dir,
@@ -325,6 +340,7 @@ def main():
             plan=dict(type='dict'),
             audit=dict(type='dict'),
             windows_results=dict(type='list', elements='raw', default=[]),
+            windows_file_results=dict(type='list', elements='raw', default=[]),
             report_dir=dict(type='path'),
             previous_report=dict(type='path'),
             title=dict(type='str', default='SMB session compliance'),

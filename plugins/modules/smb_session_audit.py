@@ -59,6 +59,18 @@ options:
         listed and closes it when done), from 1 to 256.
     type: int
     default: 16
+  open_files:
+    description:
+      - Also list each server's open files (NetrFileEnum level 3), as M(lanman.smb.smb_open_file_info) lists
+        them with no option - each joined to the client of its user's sessions, the module's own C(\PIPE\srvsvc)
+        left out - in the server's C(open_files).
+      - Off by default - a busy file server holds tens of thousands of open files. The listing is part of the
+        server's O(timeout) and has the same size bounds as the session listing (at most 100,000 files).
+      - A server that lists its sessions but not its open files (on Windows, NetFileEnum needs Administrators
+        even where level 10 sessions do not) keeps its sessions; C(open_files_error) says why.
+      - Does not combine with O(client) or O(username) (they would hide the sessions each file is joined to).
+    type: bool
+    default: false
 extends_documentation_fragment:
   - lanman.smb.connection
   - lanman.smb.session_filters
@@ -150,6 +162,22 @@ servers:
       sample: [{client: 10.0.0.5, username: jdoe, num_opens: 3, active_seconds: 5400, idle_seconds: 3700,
                 user_flags: 0, is_guest: false, cleartext_password: false, client_type: null, transport: null,
                 own_session: false}]
+    open_files:
+      description:
+        - With O(open_files=true), the server's open files, with the keys of
+          RV(lanman.smb.smb_open_file_info#module:open_files) (C(id), C(path), C(username), C(permissions),
+          C(permissions_mask), C(num_locks), C(is_pipe), C(client), C(clients)), sorted by C(id).
+        - C(null) when not asked for, when the server could not be listed, or when only the open files could not
+          be listed (C(open_files_error)).
+      type: list
+      elements: dict
+      sample: [{id: 653000713, path: 'C:\srv\data\q4.xlsx', username: alice, permissions: [read, write],
+                permissions_mask: 3, num_locks: 0, is_pipe: false, client: 10.0.0.5, clients: [10.0.0.5]}]
+    open_files_error:
+      description: C(null), or why the open files could not be listed while the sessions were. Never contains the
+        password.
+      type: str
+      sample: null
     error:
       description: C(null) when the server was listed, else why not (unreachable, authentication, access
         denied, level not served, did not answer within O(timeout)). Never contains the password.
@@ -200,6 +228,10 @@ summary:
       description: Sessions returned over all servers.
       type: int
       sample: 812
+    open_files:
+      description: Open files returned over all servers (0 without O(open_files)).
+      type: int
+      sample: 0
 '''
 
 from ansible.module_utils.basic import AnsibleModule

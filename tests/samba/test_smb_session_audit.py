@@ -145,7 +145,8 @@ def test_one_task_lists_every_good_server_and_reports_each_bad_one(fleet, audit)
     assert 'Authentication to 127.0.0.1 port %d' % denying.port in deny['error']
     for bad in (refused, hang, deny):
         assert bad['sessions'] == [] and bad['level'] is None and bad['idle_time_reliable'] is None
-    assert result['summary'] == {'servers': 6, 'ok': 3, 'failed': 3, 'duplicates': 0, 'sessions': 8}
+    assert result['summary'] == {'servers': 6, 'ok': 3, 'failed': 3, 'duplicates': 0, 'sessions': 8,
+                                 'open_files': 0}
     # The silent server costs its own deadline once, in parallel with the others.
     assert result['_wall'] < TIMEOUT + 12, result['_wall']
     assert good_a.admin_password not in result['_raw_output']
@@ -229,7 +230,7 @@ def test_a_server_written_twice_is_listed_once_and_every_entry_reported(fleet, a
     assert (alias['name'], alias['duplicate_of'], alias['sessions'], alias['error']) == ('fs-b-alias', 'fs-b', [], None)
     assert v6['duplicate_of'] is None and _users(v6).count('bob') == 2   # another address: another server
     assert result['summary'] == {'servers': 3, 'ok': 2, 'failed': 0, 'duplicates': 1,
-                                 'sessions': len(first['sessions']) + len(v6['sessions'])}
+                                 'sessions': len(first['sessions']) + len(v6['sessions']), 'open_files': 0}
     assert 'fs-b-alias (127.0.0.1 port %d): the same server as fs-b' % good_b.port in result['_raw_output']
     # the audit's sessions (one per address it connected from; a listing shows the other worker's too
     # when they overlap) are all its own

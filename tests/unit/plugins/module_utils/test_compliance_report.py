@@ -307,7 +307,7 @@ def test_html_as_a_person_sees_it(report, browser, capsys):
     assert XSS in users and XSS_IMG in users
     assert browser.execute_script('return window.__pwned === undefined')
     assert '(anonymous)' not in users
-    assert 'connection refused (port 445)\ufffd' in _column(browser, 'servers', 6)
+    assert 'connection refused (port 445)\ufffd' in _column(browser, 'servers', 7)
     assert any('nightly <b>baseline</b>' in p.text for p in browser.find_elements('css selector', 'p.meta'))
 
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)

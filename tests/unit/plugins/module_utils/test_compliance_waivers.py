@@ -39,7 +39,7 @@ def statuses(ev):
     ('x', 'waivers must be a list of waiver entries'),
     (['x'], 'waivers[0] must be a mapping with rule, justification and expires'),
     ([{'rule': 'forbidden_users', 'justification': 'j', 'expires': '2026-01-01', 'host': 'x'}],
-     'waivers[0] has unknown key(s) host; known keys: rule, server, user, client, justification, expires'),
+     'waivers[0] has unknown key(s) host; known keys: rule, server, user, client, path, justification, expires'),
     ([{'justification': 'j', 'expires': '2026-01-01'}], 'waivers[0] needs rule'),
     ([{'rule': 'forbidden_users', 'expires': '2026-01-01'}], 'waivers[0] needs justification'),
     ([{'rule': 'forbidden_users', 'justification': 'j'}], 'waivers[0] needs expires'),

@@ -127,7 +127,8 @@ def test_summary_counts_duplicates_apart():
     entries = [{'error': None, 'sessions': [1, 2], 'duplicate_of': None},
                {'error': 'down', 'sessions': [], 'duplicate_of': None},
                {'error': None, 'sessions': [], 'duplicate_of': 'A'}]
-    assert fleet_audit.summarise(entries) == {'servers': 3, 'ok': 1, 'failed': 1, 'duplicates': 1, 'sessions': 2}
+    assert fleet_audit.summarise(entries) == {'servers': 3, 'ok': 1, 'failed': 1, 'duplicates': 1, 'sessions': 2,
+                                            'open_files': 0}
 
 
 def test_the_run_labels_sessions_of_every_address_it_connected_from():
