@@ -15,7 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.lanman.smb.plugins.module_utils.open_file_rules import (
-    PathSelector, _check_blank, _check_path_entry, is_pipe,
+    PathSelector, check_path_entries, is_pipe,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import account_part, is_null_session
 
@@ -27,9 +27,7 @@ def check_forbidden_paths(key, entries):
     """The entries, checked as the modules check a ``path`` option (ValueError with their text, the
     option named ``key``). A root (``D:\\``, ``/``) is allowed: it forbids every open file there."""
     entries = list(entries)
-    _check_blank(key, entries)
-    for index, entry in enumerate(entries):
-        _check_path_entry(key, index, entry)
+    check_path_entries(key, entries)
     return entries
 
 

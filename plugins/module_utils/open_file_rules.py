@@ -220,6 +220,15 @@ def _check_path_entry(option, index, entry):
         raise ValueError(DOUBLE_STAR.format(where=where, entry=entry, hint=hint))
 
 
+def check_path_entries(option, entries):
+    """ValueError with the contract's text for the first blank, control-character or malformed
+    path entry of ``option`` (the `path` rules: absolute, no '.' / '..', no '**'). Roots pass: only
+    the close module's `path` needs all: true for one. Used by the modules and the policy."""
+    _check_blank(option, entries)
+    for index, entry in enumerate(entries):
+        _check_path_entry(option, index, entry)
+
+
 def check_options(options, close):
     """ValueError with the contract's text for the first bad entry, before anything is listed.
     ``options`` holds the six list options (None = unset) and, for the close module, ``all``."""
@@ -231,8 +240,7 @@ def check_options(options, close):
             _check_blank(name, lists[name])
     validate_client_selectors('exclude_client', lists['exclude_client'])
     for name in PATH_OPTIONS:
-        for index, entry in enumerate(lists[name]):
-            _check_path_entry(name, index, entry)
+        check_path_entries(name, lists[name])
     if close and not options.get('all'):
         for index, entry in enumerate(lists['path']):
             if is_root(entry):

@@ -16,7 +16,7 @@ import re
 from ansible_collections.lanman.smb.plugins.module_utils.compliance_waivers import parse_waivers
 from ansible_collections.lanman.smb.plugins.module_utils.open_file_policy import ForbiddenPaths, check_forbidden_paths
 from ansible_collections.lanman.smb.plugins.module_utils.session_policy import (
-    _BOOL_RULES, FILE_RULES, KNOWN_KEYS, RULES, ClientRule, PolicyError, UserPattern, _split_account, is_anonymous,
+    BOOL_RULES, FILE_RULES, KNOWN_KEYS, RULES, ClientRule, PolicyError, UserPattern, split_account, is_anonymous,
 )
 
 _LIST_RULES = ('allowed_clients', 'forbidden_users', 'allowed_users', 'forbidden_open_paths')
@@ -84,7 +84,7 @@ def _check_user_pattern(key, text):
     text = text.strip()
     if ('\\' in text and '@' in text) or text.count('\\') > 1:
         raise PolicyError("%s entry %r is not USER, DOMAIN\\USER or USER@DOMAIN" % (key, text))
-    domain, account = _split_account(text)
+    domain, account = split_account(text)
     if not account or domain == '':
         raise PolicyError("%s entry %r has an empty %s part; expected USER, DOMAIN\\USER or "
                           "USER@DOMAIN" % (key, text, 'domain' if account else 'account'))
@@ -152,7 +152,7 @@ def load_policy(data):
             value = _check_list(key, value)
             if value:
                 rules[key] = value
-        elif key in _BOOL_RULES:
+        elif key in BOOL_RULES:
             if _check_bool(key, value):
                 rules[key] = True
         else:

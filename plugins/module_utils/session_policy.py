@@ -36,7 +36,7 @@ RULES = (
 ) + FILE_RULES
 KNOWN_KEYS = ('name', 'description') + RULES + ('waivers',)
 
-_BOOL_RULES = ('deny_guest', 'deny_cleartext_password')
+BOOL_RULES = ('deny_guest', 'deny_cleartext_password')
 
 # The session key each rule reads; None = the rule counts sessions of the whole server.
 RULE_FIELD = {
@@ -107,7 +107,7 @@ def display_user(username):
     return ANONYMOUS if is_anonymous(username) else username
 
 
-def _split_account(name):
+def split_account(name):
     r"""``DOMAIN\user`` -> (DOMAIN, user); ``user@domain`` -> (domain, user); ``user`` -> (None, user)."""
     if '\\' in name:
         domain, account = name.rsplit('\\', 1)
@@ -141,7 +141,7 @@ class UserPattern:
     def __init__(self, text):
         self.text = text
         self.anonymous = is_anonymous(text)
-        domain, account = _split_account(text)
+        domain, account = split_account(text)
         self.domain = domain
         self._account = _wildcard(account)
         self._domain = None if domain is None else _wildcard(domain)
@@ -152,7 +152,7 @@ class UserPattern:
             # Only an explicit '' / ANONYMOUS LOGON entry names the null session: '*' means
             # "any named account", so an anonymous session never slips through a wildcard.
             return is_anonymous(username) and self.anonymous
-        domain, account = _split_account(username.strip())
+        domain, account = split_account(username.strip())
         if not self._account.fullmatch(account):
             return False
         # The API reports names without a domain: then only the account part can be compared.
@@ -368,7 +368,7 @@ def _judge_session_rule(policy, rule, judged, level, resolved, acc):
             if not any(p.matches(value) for p in policy.allowed):
                 acc.violate(ref, _username(session, level), '%s: user matches no allowed_users entry' % who,
                             indexes=[index], user_value=user_value)
-        elif rule in _BOOL_RULES:
+        elif rule in BOOL_RULES:
             if value:
                 what = ('is logged on as guest' if rule == 'deny_guest' else
                         'logged on with a cleartext password (no password encryption)')
@@ -387,7 +387,7 @@ def _judge_per_user(judged, level, acc):
         if user is None:
             acc.unjudged += 1
             continue
-        key = '' if is_anonymous(user) else _split_account(user.strip())[1].lower()
+        key = '' if is_anonymous(user) else split_account(user.strip())[1].lower()
         groups.setdefault(key, (user, []))[1].append(index)
     for user, indexes in groups.values():
         if len(indexes) > acc.limit:
