@@ -16,6 +16,7 @@
 using System;
 using System.Collections.Generic;
 using ansible_collections.lanman.smb.plugins.module_utils.SessionNames;
+using ansible_collections.lanman.smb.plugins.module_utils.ShareSelector;
 
 namespace ansible_collections.lanman.smb.plugins.module_utils.ClosePlanning
 {

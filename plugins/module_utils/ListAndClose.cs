@@ -3,8 +3,8 @@
 //
 // Listing and closing through the NetSession.cs wrapper: the level choice and fallback, the
 // level-0 projection and local filtering (SessionList), the close executor and its results
-// (CloseExecutor, CloseRun, FailedClose), and the error text the modules report; the share
-// selector's connections through the NetConnection.cs wrapper (ShareUserList).
+// (CloseExecutor, CloseRun, FailedClose), and the error text the modules report. The share
+// selector's listing and rules are ShareSelector.cs.
 // Python twin: list_and_close.py.
 // C# 5 only.
 //
@@ -15,16 +15,15 @@
 //TypeAccelerator -Name LanmanSessionList -TypeName SessionList
 //TypeAccelerator -Name LanmanCloseExecutor -TypeName CloseExecutor
 //TypeAccelerator -Name LanmanSessionErrors -TypeName SessionErrors
-//TypeAccelerator -Name LanmanShareUserList -TypeName ShareUserList
 
 using System;
 using System.Collections.Generic;
 using System.Globalization;
 using ansible_collections.lanman.smb.plugins.module_utils.NetSession;
-using ansible_collections.lanman.smb.plugins.module_utils.NetConnection;
 using ansible_collections.lanman.smb.plugins.module_utils.SessionNames;
 using ansible_collections.lanman.smb.plugins.module_utils.LocalHostNames;
 using ansible_collections.lanman.smb.plugins.module_utils.ClosePlanning;
+using ansible_collections.lanman.smb.plugins.module_utils.ShareSelector;
 
 namespace ansible_collections.lanman.smb.plugins.module_utils.ListAndClose
 {
@@ -236,116 +235,6 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.ListAndClose
             if (listing.Level == 0 && byUser)
                 listing.Sessions = ProjectToLevel0(listing.Sessions);
             return listing;
-        }
-    }
-
-    /// <summary>The share selector cannot be answered: a share that does not exist, or a server that
-    /// does not name its share users (Samba).</summary>
-    public class ShareUsersException : Exception
-    {
-        public ShareUsersException(string message) : base(message) { }
-    }
-
-    /// <summary>The share selector's connections (list_and_close.list_share_users in the Python twin;
-    /// docs/developer/open-files.md, "Share users on the session modules").</summary>
-    public static class ShareUserList
-    {
-        public const string UnknownShareMessage = "share '{0}' does not exist on the server.";
-        public const string NoShareUsersMessage = "share '{0}': the server does not say who uses its shares " +
-            "(NetConnectionEnum names the client '{1}' and the user '{2}' for every connection, as Samba does), so no " +
-            "session can be selected by share. Select the sessions by username or client instead; on a Samba server, " +
-            "smbstatus --shares lists who uses a share.";
-        public const string Level0Message = "level 0 carries no user name, so it cannot tell which sessions use a " +
-            "share: leave level unset, or use level 1, with the share option.";
-        // Samba 4.17 answers level 1 with the same placeholder for every connection (srv_srvsvc_nt.c,
-        // init_srv_conn_info_1): user dummy_user, netname IPC$ instead of the client computer.
-        private const string PlaceholderNetName = "ipc$";
-
-        public const string UnmatchedWarning = "share '{0}': {1} connection(s) match no session by client and user, " +
-            "so they select nothing (the first names client '{2}' and user '{3}'). The server may spell the client " +
-            "differently in its connection and session lists; select those sessions by client or username instead.";
-
-        /// <summary>One warning per share whose connections select none of the sessions
-        /// (ShareUsers.Unmatched), in share order (ordinal); a connection the client or username
-        /// filters rule out anyway is not counted.</summary>
-        public static List<string> Warnings(IList<SessionInfo> sessions, IList<ShareConnection> connections,
-            string[] clients, string[] usernames)
-        {
-            List<string> warnings = new List<string>();
-            if (connections == null)
-                return warnings;
-            SortedDictionary<string, List<ShareConnection>> byShare =
-                new SortedDictionary<string, List<ShareConnection>>(StringComparer.Ordinal);
-            foreach (ShareConnection c in ShareUsers.Unmatched(sessions, connections))
-            {
-                if (clients != null && clients.Length > 0 && !ClientName.MatchesAny(c.Client, clients))
-                    continue;
-                if (usernames != null && usernames.Length > 0 && !AccountName.MatchesAny(c.UserName, usernames))
-                    continue;
-                if (!byShare.ContainsKey(c.Share))
-                    byShare[c.Share] = new List<ShareConnection>();
-                byShare[c.Share].Add(c);
-            }
-            foreach (KeyValuePair<string, List<ShareConnection>> share in byShare)
-                warnings.Add(String.Format(CultureInfo.InvariantCulture, UnmatchedWarning, share.Key, share.Value.Count,
-                    share.Value[0].Client, share.Value[0].UserName));
-            return warnings;
-        }
-
-        /// <summary>The message for a NetConnectionEnum status that means the share does not exist
-        /// (2310; Samba: 123), else null.</summary>
-        public static string ShareListingError(string share, int status)
-        {
-            if (status == NetConnectionApi.NetNameNotFound || status == NetConnectionApi.InvalidName)
-                return String.Format(CultureInfo.InvariantCulture, UnknownShareMessage, share);
-            return null;
-        }
-
-        /// <summary>The connections of one share as the rules read them; ShareUsersException when the
-        /// server answers with placeholders instead of client computers.</summary>
-        public static List<ShareConnection> ShareConnections(string share, IList<RawConnection> entries)
-        {
-            List<ShareConnection> found = new List<ShareConnection>();
-            foreach (RawConnection e in entries)
-            {
-                if (e.NetName != null &&
-                    String.Equals(ClientName.Normalize(e.NetName), PlaceholderNetName, StringComparison.OrdinalIgnoreCase))
-                    throw new ShareUsersException(String.Format(CultureInfo.InvariantCulture, NoShareUsersMessage,
-                        share, e.NetName, e.UserName));
-                found.Add(new ShareConnection(share, e.NetName, e.UserName));
-            }
-            return found;
-        }
-
-        /// <summary>The connections of every share (NetConnectionEnum level 1, the share as qualifier),
-        /// or null when shares is null or empty (no share selector).</summary>
-        public static List<ShareConnection> ListShareUsers(string server, string[] shares)
-        {
-            if (shares == null || shares.Length == 0)
-                return null;
-            string apiServer = LocalHost.ApiServer(server);
-            List<ShareConnection> found = new List<ShareConnection>();
-            Dictionary<string, bool> seen = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
-            foreach (string share in shares)
-            {
-                if (seen.ContainsKey(share))
-                    continue;   // share names are case-insensitive: one listing each
-                seen[share] = true;
-                List<RawConnection> entries;
-                try
-                {
-                    entries = NetConnectionApi.Enumerate(apiServer, share, NetApiStatus.MaxPreferredLength);
-                }
-                catch (NetSessionException e)
-                {
-                    string message = ShareListingError(share, e.Status);
-                    if (message == null)
-                        throw;
-                    throw new ShareUsersException(message);
-                }
-                found.AddRange(ShareConnections(share, entries));
-            }
-            return found;
         }
     }
 

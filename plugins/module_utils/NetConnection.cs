@@ -4,7 +4,7 @@
 // The Win32 NetConnectionEnum call (lmshare.h) for the share selector of the session modules:
 // P/Invoke, buffer ownership, paging and the listing limits, returning CONNECTION_INFO_1 entries
 // as netapi32 gave them. With a share name as qualifier, coni1_netname is the client computer.
-// No name rules here: which sessions a connection selects is SessionNames.cs (ShareUsers).
+// No name rules here: which sessions a connection selects is ShareSelector.cs (ShareUsers).
 // Python twin: _srvsvc/connections.py.
 // C# 5 only: Windows PowerShell 5.1 compiles this with the in-box csc.exe.
 //

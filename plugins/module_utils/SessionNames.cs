@@ -15,8 +15,6 @@
 //TypeAccelerator -Name LanmanClientName -TypeName ClientName
 //TypeAccelerator -Name LanmanAccountName -TypeName AccountName
 //TypeAccelerator -Name LanmanSelectorCheck -TypeName SelectorCheck
-//TypeAccelerator -Name LanmanShareConnection -TypeName ShareConnection
-//TypeAccelerator -Name LanmanShareUsers -TypeName ShareUsers
 
 using System;
 using System.Collections.Generic;
@@ -553,76 +551,6 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.SessionNames
     /// <summary>Selector entries and server values the modules refuse before anything is resolved or
     /// listed (session_names.check_selector_entries and local_host_names.normalise_server in the
     /// Python twin; the shared table is tests/fixtures/selector_check_cases.json).</summary>
-    /// <summary>One connection to a share (NetConnectionEnum level 1, the share as qualifier): the
-    /// client computer (coni1_netname, as the server spells it) and the user (coni1_username).</summary>
-    public class ShareConnection
-    {
-        public string Share;
-        public string Client;
-        public string UserName;
-
-        public ShareConnection() { }
-
-        public ShareConnection(string share, string client, string userName)
-        {
-            Share = share;
-            Client = client;
-            UserName = userName;
-        }
-    }
-
-    /// <summary>Which sessions the share selector picks (session_names.connection_selects / uses_share
-    /// in the Python twin; docs/developer/open-files.md, "Share users on the session modules").</summary>
-    public static class ShareUsers
-    {
-        /// <summary>The session's client is the connection's client (ClientName.SameClient) AND its user
-        /// the connection's user (AccountName.Matches). A connection without a client name, or with an
-        /// empty or null-session user, selects nothing: it cannot say whose session it is.</summary>
-        public static bool Selects(SessionInfo session, ShareConnection connection)
-        {
-            if (!ClientName.HasName(connection.Client) || AccountName.IsNullSession(connection.UserName))
-                return false;
-            return ClientName.SameClient(session.Client, connection.Client) &&
-                AccountName.Matches(session.UserName, connection.UserName);
-        }
-
-        /// <summary>The connections that name a client and a user but select none of the sessions: the
-        /// server may spell a client one way in its connection list and another in its session list (a
-        /// computer name against an address); selecting nothing is safe, but the user must hear of it.</summary>
-        public static List<ShareConnection> Unmatched(IList<SessionInfo> sessions, IList<ShareConnection> connections)
-        {
-            List<ShareConnection> found = new List<ShareConnection>();
-            foreach (ShareConnection c in connections)
-            {
-                if (!ClientName.HasName(c.Client) || AccountName.IsNullSession(c.UserName))
-                    continue;
-                bool any = false;
-                foreach (SessionInfo s in sessions)
-                {
-                    if (Selects(s, c))
-                    {
-                        any = true;
-                        break;
-                    }
-                }
-                if (!any)
-                    found.Add(c);
-            }
-            return found;
-        }
-
-        /// <summary>Does the session use one of the shares whose connections were listed?</summary>
-        public static bool UsesShare(SessionInfo session, IList<ShareConnection> connections)
-        {
-            foreach (ShareConnection connection in connections)
-            {
-                if (Selects(session, connection))
-                    return true;
-            }
-            return false;
-        }
-    }
-
     public static class SelectorCheck
     {
         internal const string EmptyEntryMessage = "{0}[{1}] is empty ({2}): an empty entry selects nothing. Remove it, " +

@@ -192,7 +192,7 @@ def connect(module, host, deadline):
 
 def build_selection(params, client, clients, exclude_clients, share_connections=None):
     """The planner's selection; ``clients`` / ``exclude_clients`` are already resolved;
-    ``share_connections``: list_and_close.list_share_users (None: no share selector)."""
+    ``share_connections``: share_selector.list_share_users (None: no share selector)."""
     own_client, own_user = own_identity(client)
     return CloseSelection(
         share_connections=share_connections,

@@ -17,9 +17,10 @@ import ipaddress
 
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
     _client_key, _same_address_ignoring_zone, account_part, clients_match, has_client_name, is_machine_account,
-    is_null_session, normalise_client, parse_client_network, usernames_match, uses_share,
-    validate_client_selectors, without_zone,
+    is_null_session, normalise_client, parse_client_network, usernames_match, validate_client_selectors,
+    without_zone,
 )
+from ansible_collections.lanman.smb.plugins.module_utils.share_selector import uses_share
 
 SKIP_REASONS = (
     'own_session', 'excluded_client', 'excluded_username', 'machine_account',
@@ -40,7 +41,7 @@ class CloseSelection:
     def __init__(self, client=None, username=None, min_idle_seconds=None, exclude_client=None,
                  exclude_username=None, all=False, own_client=None, own_username=None, share_connections=None):
         # share_connections: None = no share selector; else the connections of the shares asked
-        # for (ShareConnection, list_and_close.list_share_users); [] selects nothing.
+        # for (ShareConnection, share_selector.list_share_users); [] selects nothing.
         self.share_connections = None if share_connections is None else list(share_connections)
         self.client = list(client or [])
         self.username = list(username or [])

@@ -20,8 +20,11 @@ from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.status import (
     ERROR_ACCESS_DENIED, ERROR_INVALID_LEVEL, NOT_FOUND,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
-    SessionInfo, ShareConnection, account_part, client_api_filter, clients_match, diff_entries, filter_sessions,
-    is_null_session, normalise_client, unmatched_connections, usernames_match,
+    SessionInfo, account_part, client_api_filter, clients_match, diff_entries, filter_sessions, is_null_session,
+    normalise_client, usernames_match,
+)
+from ansible_collections.lanman.smb.plugins.module_utils.share_selector import (
+    SHARE_LEVEL_0_MESSAGE, sessions_using_share, share_warnings,
 )
 
 # Unset level: the richest one the server serves. Samba answers 124 above level 1.
@@ -65,7 +68,7 @@ def list_sessions(client, level, clients, usernames, warn=None, share_connection
     """(sessions, level used). ``level`` None picks the richest level the server serves.
 
     Filters are always applied again here: Samba ignores the wire filters. ``share_connections``
-    (list_share_users): None = no share selector; else only the sessions those connections select.
+    (share_selector.list_share_users): None = no share selector; else only the sessions those connections select.
     """
     if share_connections is not None and level == 0:
         raise LevelError(0, message=SHARE_LEVEL_0_MESSAGE)
@@ -74,7 +77,7 @@ def list_sessions(client, level, clients, usernames, warn=None, share_connection
         if warn:
             for text in share_warnings(sessions, share_connections, clients, usernames):
                 warn(text)
-        sessions = filter_sessions(sessions, None, None, share_connections)
+        sessions = sessions_using_share(sessions, share_connections)
     return sessions, level
 
 
@@ -136,96 +139,6 @@ class LevelError(SrvsvcError):
             'The server does not serve information level %d (ERROR_INVALID_LEVEL). Windows serves '
             '0, 1, 2, 10 and 502; Samba serves 0 and 1 only. Leave level unset to use the richest '
             'level the server serves.' % level))
-
-
-# Share users (docs/developer/open-files.md, "Share users on the session modules").
-NERR_NET_NAME_NOT_FOUND = 2310
-ERROR_INVALID_NAME = 123   # Samba 4.17's answer for a share it does not have
-UNKNOWN_SHARE_MESSAGE = "share '{share}' does not exist on the server."
-# Samba 4.17 answers level 1 with the same placeholder for every connection (srv_srvsvc_nt.c,
-# init_srv_conn_info_1): the right count, but user 'dummy_user' and netname 'IPC$' instead of the
-# client computer. Selecting by it would select nothing and report success, so the share users
-# stay connected through the maintenance: fail instead.
-PLACEHOLDER_NETNAME = 'ipc$'
-NO_SHARE_USERS_MESSAGE = (
-    "share '{share}': the server does not say who uses its shares (NetConnectionEnum names the client "
-    "'{client}' and the user '{user}' for every connection, as Samba does), so no session can be selected by "
-    "share. Select the sessions by username or client instead; on a Samba server, smbstatus --shares lists "
-    "who uses a share.")
-
-
-SHARE_LEVEL_0_MESSAGE = ('level 0 carries no user name, so it cannot tell which sessions use a share: leave level '
-                         'unset, or use level 1, with the share option.')
-
-
-UNMATCHED_WARNING = (
-    "share '{share}': {count} connection(s) match no session by client and user, so they select nothing (the "
-    "first names client '{client}' and user '{user}'). The server may spell the client differently in its "
-    "connection and session lists; select those sessions by client or username instead.")
-
-
-def share_warnings(sessions, connections, clients=None, usernames=None):
-    """One warning per share whose connections select none of ``sessions`` (see
-    session_names.unmatched_connections); a connection that the client or username filters
-    rule out anyway is not counted."""
-    counted = {}
-    first = {}
-    for c in unmatched_connections(sessions, connections or []):
-        if clients and not any(clients_match(c.client, selector) for selector in clients):
-            continue
-        if usernames and not any(usernames_match(c.username, selector) for selector in usernames):
-            continue
-        counted[c.share] = counted.get(c.share, 0) + 1
-        first.setdefault(c.share, c)
-    return [UNMATCHED_WARNING.format(share=share, count=counted[share], client=first[share].client,
-                                     user=first[share].username) for share in sorted(counted)]
-
-
-def share_listing_error(share, status):
-    """The message for a NetConnectionEnum status that means ``share`` does not exist, else None."""
-    if status in (NERR_NET_NAME_NOT_FOUND, ERROR_INVALID_NAME):
-        return UNKNOWN_SHARE_MESSAGE.format(share=share)
-    return None
-
-
-def share_connections(share, entries):
-    """ShareConnection of each listed entry of ``share``; ShareUsersError when the server answers
-    with placeholders instead of client computers (Samba)."""
-    connections = []
-    for entry in entries:
-        netname = entry.get('netname')
-        if netname is not None and normalise_client(netname).lower() == PLACEHOLDER_NETNAME:
-            raise ShareUsersError(NO_SHARE_USERS_MESSAGE.format(share=share, client=netname,
-                                                                user=entry.get('username')))
-        connections.append(ShareConnection(share, netname, entry.get('username')))
-    return connections
-
-
-def list_share_users(client, shares):
-    """The connections of every share of ``shares`` (NetrConnectionEnum level 1, the share as
-    qualifier), or None when ``shares`` is empty (no share selector). ShareUsersError for a share
-    that does not exist, or a server that does not name its share users."""
-    if not shares:
-        return None
-    found = []
-    seen = set()
-    for share in shares:
-        if share.lower() in seen:
-            continue   # share names are case-insensitive: one listing each
-        seen.add(share.lower())
-        try:
-            entries = client.enum_connections(share, 1)
-        except SrvsvcStatusError as e:
-            message = share_listing_error(share, e.status)
-            if message is None:
-                raise
-            raise ShareUsersError(message)
-        found.extend(share_connections(share, entries))
-    return found
-
-
-class ShareUsersError(SrvsvcError):
-    """The share selector cannot be answered (a SrvsvcError, so the modules catch one type)."""
 
 
 def _ends(target, session):

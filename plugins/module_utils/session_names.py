@@ -380,15 +380,14 @@ class SessionInfo:
         return 'SessionInfo(%r, %r, idle=%r)' % (self.raw_client, self.username, self.idle_seconds)
 
 
-def filter_sessions(sessions, clients=None, usernames=None, share_connections=None):
-    """Apply client/username filters locally (Samba ignores the wire filters), and the share
-    selector: ``share_connections`` None = no share given, else the shares' connections.
+def filter_sessions(sessions, clients=None, usernames=None):
+    """Apply client/username filters locally (Samba ignores the wire filters); the share selector
+    is share_selector.sessions_using_share.
 
     Raises ValueError for a malformed CIDR client filter, even when there is no session.
     """
     validate_client_selectors('client', clients)
-    return [s for s in sessions if _matches_selectors(s, clients, usernames)
-            and (share_connections is None or uses_share(s, share_connections))]
+    return [s for s in sessions if _matches_selectors(s, clients, usernames)]
 
 
 def _matches_selectors(session, clients, usernames):
@@ -397,49 +396,6 @@ def _matches_selectors(session, clients, usernames):
     if usernames and not any(usernames_match(session.username, u) for u in usernames):
         return False
     return True
-
-
-# ---------------------------------------------------------------- share users
-
-class ShareConnection:
-    """One connection to a share (NetConnectionEnum level 1, the share as qualifier): the client
-    computer (coni1_netname, as the server spells it) and the user (coni1_username)."""
-
-    __slots__ = ('share', 'client', 'username')
-
-    def __init__(self, share, client, username):
-        self.share = share
-        self.client = client
-        self.username = username
-
-    def __repr__(self):
-        return 'ShareConnection(%r, %r, %r)' % (self.share, self.client, self.username)
-
-
-def connection_selects(session, connection):
-    """Is ``session`` one of the sessions ``connection`` stands for? Its client matches the
-    connection's client (the client-name rules) AND its user the connection's user (the account
-    rules). A connection without a client name, or with an empty or null-session user, selects
-    nothing: it cannot say whose session it is. A session without a client name is never selected."""
-    if not has_client_name(connection.client) or is_null_session(connection.username):
-        return False
-    # same_client, not clients_match: what a server sends is a name, never read as a network.
-    return same_client(session.client, connection.client) and usernames_match(session.username,
-                                                                              connection.username)
-
-
-def uses_share(session, connections):
-    """Does ``session`` use one of the shares whose ``connections`` (ShareConnection) were listed?"""
-    return any(connection_selects(session, c) for c in connections)
-
-
-def unmatched_connections(sessions, connections):
-    """The connections that name a client and a user but select none of ``sessions``: the server
-    may spell a client one way in its connection list and another in its session list (a computer
-    name against an address); selecting nothing is safe, but the user must hear of it."""
-    return [c for c in connections
-            if has_client_name(c.client) and not is_null_session(c.username)
-            and not any(connection_selects(s, c) for s in sessions)]
 
 
 def diff_entries(sessions):

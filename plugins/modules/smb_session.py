@@ -247,9 +247,12 @@ from ansible_collections.lanman.smb.plugins.module_utils.close_planning import (
     NO_SELECTOR_MESSAGE, CloseSelectionError, plan_close,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.list_and_close import (
-    close_result, execute_plan, list_sessions, list_share_users, share_warnings,
+    close_result, execute_plan, list_sessions,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import filter_sessions
+from ansible_collections.lanman.smb.plugins.module_utils.share_selector import (
+    list_share_users, sessions_using_share, share_warnings,
+)
 
 
 def main():
@@ -277,7 +280,8 @@ def main():
                 module.warn(text)
             selection = build_selection(p, client, clients, exclude_clients, connections)
             plan = plan_close(sessions, selection)
-            candidates = filter_sessions(sessions, selection.client, selection.username, connections)
+            candidates = sessions_using_share(filter_sessions(sessions, selection.client, selection.username),
+                                              connections)
             outcome = execute_plan(client, plan, level, module.check_mode)
         except CloseSelectionError as e:
             module.fail_json(msg=str(e))

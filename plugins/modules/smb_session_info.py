@@ -144,7 +144,8 @@ from ansible_collections.lanman.smb.plugins.module_utils.agentless_module import
     check_options, connect, info_spec, start_deadline,
 )
 from ansible_collections.lanman.smb.plugins.module_utils.client_resolver import ResolutionError, resolve_selectors
-from ansible_collections.lanman.smb.plugins.module_utils.list_and_close import list_sessions, list_share_users
+from ansible_collections.lanman.smb.plugins.module_utils.list_and_close import list_sessions
+from ansible_collections.lanman.smb.plugins.module_utils.share_selector import list_share_users
 
 
 def main():

@@ -7,6 +7,7 @@
 #AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.SessionNames
 #AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.LocalHostNames
 #AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.ClientResolver
+#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.ShareSelector
 #AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.ListAndClose
 
 $spec = @{

@@ -18,7 +18,7 @@ for m in $expected; do
   ansible-doc "$m" >/dev/null 2>"$WORK/doc.err" || { cat "$WORK/doc.err"; echo "FAIL: ansible-doc $m"; exit 1; }
   if [ -s "$WORK/doc.err" ]; then cat "$WORK/doc.err"; echo "FAIL: ansible-doc $m warned"; exit 1; fi
 done
-for f in plugins/module_utils/NetSession.cs plugins/module_utils/NetConnection.cs plugins/module_utils/SessionNames.cs plugins/module_utils/LocalHostNames.cs plugins/module_utils/ClientResolver.cs plugins/module_utils/ClosePlanning.cs plugins/module_utils/ListAndClose.cs plugins/module_utils/_srvsvc/client.py plugins/module_utils/_srvsvc/connections.py meta/runtime.yml requirements.txt meta/execution-environment.yml; do
+for f in plugins/module_utils/NetSession.cs plugins/module_utils/NetConnection.cs plugins/module_utils/SessionNames.cs plugins/module_utils/LocalHostNames.cs plugins/module_utils/ClientResolver.cs plugins/module_utils/ShareSelector.cs plugins/module_utils/ClosePlanning.cs plugins/module_utils/ListAndClose.cs plugins/module_utils/_srvsvc/client.py plugins/module_utils/_srvsvc/connections.py meta/runtime.yml requirements.txt meta/execution-environment.yml; do
   [ -e "$WORK/installed/ansible_collections/lanman/smb/$f" ] || { echo "FAIL: $f missing from the installed collection"; exit 1; }
 done
 echo "installed from the tarball: $found all render with ansible-doc"

@@ -17,6 +17,7 @@ using ansible_collections.lanman.smb.plugins.module_utils.NetConnection;
 using ansible_collections.lanman.smb.plugins.module_utils.SessionNames;
 using ansible_collections.lanman.smb.plugins.module_utils.ClosePlanning;
 using ansible_collections.lanman.smb.plugins.module_utils.ListAndClose;
+using ansible_collections.lanman.smb.plugins.module_utils.ShareSelector;
 
 internal static class ConnStandin
 {

@@ -29,7 +29,7 @@ internal class SafeNetApiBuffer : SafeHandleZeroOrMinusOneIsInvalid
 def test_there_are_utils_to_check():
     assert [p.name for p in UTILS] == ['ClientResolver.cs', 'ClosePlanning.cs', 'ListAndClose.cs', 'LocalHostNames.cs',
                                        'NetConnection.cs', 'NetFile.cs', 'NetSession.cs', 'OpenFileListAndClose.cs',
-                                       'OpenFileRules.cs', 'SessionNames.cs']
+                                       'OpenFileRules.cs', 'SessionNames.cs', 'ShareSelector.cs']
 
 
 @pytest.mark.parametrize('path', UTILS, ids=lambda p: p.name)

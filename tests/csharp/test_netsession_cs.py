@@ -3,7 +3,7 @@ and runs tests/csharp/NetSessionTests.cs in a subprocess (a crash is a failure) 
 CoreCLR (conftest.py).
 
 NetSession.cs (the Win32 wrapper) must compile alone; each rules util (SessionNames.cs,
-LocalHostNames.cs, ClientResolver.cs, ClosePlanning.cs, ListAndClose.cs) must compile with the utils
+LocalHostNames.cs, ClientResolver.cs, ShareSelector.cs, ClosePlanning.cs, ListAndClose.cs) must compile with the utils
 it declares (its `using ...module_utils.<Name>;` lines) against the wrapper's public surface alone,
 and all of them together into one assembly, which is what ansible-core's Add-CSharpType does with
 every C# util a module requires. The tests run against that one assembly."""
@@ -25,7 +25,8 @@ WRAPPER = ROOT / 'plugins' / 'module_utils' / 'NetSession.cs'
 CONNECTION_WRAPPER = ROOT / 'plugins' / 'module_utils' / 'NetConnection.cs'
 # the rules utils, each after the utils it requires
 RULES = [ROOT / 'plugins' / 'module_utils' / name for name in
-         ('SessionNames.cs', 'LocalHostNames.cs', 'ClientResolver.cs', 'ClosePlanning.cs', 'ListAndClose.cs')]
+         ('SessionNames.cs', 'LocalHostNames.cs', 'ClientResolver.cs', 'ShareSelector.cs', 'ClosePlanning.cs',
+          'ListAndClose.cs')]
 UTILS = [WRAPPER, CONNECTION_WRAPPER] + RULES
 _REQUIRES = re.compile(r'^using ansible_collections\.lanman\.smb\.plugins\.module_utils\.(\w+);\s*$', re.M)
 MCS = ['mcs', '-langversion:5', '-sdk:4.5-api', '-warnaserror+', '-nologo']
@@ -207,8 +208,9 @@ def test_rules_compile_against_the_wrappers_public_surface(build, rules):
 
 def test_rules_declare_what_they_require():
     assert [[p.name for p in required_rules(r)] for r in RULES] == [
-        [], ['SessionNames.cs'], ['SessionNames.cs'], ['SessionNames.cs'],
-        ['SessionNames.cs', 'LocalHostNames.cs', 'ClosePlanning.cs']]
+        [], ['SessionNames.cs'], ['SessionNames.cs'], ['SessionNames.cs', 'LocalHostNames.cs'],
+        ['SessionNames.cs', 'LocalHostNames.cs', 'ShareSelector.cs'],
+        ['SessionNames.cs', 'LocalHostNames.cs', 'ShareSelector.cs', 'ClosePlanning.cs']]
 
 
 def test_rules_do_not_compile_without_the_wrapper(tmp_path):

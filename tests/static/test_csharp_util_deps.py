@@ -1,6 +1,6 @@
 """The C# utils are split along their seam (NetSession.cs: the Win32 wrapper; SessionNames.cs,
-LocalHostNames.cs, ClientResolver.cs, ClosePlanning.cs and ListAndClose.cs: the session rules over
-it, one concern each). These checks hold the split to what ansible-core really does:
+LocalHostNames.cs, ClientResolver.cs, ShareSelector.cs, ClosePlanning.cs and ListAndClose.cs: the
+session rules over it, one concern each). These checks hold the split to what ansible-core really does:
 
 - a C# util requires another by a `using ansible_collections.<ns>.<coll>.plugins.module_utils.<Name>;`
   line (ansible-core's PSModuleDepFinder, executor/powershell/module_manifest.py, reads exactly
@@ -70,7 +70,8 @@ def accelerators(files):
     return found
 
 
-RULES = ['ClientResolver.cs', 'ClosePlanning.cs', 'ListAndClose.cs', 'LocalHostNames.cs', 'SessionNames.cs']
+RULES = ['ClientResolver.cs', 'ClosePlanning.cs', 'ListAndClose.cs', 'LocalHostNames.cs', 'SessionNames.cs',
+         'ShareSelector.cs']
 FILE_RULES = ['OpenFileListAndClose.cs', 'OpenFileRules.cs']
 
 
@@ -90,9 +91,11 @@ def test_each_util_compiles_with_exactly_what_ansible_core_ships_with_it(util, c
     ('SessionNames.cs', ['NetSession.cs']),
     ('LocalHostNames.cs', ['NetSession.cs', 'SessionNames.cs']),
     ('ClientResolver.cs', ['NetSession.cs', 'SessionNames.cs']),
-    ('ClosePlanning.cs', ['NetSession.cs', 'SessionNames.cs']),
+    ('ShareSelector.cs', ['LocalHostNames.cs', 'NetConnection.cs', 'NetSession.cs', 'SessionNames.cs']),
+    ('ClosePlanning.cs', ['LocalHostNames.cs', 'NetConnection.cs', 'NetSession.cs', 'SessionNames.cs',
+                          'ShareSelector.cs']),
     ('ListAndClose.cs', ['ClosePlanning.cs', 'LocalHostNames.cs', 'NetConnection.cs', 'NetSession.cs',
-                         'SessionNames.cs']),
+                         'SessionNames.cs', 'ShareSelector.cs']),
 ])
 def test_each_rules_util_requires_the_layers_below_it(util, shipped, collections_path):
     """Names, then local host / resolution / planning over them, then listing and closing over

@@ -121,7 +121,7 @@ def test_module_has_the_ansible_windows_shape(module):
     assert lines[0] == '#!powershell'
     assert '#AnsibleRequires -CSharpUtil Ansible.Basic' in lines
     # the rules utils; ansible-core ships the wrapper with them (tests/static/test_csharp_util_deps.py)
-    rules = ('OpenFileRules', 'OpenFileListAndClose') if '_open_file' in module else ('SessionNames',)
+    rules = ('OpenFileRules', 'OpenFileListAndClose') if '_open_file' in module else ('SessionNames', 'ShareSelector')
     for util in rules + ('LocalHostNames', 'ClientResolver', 'ListAndClose'):
         assert '#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.' + util in lines
     create = text.index('[Ansible.Basic.AnsibleModule]::Create($args, $spec)')

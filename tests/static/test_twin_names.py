@@ -9,7 +9,8 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 UTILS = ROOT / 'plugins' / 'module_utils'
 CONTRACT = ROOT / 'docs' / 'developer' / 'contract.md'
-RULES_UTILS = ['SessionNames.cs', 'LocalHostNames.cs', 'ClientResolver.cs', 'ClosePlanning.cs', 'ListAndClose.cs']
+RULES_UTILS = ['SessionNames.cs', 'LocalHostNames.cs', 'ClientResolver.cs', 'ShareSelector.cs', 'ClosePlanning.cs',
+               'ListAndClose.cs']
 
 
 def table_rows(text=None):
@@ -45,8 +46,8 @@ def test_every_rules_util_has_its_python_twin_in_the_table():
     assert sorted(set(r[0] for r in rows if r[0] in RULES_UTILS)) == sorted(RULES_UTILS)
     twins = dict((r[0], r[2]) for r in rows if r[0] in RULES_UTILS and r[2].endswith('.py'))
     assert twins == {'SessionNames.cs': 'session_names.py', 'LocalHostNames.cs': 'local_host_names.py',
-                     'ClientResolver.cs': 'client_resolver.py', 'ClosePlanning.cs': 'close_planning.py',
-                     'ListAndClose.cs': 'list_and_close.py'}
+                     'ClientResolver.cs': 'client_resolver.py', 'ShareSelector.cs': 'share_selector.py',
+                     'ClosePlanning.cs': 'close_planning.py', 'ListAndClose.cs': 'list_and_close.py'}
 
 
 @pytest.mark.parametrize('row', table_rows(), ids=lambda r: '%s-%s' % (r[0], '-'.join(r[1][:2])))

@@ -1,18 +1,19 @@
 """tests/fixtures/share_user_cases.json through the Python twin: which sessions the share selector
-lists and closes (session_names.uses_share, close_planning.plan_close), the share errors
-(list_and_close.list_share_users) and the share entry checks. The C# twin runs the same rows
+lists and closes (share_selector.uses_share, close_planning.plan_close), the share errors
+(share_selector.list_share_users) and the share entry checks. The C# twin runs the same rows
 (tests/csharp/ShareUserTests.cs)."""
 import json
 import pathlib
 
 import pytest
 
-from ansible_collections.lanman.smb.plugins.module_utils import list_and_close
+from ansible_collections.lanman.smb.plugins.module_utils import share_selector
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcStatusError
 from ansible_collections.lanman.smb.plugins.module_utils.close_planning import CloseSelection, plan_close
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import (
-    SessionInfo, ShareConnection, check_selector_entries, filter_sessions,
+    SessionInfo, check_selector_entries, filter_sessions,
 )
+from ansible_collections.lanman.smb.plugins.module_utils.share_selector import ShareConnection, uses_share
 
 TABLE = json.loads((pathlib.Path(__file__).resolve().parents[3] / 'fixtures' / 'share_user_cases.json')
                    .read_text(encoding='utf-8'))
@@ -30,9 +31,9 @@ def _connections(case):
 def test_listed_sessions(case):
     sessions = _sessions(case)
     sel = case['selection']
-    listed = filter_sessions(sessions, sel['client'], sel['username'], _connections(case))
+    listed = [s for s in filter_sessions(sessions, sel['client'], sel['username']) if uses_share(s, _connections(case))]
     assert [sessions.index(s) for s in listed] == case['listed']
-    assert list_and_close.share_warnings(sessions, _connections(case), sel['client'], sel['username']) == \
+    assert share_selector.share_warnings(sessions, _connections(case), sel['client'], sel['username']) == \
         case['warnings']
 
 
@@ -70,15 +71,15 @@ class _Lister:
 
 @pytest.mark.parametrize('row', TABLE['share_errors'], ids=lambda r: str(r['status']))
 def test_share_errors(row):
-    assert list_and_close.share_listing_error(row['share'], row['status']) == row['message']
+    assert share_selector.share_listing_error(row['share'], row['status']) == row['message']
     lister = _Lister({row['share']: row['status']})
     if row['message'] is None:
         with pytest.raises(SrvsvcStatusError) as err:
-            list_and_close.list_share_users(lister, [row['share']])
+            share_selector.list_share_users(lister, [row['share']])
         assert err.value.status == row['status']
     else:
-        with pytest.raises(list_and_close.ShareUsersError) as err:
-            list_and_close.list_share_users(lister, [row['share']])
+        with pytest.raises(share_selector.ShareUsersError) as err:
+            share_selector.list_share_users(lister, [row['share']])
         assert str(err.value) == row['message']
 
 
@@ -87,11 +88,11 @@ def test_placeholder_connections(row):
     entry = {'netname': row['netname'], 'username': row['username']}
     lister = _Lister({row['share']: [entry]})
     if row['message'] is None:
-        [found] = list_and_close.list_share_users(lister, [row['share']])
+        [found] = share_selector.list_share_users(lister, [row['share']])
         assert (found.share, found.client, found.username) == (row['share'], row['netname'], row['username'])
     else:
-        with pytest.raises(list_and_close.ShareUsersError) as err:
-            list_and_close.list_share_users(lister, [row['share']])
+        with pytest.raises(share_selector.ShareUsersError) as err:
+            share_selector.list_share_users(lister, [row['share']])
         assert str(err.value) == row['message']
 
 
@@ -107,7 +108,7 @@ def test_share_entries(row):
 
 def test_every_share_is_listed_once_at_level_1_and_no_share_lists_nothing():
     lister = _Lister({'Data': [{'netname': '10.0.0.5', 'username': 'alice'}], 'Projects': []})
-    found = list_and_close.list_share_users(lister, ['Data', 'Projects', 'DATA', 'data'])
+    found = share_selector.list_share_users(lister, ['Data', 'Projects', 'DATA', 'data'])
     assert lister.asked == [('Data', 1), ('Projects', 1)] and [c.username for c in found] == ['alice']
-    assert list_and_close.list_share_users(lister, None) is None
-    assert list_and_close.list_share_users(lister, []) is None
+    assert share_selector.list_share_users(lister, None) is None
+    assert share_selector.list_share_users(lister, []) is None

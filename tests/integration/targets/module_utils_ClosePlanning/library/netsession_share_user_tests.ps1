@@ -13,8 +13,8 @@
 
 #AnsibleRequires -CSharpUtil Ansible.Basic
 #AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.SessionNames
+#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.ShareSelector
 #AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.ClosePlanning
-#AnsibleRequires -CSharpUtil ansible_collections.lanman.smb.plugins.module_utils.ListAndClose
 
 $spec = @{
     options = @{
