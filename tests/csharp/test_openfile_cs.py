@@ -42,7 +42,10 @@ def build(tmp_path_factory):
     out = tmp_path_factory.mktemp('openfiles')
     _run(['gcc', '-shared', '-fPIC', '-O2', '-Wall', '-Wextra', '-Werror', '-o', str(out / 'libnetapi32.so')]
          + sorted(str(c) for c in (HERE / 'standin').glob('*.c')))
-    lib = lambda name: '-r:%s' % (out / name)  # noqa: E731
+
+    def lib(name):
+        return '-r:%s' % (out / name)
+
     _run(MCS + ['-target:library', '-out:%s' % (out / 'NetSession.dll'), str(UTILS_DIR / 'NetSession.cs')])
     # the wrapper against the session wrapper's public surface only
     _run(MCS + ['-target:library', lib('NetSession.dll'), '-out:%s' % (out / 'NetFile.dll'), str(FILE_UTILS[0])])

@@ -128,7 +128,7 @@ def test_summary_counts_duplicates_apart():
                {'error': 'down', 'sessions': [], 'duplicate_of': None},
                {'error': None, 'sessions': [], 'duplicate_of': 'A'}]
     assert fleet_audit.summarise(entries) == {'servers': 3, 'ok': 1, 'failed': 1, 'duplicates': 1, 'sessions': 2,
-                                            'open_files': 0}
+                                              'open_files': 0}
 
 
 def test_the_run_labels_sessions_of_every_address_it_connected_from():
