@@ -49,11 +49,19 @@ def test_parse_check_catches_broken_powershell(broken):
     assert syntax_errors(broken)
 
 
+_DOCS = {}
+
+
 def _doc(module, env):
-    proc = subprocess.run([ANSIBLE_DOC, '--json', 'lanman.smb.%s' % module], env=env, check=False, capture_output=True,
-                          text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)['lanman.smb.%s' % module]
+    """The module's documentation as ansible-doc merges it; every module this file asks about is
+    read in one ansible-doc process (one per module cost ~2 s of start-up each)."""
+    if not _DOCS:
+        names = ['lanman.smb.%s' % m for m in MODULES + ['smb_session', 'smb_session_info']]
+        proc = subprocess.run([ANSIBLE_DOC, '--json'] + names, env=env, check=False, capture_output=True,
+                              text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        _DOCS.update(json.loads(proc.stdout))
+    return _DOCS['lanman.smb.%s' % module]
 
 
 def compare_spec_with_doc(spec, doc):
