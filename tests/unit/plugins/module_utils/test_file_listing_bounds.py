@@ -62,6 +62,14 @@ def test_more_data_with_a_zero_handle_stops_the_listing():
     assert str(err.value) == LIMITS['files_no_progress'].format(server='srv', handle=0)
 
 
+def test_a_round_without_files_stops_the_listing_even_with_a_new_handle():
+    pipe = LazyPipe(lambda n, call_id: fragments(file_answer(0, FILE, resume=10 + min(n, 2), status=234), call_id))
+    with pytest.raises(SrvsvcProtocolError) as err:
+        file_calls.enum_files(client_on(pipe), 3)
+    assert str(err.value) == LIMITS['files_no_progress'].format(server='srv', handle=11)
+    assert pipe.requests == 1
+
+
 def test_a_huge_answer_is_cut_at_the_listing_byte_budget():
     per_file = 4 * 5 + 12 + 2 * 400 + 12 + 12   # fixed part, a 399-character path, a 5-character user
     count = messages.MAX_LISTING_BYTES // per_file + 1000

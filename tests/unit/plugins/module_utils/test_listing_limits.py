@@ -25,13 +25,15 @@ def test_the_python_twin_uses_the_shared_limits_and_texts():
 
 @pytest.mark.parametrize('pages, handle', [
     ([enum_response(1, [], 9, resume=11, status=234)], 11),                           # more data, no entry
+    ([enum_response(1, [], 9, resume=11, status=234),                                 # no entry, a new handle:
+      enum_response(1, [], 9, resume=12, status=234)], 11),                           # stops at the first round
     ([enum_response(1, [level_1_entry(1)], 9, resume=None, status=234)], 0),         # no resume handle
     ([enum_response(1, [level_1_entry(1)], 9, resume=0, status=234)], 0),            # handle 0 (a NULL pointer too)
     ([enum_response(1, [level_1_entry(1)], 9, resume=11, status=234)], 11),          # the same handle again
     ([enum_response(1, [level_1_entry(1)], 9, resume=11, status=234),                # an earlier handle again
       enum_response(1, [level_1_entry(2)], 9, resume=12, status=234),
       enum_response(1, [level_1_entry(3)], 9, resume=11, status=234)], 11),
-], ids=['no-entries', 'no-handle', 'handle-0', 'same-handle', 'earlier-handle'])
+], ids=['no-entries', 'no-entries-new-handle', 'no-handle', 'handle-0', 'same-handle', 'earlier-handle'])
 def test_a_listing_that_does_not_progress_stops_with_the_shared_text(pages, handle):
     with pytest.raises(SrvsvcProtocolError) as err:
         client_on(call=FakeServer(pages)).enum_sessions(1)

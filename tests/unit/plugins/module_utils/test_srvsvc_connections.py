@@ -114,11 +114,12 @@ def test_status_codes_are_raised_with_the_status():
 
 @pytest.mark.parametrize('pages, handle', [
     ([answer([], resume=11, status=234)], 11),
+    ([answer([], resume=11, status=234), answer([], resume=12, status=234)], 11),   # stops at the first round
     ([answer([conn(1)], resume=None, status=234)], 0),
     ([answer([conn(1)], resume=0, status=234)], 0),
     ([answer([conn(1)], resume=11, status=234), answer([conn(2)], resume=12, status=234),
       answer([conn(3)], resume=11, status=234)], 11),
-], ids=['no-entries', 'no-handle', 'handle-0', 'earlier-handle'])
+], ids=['no-entries', 'no-entries-new-handle', 'no-handle', 'handle-0', 'earlier-handle'])
 def test_a_listing_that_does_not_progress_stops_with_the_shared_text(pages, handle):
     with pytest.raises(SrvsvcProtocolError) as err:
         client_on(call=FakeServer(pages)).enum_connections('Data')
