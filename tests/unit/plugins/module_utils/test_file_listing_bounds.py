@@ -15,6 +15,7 @@ from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import (
 )
 
 from hostile_answers import MIB, NON_ASCII, LazyPipe, file_answer, fragments  # same directory
+from stalling_server import client_stalling_in_round_two  # same directory
 from test_srvsvc_codec import client_on  # same directory
 
 LIMITS = json.loads((pathlib.Path(__file__).resolve().parents[3] / 'fixtures' / 'listing_limits.json').read_text())
@@ -159,3 +160,10 @@ def test_a_status_is_raised_with_its_code():
     with pytest.raises(SrvsvcStatusError) as err:
         file_calls.enum_files(client_on(pipe), 3)
     assert err.value.status == 5
+
+
+def test_a_call_that_runs_out_of_time_after_the_first_round_counts_the_rounds():
+    client = client_stalling_in_round_two([b''.join(file_answer(2, FILE, resume=77, status=234))])
+    with pytest.raises(SrvsvcTimeoutError, match=r'^NetrFileEnum on srv port 445: the 30 second timeout ran out before '
+                                                 r'the listing finished \(1 rounds, 2 files received so far'):
+        file_calls.enum_files(client, 3)

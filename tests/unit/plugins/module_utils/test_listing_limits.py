@@ -10,7 +10,8 @@ import pathlib
 import pytest
 
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc import client as srvsvc_client, messages
-from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcProtocolError
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcProtocolError, SrvsvcTimeoutError
+from stalling_server import client_stalling_in_round_two  # same directory
 
 from test_srvsvc_codec import FakeServer, client_on, enum_response, level_1_entry
 
@@ -51,3 +52,10 @@ def test_a_listing_past_the_session_cap_stops_with_the_shared_text(monkeypatch):
     monkeypatch.setattr(srvsvc_client, 'MAX_SESSIONS', 4)
     pages[1] = enum_response(1, [level_1_entry(3), level_1_entry(4)], 9, status=0)
     assert len(client_on(call=FakeServer(pages)).enum_sessions(1)) == 4
+
+
+def test_a_call_that_runs_out_of_time_after_the_first_round_counts_the_rounds():
+    client = client_stalling_in_round_two([enum_response(1, [level_1_entry(1)], 9, resume=11, status=234)])
+    with pytest.raises(SrvsvcTimeoutError, match=r'^NetrSessionEnum on srv port 445: the 30 second timeout ran out '
+                                                 r'before the listing finished \(1 rounds, 1 sessions received so far'):
+        client.enum_sessions(1)

@@ -194,3 +194,14 @@ def test_a_listing_that_outlasts_the_runs_deadline_stops_with_a_timeout():
     client.deadline = clock
     with pytest.raises(SrvsvcTimeoutError, match=r'NetrConnectionEnum on srv port 445: the timeout ran out .*1 rounds, 1 '):
         client.enum_connections('Data')
+
+
+def test_a_call_that_runs_out_of_time_fails_with_the_calls_own_timeout():
+    # Unlike the session and file listings (which then count the rounds), the connection
+    # listing lets the call's timeout through as it is (paging.Listing.slow_call_ends_listing).
+    from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcTimeoutError
+    from stalling_server import client_stalling_in_round_two  # same directory
+
+    client = client_stalling_in_round_two([answer([conn(1)], resume=11, status=234)])
+    with pytest.raises(SrvsvcTimeoutError, match=r'^srv port 445: the 30 second timeout ran out during NetrConnectionEnum'):
+        client.enum_connections('Data')
