@@ -12,7 +12,8 @@ tens of megabytes of dependencies (flask, ldap3, pyOpenSSL, ...) to every execut
 A hostile or broken server cannot hang or exhaust the controller: one Deadline (deadline.py)
 bounds every step from resolving the server's name to the logoff, and a step that runs out of
 it fails naming the step; an SMB message is capped in size (MAX_SMB_MESSAGE), an answer in
-fragments and bytes (dcerpc.py), a listing in sessions, bytes and string length (messages.py).
+fragments and bytes (dcerpc.py), a listing in entries, bytes, printed text and string length
+(paging.py, with the limits in messages.py).
 Every failure is a SrvsvcError (errors.py).
 """
 
