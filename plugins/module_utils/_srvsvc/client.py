@@ -12,7 +12,8 @@ tens of megabytes of dependencies (flask, ldap3, pyOpenSSL, ...) to every execut
 A hostile or broken server cannot hang or exhaust the controller: one Deadline (deadline.py)
 bounds every step from resolving the server's name to the logoff, and a step that runs out of
 it fails naming the step; an SMB message is capped in size (MAX_SMB_MESSAGE), an answer in
-fragments and bytes (dcerpc.py), a listing in sessions, bytes and string length (messages.py).
+fragments and bytes (dcerpc.py), a listing in entries, bytes, printed text and string length
+(paging.py, with the limits in messages.py).
 Every failure is a SrvsvcError (errors.py).
 """
 
@@ -28,19 +29,20 @@ import struct
 import threading
 import uuid
 
-from ansible_collections.lanman.smb.plugins.module_utils._srvsvc import connections, dcerpc
-from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.deadline import Deadline, Watchdog
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc import connections, dcerpc, paging
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.deadline import Deadline, Watchdog, format_seconds
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import (
     SrvsvcConnectionError, SrvsvcError, SrvsvcProtocolError, SrvsvcStatusError, SrvsvcTimeoutError, without_secret,
 )
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import (
     MAX_LISTING_BYTES, MAX_LISTING_TEXT, MAX_SESSIONS, NO_PROGRESS_TEXT, OPNUM_SESSION_DEL, OPNUM_SESSION_ENUM,
-    TOO_LARGE_TEXT, TOO_MANY_TEXT, TOO_MUCH_TEXT_TEXT, TextBudget, TextBudgetError, TooManyEntriesError,
-    decode_session_enum, decode_status, encode_session_del, encode_session_enum,
+    TOO_LARGE_TEXT, TOO_MANY_TEXT, TOO_MUCH_TEXT_TEXT, decode_session_enum, decode_status, encode_session_del,
+    encode_session_enum,
 )
-from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.ndr import FieldTooLongError, NdrError
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.ndr import NdrError
+# MAX_ENUM_ROUNDS is looked up here on each listing, so a test may lower it for the sessions.
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.paging import MAX_ENUM_ROUNDS, MAX_PREFERRED_LENGTH
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.spnego_import import import_spnego
-from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.status import ERROR_MORE_DATA
 
 try:
     import_spnego()   # before smbprotocol.session imports it, so CredSSP/TLS stay unloaded
@@ -64,10 +66,7 @@ except ImportError as e:  # reported by the modules with missing_required_lib
 logging.getLogger('smbprotocol').addHandler(logging.NullHandler())
 
 SRVSVC_INTERFACE = (uuid.UUID('4b324fc8-1670-01d3-1278-5a47bf6ee188'), 3, 0)
-MAX_PREFERRED_LENGTH = 0xFFFFFFFF   # "as much as you have": the server picks the round size
-# Each round must return at least one entry; this caps a server that keeps saying "more".
-# (MAX_SESSIONS and the run's time budget usually stop such a server first.)
-MAX_ENUM_ROUNDS = 100000
+SESSION_TEXTS = paging.ListingTexts(NO_PROGRESS_TEXT, TOO_MANY_TEXT, TOO_LARGE_TEXT, TOO_MUCH_TEXT_TEXT)
 # The answer to NetrSessionDel is 4 bytes of status; more is a broken server.
 MAX_DEL_ANSWER_BYTES = 4096
 # The largest SMB message accepted. The largest we ask for is a 64 KiB pipe read (plus its
@@ -284,7 +283,7 @@ class SrvsvcClient:
         error = SrvsvcTimeoutError(
             '%s: the %s second timeout ran out during %s (timeout bounds the whole run: name resolution, '
             'connecting, logging on, every call and closing). The server stopped answering or answers too '
-            'slowly; raise timeout if it is merely busy.' % (self._where(), _seconds(seconds), step))
+            'slowly; raise timeout if it is merely busy.' % (self._where(), format_seconds(seconds), step))
         error.step = step
         error.request_sent = sent
         return error
@@ -474,60 +473,15 @@ class SrvsvcClient:
 
         The whole listing, every round together, must finish within the run's deadline and
         hold at most MAX_SESSIONS sessions, MAX_LISTING_BYTES of answers and MAX_LISTING_TEXT
-        characters of printed names; past any bound it fails instead of growing.
+        characters of printed names; past any bound it fails instead of growing (paging.py).
         """
         server = '\\\\' + self.server
-        deadline = self._budget()
-        entries = []
-        resume = 0
-        seen_handles = set()
-        budget = MAX_LISTING_BYTES
-        text_budget = TextBudget(MAX_LISTING_TEXT)
-        for rounds in range(MAX_ENUM_ROUNDS):
-            stub = encode_session_enum(server, client, user, level, MAX_PREFERRED_LENGTH, resume)
-            try:
-                answer = self._call(OPNUM_SESSION_ENUM, stub, 'NetrSessionEnum', max_bytes=budget,
-                                    too_large=TOO_LARGE_TEXT.format(server=self.server, max=MAX_LISTING_BYTES))
-            except SrvsvcTimeoutError:
-                if rounds and deadline.expired():
-                    raise self._listing_too_slow(rounds, len(entries))
-                raise
-            budget -= len(answer)
-            try:
-                batch, _total, next_resume, status = decode_session_enum(
-                    answer, MAX_SESSIONS - len(entries), level, text_budget=text_budget)
-            except TooManyEntriesError:
-                raise SrvsvcProtocolError(TOO_MANY_TEXT.format(server=self.server, max=MAX_SESSIONS))
-            except TextBudgetError:
-                raise SrvsvcProtocolError(TOO_MUCH_TEXT_TEXT.format(server=self.server, max=MAX_LISTING_TEXT))
-            except FieldTooLongError as e:
-                raise SrvsvcProtocolError('NetrSessionEnum on %s: refusing the answer: %s; the server is broken '
-                                          'or hostile' % (self._where(), e))
-            except NdrError as e:
-                raise SrvsvcProtocolError('NetrSessionEnum on %s: malformed answer: %s' % (self._where(), e))
-            del answer
-            if status not in (0, ERROR_MORE_DATA):
-                raise SrvsvcStatusError(status, 'NetrSessionEnum')
-            entries.extend(batch)
-            if status == 0:
-                return entries
-            if not batch or not next_resume or next_resume in seen_handles:
-                raise SrvsvcProtocolError(NO_PROGRESS_TEXT.format(server=self.server, handle=next_resume or 0))
-            seen_handles.add(next_resume)
-            resume = next_resume
-            if deadline.expired():
-                raise self._listing_too_slow(rounds + 1, len(entries))
-        raise SrvsvcProtocolError('NetrSessionEnum on %s: more than %d rounds' % (self._where(), MAX_ENUM_ROUNDS))
-
-    def _listing_too_slow(self, rounds, count):
-        error = SrvsvcTimeoutError(
-            'NetrSessionEnum on %s: the %s second timeout ran out before the listing finished (%d rounds, %d '
-            'sessions received so far; timeout bounds the whole run); the server answers too slowly or keeps '
-            'reporting more data. Raise timeout if the server is merely busy.'
-            % (self._where(), _seconds(self._budget().seconds), rounds, count))
-        error.step = 'NetrSessionEnum'
-        error.request_sent = True
-        return error
+        return paging.enum_all(self, paging.Listing(
+            OPNUM_SESSION_ENUM, 'NetrSessionEnum', 'sessions', SESSION_TEXTS,
+            lambda resume: encode_session_enum(server, client, user, level, MAX_PREFERRED_LENGTH, resume),
+            lambda answer, max_entries, text_budget: decode_session_enum(answer, max_entries, level,
+                                                                         text_budget=text_budget),
+            MAX_SESSIONS, MAX_LISTING_BYTES, MAX_LISTING_TEXT, MAX_ENUM_ROUNDS))
 
     def enum_connections(self, qualifier, level=1):
         """NetrConnectionEnum: the connections to the share ``qualifier`` (connections.py)."""
@@ -546,11 +500,6 @@ class SrvsvcClient:
             raise SrvsvcProtocolError('NetrSessionDel on %s: malformed answer: %s' % (self._where(), e))
         if status != 0:
             raise SrvsvcStatusError(status, 'NetrSessionDel')
-
-
-def _seconds(value):
-    """A timeout as typed (30, not 30.0)."""
-    return ('%d' % value) if value == int(value) else ('%g' % value)
 
 
 def _clean(error, password):

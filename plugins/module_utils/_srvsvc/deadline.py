@@ -65,3 +65,8 @@ class Watchdog:
 
     def stop(self):
         self._stopped.set()
+
+
+def format_seconds(value):
+    """A timeout as typed (30, not 30.0)."""
+    return ('%d' % value) if value == int(value) else ('%g' % value)

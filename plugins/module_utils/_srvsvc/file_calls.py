@@ -13,10 +13,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.lanman.smb.plugins.module_utils._srvsvc import dcerpc
-from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import (
-    SrvsvcProtocolError, SrvsvcStatusError, SrvsvcTimeoutError,
-)
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc import dcerpc, paging
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcProtocolError, SrvsvcStatusError
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.file_messages import (
     FILE_NO_PROGRESS_TEXT, FILE_TOO_LARGE_TEXT, FILE_TOO_MANY_TEXT, FILE_TOO_MUCH_TEXT_TEXT, MAX_FILES,
     OPNUM_FILE_CLOSE, OPNUM_FILE_ENUM, OPNUM_FILE_GET_INFO, OPNUM_SHARE_GET_INFO, decode_file_enum,
@@ -24,13 +22,12 @@ from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.file_messages i
     encode_share_get_info,
 )
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import (
-    MAX_LISTING_BYTES, MAX_LISTING_TEXT, TextBudget, TextBudgetError, TooManyEntriesError, decode_status,
+    MAX_LISTING_BYTES, MAX_LISTING_TEXT, decode_status,
 )
-from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.ndr import FieldTooLongError, NdrError
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.ndr import NdrError
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.status import ERROR_MORE_DATA, NERR_BUF_TOO_SMALL
 
-MAX_PREFERRED_LENGTH = 0xFFFFFFFF
-MAX_ENUM_ROUNDS = 100000
+FILE_TEXTS = paging.ListingTexts(FILE_NO_PROGRESS_TEXT, FILE_TOO_MANY_TEXT, FILE_TOO_LARGE_TEXT, FILE_TOO_MUCH_TEXT_TEXT)
 MAX_SMALL_ANSWER_BYTES = 128 * 1024   # one FILE_INFO_3 / SHARE_INFO_2 with long strings, or a status
 
 ERROR_FILE_NOT_FOUND = 2
@@ -49,60 +46,15 @@ def _server(client):
 
 def enum_files(client, level=3, basepath=None, user=None):
     """Every open file at ``level`` (2 or 3), following ERROR_MORE_DATA with the 32-bit resume
-    handle. Bounded as enum_sessions is: MAX_FILES files, MAX_LISTING_BYTES of answers,
-    MAX_LISTING_TEXT printed characters, the run's deadline, and a round without progress."""
-    deadline = client._budget()
-    entries = []
-    resume = 0
-    seen_handles = set()
-    budget = MAX_LISTING_BYTES
-    text_budget = TextBudget(MAX_LISTING_TEXT)
-    for rounds in range(MAX_ENUM_ROUNDS):
-        stub = encode_file_enum(_server(client), basepath, user, level, MAX_PREFERRED_LENGTH, resume)
-        try:
-            answer = client._call(OPNUM_FILE_ENUM, stub, 'NetrFileEnum', max_bytes=budget,
-                                  too_large=FILE_TOO_LARGE_TEXT.format(server=client.server, max=MAX_LISTING_BYTES))
-        except SrvsvcTimeoutError:
-            if rounds and deadline.expired():
-                raise _listing_too_slow(client, rounds, len(entries))
-            raise
-        budget -= len(answer)
-        try:
-            batch, _total, next_resume, status = decode_file_enum(answer, MAX_FILES - len(entries), level,
-                                                                  text_budget=text_budget)
-        except TooManyEntriesError:
-            raise SrvsvcProtocolError(FILE_TOO_MANY_TEXT.format(server=client.server, max=MAX_FILES))
-        except TextBudgetError:
-            raise SrvsvcProtocolError(FILE_TOO_MUCH_TEXT_TEXT.format(server=client.server, max=MAX_LISTING_TEXT))
-        except FieldTooLongError as e:
-            raise SrvsvcProtocolError('NetrFileEnum on %s: refusing the answer: %s; the server is broken or hostile'
-                                      % (client._where(), str(e).replace('a session field', 'that field')))
-        except NdrError as e:
-            raise SrvsvcProtocolError('NetrFileEnum on %s: malformed answer: %s' % (client._where(), e))
-        del answer
-        if status not in (0, ERROR_MORE_DATA, NERR_BUF_TOO_SMALL):
-            raise SrvsvcStatusError(status, 'NetrFileEnum')
-        entries.extend(batch)
-        if status == 0:
-            return entries
-        if not batch or not next_resume or next_resume in seen_handles:
-            raise SrvsvcProtocolError(FILE_NO_PROGRESS_TEXT.format(server=client.server, handle=next_resume or 0))
-        seen_handles.add(next_resume)
-        resume = next_resume
-        if deadline.expired():
-            raise _listing_too_slow(client, rounds + 1, len(entries))
-    raise SrvsvcProtocolError('NetrFileEnum on %s: more than %d rounds' % (client._where(), MAX_ENUM_ROUNDS))
-
-
-def _listing_too_slow(client, rounds, count):
-    error = SrvsvcTimeoutError(
-        'NetrFileEnum on %s: the %s second timeout ran out before the listing finished (%d rounds, %d files '
-        'received so far; timeout bounds the whole run); the server answers too slowly or keeps reporting more '
-        'data. Raise timeout if the server is merely busy.'
-        % (client._where(), '%g' % client._budget().seconds, rounds, count))
-    error.step = 'NetrFileEnum'
-    error.request_sent = True
-    return error
+    handle. Bounded as enum_sessions is (paging.py): MAX_FILES files, MAX_LISTING_BYTES of answers,
+    MAX_LISTING_TEXT printed characters, the run's deadline, and a round without progress.
+    NERR_BUF_TOO_SMALL (2123, the NERR twin of ERROR_MORE_DATA) is followed as more data too."""
+    return paging.enum_all(client, paging.Listing(
+        OPNUM_FILE_ENUM, 'NetrFileEnum', 'files', FILE_TEXTS,
+        lambda resume: encode_file_enum(_server(client), basepath, user, level, paging.MAX_PREFERRED_LENGTH, resume),
+        lambda answer, max_entries, text_budget: decode_file_enum(answer, max_entries, level,
+                                                                  text_budget=text_budget),
+        MAX_FILES, MAX_LISTING_BYTES, MAX_LISTING_TEXT, more=(ERROR_MORE_DATA, NERR_BUF_TOO_SMALL)))
 
 
 def file_info(client, file_id):

@@ -14,9 +14,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import (
-    MAX_STRING_CHARS, TooManyEntriesError,
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.listing_codec import (
+    EntryLayout, decode_enum_answer, encode_enum_request,
 )
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.messages import MAX_STRING_CHARS
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.ndr import NdrError, NdrReader, NdrWriter
 
 OPNUM_FILE_ENUM = 9
@@ -55,80 +56,30 @@ def _string_limit(name):
     return MAX_PATH_CHARS if name in ('pathname', 'path') else MAX_STRING_CHARS
 
 
-def encode_file_enum(server, basepath, user, level, prefmaxlen, resume_handle):
+# A refusal names the field as "that field" (the sessions' text says "a session field").
+FILE_LAYOUT = EntryLayout(FILE_LEVEL_FIELDS, FILE_WIRE_KEYS, _string_limit, 'files', 'that field')
+SHARE_2_LAYOUT = EntryLayout({2: SHARE_2_FIELDS}, tuple(name for name, dummy in SHARE_2_FIELDS), _string_limit,
+                             'shares', 'that field')
+
+
+def _check_file_level(level):
     if level not in FILE_LEVEL_FIELDS:
         raise ValueError('level must be one of %s' % ', '.join(map(str, FILE_LEVELS)))
-    w = NdrWriter()
-    w.unique_wstring(server)
-    w.unique_wstring(basepath)
-    w.unique_wstring(user)
-    w.u32(level)          # FILE_ENUM_STRUCT.Level
-    w.u32(level)          # union discriminant
-    w.referent()          # pointer to the (empty) container
-    w.u32(0)              # container.EntriesRead
-    w.u32(0)              # container.Buffer = NULL
-    w.u32(prefmaxlen)
-    w.referent()          # ResumeHandle pointer
-    w.u32(resume_handle)
-    return w.getvalue()
 
 
-def _read_entries(r, stub, fields, count, keys, text_budget):
-    """``count`` entries: the fixed parts in place (a second reader), then the deferred strings
-    that follow all of them, in order; no list of the fixed parts is built."""
-    entry_size = 4 * len(fields)
-    fixed = NdrReader(stub, r.position)
-    r.skip(count * entry_size)
-    entries = []
-    for dummy in range(count):
-        entry = dict.fromkeys(keys)
-        for name, kind in fields:
-            value = fixed.u32()
-            if kind == 'u':
-                entry[name] = value
-            elif value:
-                text = entry[name] = r.wstring(_string_limit(name))
-                if text_budget is not None:
-                    text_budget.spend(text)
-        entries.append(entry)
-    return entries
+def encode_file_enum(server, basepath, user, level, prefmaxlen, resume_handle):
+    _check_file_level(level)
+    return encode_enum_request(server, (basepath, user), level, prefmaxlen, resume_handle)
 
 
 def decode_file_enum(stub, max_entries=MAX_FILES, asked_level=None, text_budget=None):
-    """Return (entries, total_entries, resume_handle or None, status), with the bounds of
-    messages.decode_session_enum: more than ``max_entries`` raises TooManyEntriesError before any
-    entry is built, an overlong string FieldTooLongError, strings past ``text_budget``
-    TextBudgetError, entries at another level than ``asked_level`` NdrError."""
-    r = NdrReader(stub)
-    level = r.u32()
-    switch = r.u32()
-    if level != switch or level not in FILE_LEVEL_FIELDS:
-        raise NdrError('unexpected info level %d (switch %d)' % (level, switch))
-    fields = FILE_LEVEL_FIELDS[level]
-    entries = []
-    if r.u32():                              # container pointer
-        entries_read = r.u32()
-        if entries_read and asked_level is not None and level != asked_level:
-            raise NdrError('the server answered with files at level %d to a level %d request' % (level, asked_level))
-        if entries_read > max_entries:
-            raise TooManyEntriesError('the answer holds %d files, more than the %d this listing may still take'
-                                      % (entries_read, max_entries))
-        if r.u32():                          # Buffer pointer
-            count = r.count(4 * len(fields), 'entry')
-            if count != entries_read:
-                raise NdrError('array count %d differs from EntriesRead %d' % (count, entries_read))
-            entries = _read_entries(r, stub, fields, count, FILE_WIRE_KEYS, text_budget)
-        elif entries_read:
-            raise NdrError('EntriesRead %d with a NULL buffer' % entries_read)
-    total = r.u32()
-    resume = r.u32() if r.u32() else None   # unique pointer, then its value
-    status = r.u32()
-    return entries, total, resume, status
+    """Return (entries, total_entries, resume_handle or None, status), within the bounds of
+    listing_codec.decode_enum_answer; a path may be MAX_PATH_CHARS long, a name MAX_STRING_CHARS."""
+    return decode_enum_answer(stub, FILE_LAYOUT, asked_level, max_entries, text_budget)
 
 
 def encode_file_get_info(server, file_id, level):
-    if level not in FILE_LEVEL_FIELDS:
-        raise ValueError('level must be one of %s' % ', '.join(map(str, FILE_LEVELS)))
+    _check_file_level(level)
     w = NdrWriter()
     w.unique_wstring(server)
     w.u32(file_id)
@@ -136,23 +87,23 @@ def encode_file_get_info(server, file_id, level):
     return w.getvalue()
 
 
-def _decode_info_union(stub, levels, keys):
+def _decode_info_union(stub, layout):
     """An [out, switch_is(Level)] union of pointers to one struct, then the status:
     (entry or None, status)."""
     r = NdrReader(stub)
     level = r.u32()
-    if level not in levels:
+    if level not in layout.level_fields:
         raise NdrError('unexpected info level %d' % level)
     entry = None
     if r.u32():                              # the arm's pointer
-        entry = _read_entries(r, stub, levels[level], 1, keys, None)[0]
+        entry = layout.read_entries(r, stub, layout.level_fields[level], 1, None)[0]
     status = r.u32()
     return entry, status
 
 
 def decode_file_get_info(stub):
     """(entry or None, status); the entry has FILE_WIRE_KEYS."""
-    return _decode_info_union(stub, FILE_LEVEL_FIELDS, FILE_WIRE_KEYS)
+    return _decode_info_union(stub, FILE_LAYOUT)
 
 
 def encode_file_close(server, file_id):
@@ -172,4 +123,4 @@ def encode_share_get_info(server, share, level=2):
 
 def decode_share_get_info(stub):
     """(SHARE_INFO_2 dict or None, status)."""
-    return _decode_info_union(stub, {2: SHARE_2_FIELDS}, tuple(name for name, dummy in SHARE_2_FIELDS))
+    return _decode_info_union(stub, SHARE_2_LAYOUT)

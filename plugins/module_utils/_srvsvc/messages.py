@@ -11,7 +11,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.ndr import NdrError, NdrReader, NdrWriter
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.listing_codec import (
+    EntryLayout, decode_enum_answer, encode_enum_request,
+)
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.ndr import NdrReader, NdrWriter
 
 OPNUM_SESSION_ENUM = 12
 OPNUM_SESSION_DEL = 13
@@ -68,51 +71,10 @@ TOO_MUCH_TEXT_TEXT = ('NetSessionEnum on {server}: the listing\'s names take mor
                       'growing.')
 
 
-class TooManyEntriesError(NdrError):
-    """An answer announces more entries than a listing may hold; nothing was allocated."""
-
-
-class TextBudgetError(NdrError):
-    """The listing's strings would take more than its TextBudget to print."""
-
-
-class TextBudget:
-    """What a listing's strings may take in the module's result, all rounds together."""
-
-    def __init__(self, limit=MAX_LISTING_TEXT):
-        self.limit = limit
-        self.left = limit
-
-    def spend(self, text):
-        self.left -= printed_size(text)
-        if self.left < 0:
-            raise TextBudgetError('the strings take more than %d characters to print' % self.limit)
-
-
-def printed_size(text):
-    """An upper bound of the characters ``text`` takes in JSON as Ansible prints it (ASCII only:
-    every other UTF-16 code unit becomes a 6-character \\uXXXX escape)."""
-    if text.isascii() and text.isprintable():
-        return len(text) + text.count('\\') + text.count('"')
-    return 3 * len(text.encode('utf-16-le'))
-
-
 def encode_session_enum(server, client, user, level, prefmaxlen, resume_handle):
     if level not in LEVEL_FIELDS:
         raise ValueError('level must be one of %s' % ', '.join(map(str, LEVELS)))
-    w = NdrWriter()
-    w.unique_wstring(server)
-    w.unique_wstring(client)
-    w.unique_wstring(user)
-    w.u32(level)          # SESSION_ENUM_STRUCT.Level
-    w.u32(level)          # union discriminant
-    w.referent()          # pointer to the (empty) container
-    w.u32(0)              # container.EntriesRead
-    w.u32(0)              # container.Buffer = NULL
-    w.u32(prefmaxlen)
-    w.referent()          # ResumeHandle pointer
-    w.u32(resume_handle)
-    return w.getvalue()
+    return encode_enum_request(server, (client, user), level, prefmaxlen, resume_handle)
 
 
 def encode_session_del(server, client, user):
@@ -125,54 +87,10 @@ def encode_session_del(server, client, user):
 
 def decode_session_enum(stub, max_entries=MAX_SESSIONS, asked_level=None, max_chars=MAX_STRING_CHARS,
                         text_budget=None):
-    """Return (entries, total_entries, resume_handle or None, status).
-
-    An answer with more than ``max_entries`` entries raises TooManyEntriesError before any
-    entry is built; a string longer than ``max_chars`` raises FieldTooLongError; strings past
-    ``text_budget`` (a TextBudget, spent as they are read) raise TextBudgetError. Entries at
-    another level than ``asked_level`` raise NdrError: level 0 entries read as level 502 would
-    be sessions without a user (null sessions).
-    """
-    r = NdrReader(stub)
-    level = r.u32()
-    switch = r.u32()
-    if level != switch or level not in LEVEL_FIELDS:
-        raise NdrError('unexpected info level %d (switch %d)' % (level, switch))
-    fields = LEVEL_FIELDS[level]
-    entries = []
-    if r.u32():                              # container pointer
-        entries_read = r.u32()
-        if entries_read and asked_level is not None and level != asked_level:
-            raise NdrError('the server answered with sessions at level %d to a level %d request' % (level, asked_level))
-        if entries_read > max_entries:
-            raise TooManyEntriesError('the answer holds %d sessions, more than the %d this listing may still take'
-                                      % (entries_read, max_entries))
-        if r.u32():                          # Buffer pointer
-            entry_size = 4 * len(fields)
-            count = r.count(entry_size, 'entry')
-            if count != entries_read:
-                raise NdrError('array count %d differs from EntriesRead %d' % (count, entries_read))
-            # The fixed parts are read in place (a second reader), the deferred strings that
-            # follow all of them in order: no list of the fixed parts is built.
-            fixed = NdrReader(stub, r.position)
-            r.skip(count * entry_size)
-            for dummy in range(count):
-                entry = dict.fromkeys(WIRE_KEYS)
-                for name, kind in fields:
-                    value = fixed.u32()
-                    if kind == 'u':
-                        entry[name] = value
-                    elif value:
-                        text = entry[name] = r.wstring(max_chars)
-                        if text_budget is not None:
-                            text_budget.spend(text)
-                entries.append(entry)
-        elif entries_read:
-            raise NdrError('EntriesRead %d with a NULL buffer' % entries_read)
-    total = r.u32()
-    resume = r.u32() if r.u32() else None   # unique pointer, then its value
-    status = r.u32()
-    return entries, total, resume, status
+    """Return (entries, total_entries, resume_handle or None, status), within the bounds of
+    listing_codec.decode_enum_answer; no string may be longer than ``max_chars``."""
+    layout = EntryLayout(LEVEL_FIELDS, WIRE_KEYS, lambda name: max_chars, 'sessions')
+    return decode_enum_answer(stub, layout, asked_level, max_entries, text_budget)
 
 
 def decode_status(stub):

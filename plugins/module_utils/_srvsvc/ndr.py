@@ -110,17 +110,18 @@ class NdrReader:
             raise NdrError('%s count %d does not fit in the %d bytes left' % (what, value, self.remaining))
         return value
 
-    def wstring(self, max_chars=None):
+    def wstring(self, max_chars=None, field_words='a session field'):
         """A conformant varying UTF-16 string (the pointee of a [string] wchar_t*); one longer
-        than ``max_chars`` UTF-16 code units (its NUL not counted) raises FieldTooLongError."""
+        than ``max_chars`` UTF-16 code units (its NUL not counted) raises FieldTooLongError,
+        naming the field as ``field_words``."""
         max_count = self.u32()
         offset = self.u32()
         actual = self.u32()
         if offset != 0 or actual > max_count:
             raise NdrError('bad string header (max %d, offset %d, actual %d)' % (max_count, offset, actual))
         if max_chars is not None and actual > max_chars + 1:
-            raise FieldTooLongError('a string of %d characters, longer than the %d a session field may hold'
-                                    % (actual - 1, max_chars))
+            raise FieldTooLongError('a string of %d characters, longer than the %d %s may hold'
+                                    % (actual - 1, max_chars, field_words))
         nbytes = actual * 2
         if nbytes > self.remaining:
             raise NdrError('string of %d characters does not fit in the %d bytes left'

@@ -10,9 +10,12 @@ import tracemalloc
 import pytest
 
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc import file_calls, file_messages, messages
-from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcProtocolError, SrvsvcStatusError
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import (
+    SrvsvcProtocolError, SrvsvcStatusError, SrvsvcTimeoutError,
+)
 
 from hostile_answers import MIB, NON_ASCII, LazyPipe, file_answer, fragments  # same directory
+from stalling_server import client_stalling_in_round_two  # same directory
 from test_srvsvc_codec import client_on  # same directory
 
 LIMITS = json.loads((pathlib.Path(__file__).resolve().parents[3] / 'fixtures' / 'listing_limits.json').read_text())
@@ -60,6 +63,41 @@ def test_more_data_with_a_zero_handle_stops_the_listing():
     with pytest.raises(SrvsvcProtocolError) as err:
         file_calls.enum_files(client_on(pipe), 3)
     assert str(err.value) == LIMITS['files_no_progress'].format(server='srv', handle=0)
+
+
+def test_a_round_without_files_stops_the_listing_even_with_a_new_handle():
+    pipe = LazyPipe(lambda n, call_id: fragments(file_answer(0, FILE, resume=10 + min(n, 2), status=234), call_id))
+    with pytest.raises(SrvsvcProtocolError) as err:
+        file_calls.enum_files(client_on(pipe), 3)
+    assert str(err.value) == LIMITS['files_no_progress'].format(server='srv', handle=11)
+    assert pipe.requests == 1
+
+
+def test_nerr_buf_too_small_is_followed_as_more_data():
+    # 2123, NERR_BufTooSmall: the NERR twin of 234 (contract.md, "Listing limits").
+    answers = [file_answer(2, FILE, resume=77, status=2123), file_answer(1, FILE, status=0)]
+    pipe = LazyPipe(lambda n, call_id: fragments(answers[n - 1], call_id))
+    assert len(file_calls.enum_files(client_on(pipe), 3)) == 3 and pipe.requests == 2
+
+
+def test_a_listing_that_outlasts_the_runs_deadline_stops_with_a_timeout():
+    pipe = rounds(FILE, 3)
+
+    class Clock:
+        """A deadline that runs out once the first round has been answered."""
+        seconds = 30
+
+        def expired(self):
+            return pipe.requests >= 1
+
+        def remaining(self):
+            return 0 if self.expired() else 30
+    client = client_on(pipe)
+    client.deadline = Clock()
+    with pytest.raises(SrvsvcTimeoutError, match=r'^NetrFileEnum on srv port 445: the 30 second timeout ran out before '
+                                                 r'the listing finished \(1 rounds, 3 files received so far'):
+        file_calls.enum_files(client, 3)
+    assert pipe.requests == 1
 
 
 def test_a_huge_answer_is_cut_at_the_listing_byte_budget():
@@ -122,3 +160,10 @@ def test_a_status_is_raised_with_its_code():
     with pytest.raises(SrvsvcStatusError) as err:
         file_calls.enum_files(client_on(pipe), 3)
     assert err.value.status == 5
+
+
+def test_a_call_that_runs_out_of_time_after_the_first_round_counts_the_rounds():
+    client = client_stalling_in_round_two([b''.join(file_answer(2, FILE, resume=77, status=234))])
+    with pytest.raises(SrvsvcTimeoutError, match=r'^NetrFileEnum on srv port 445: the 30 second timeout ran out before '
+                                                 r'the listing finished \(1 rounds, 2 files received so far'):
+        file_calls.enum_files(client, 3)

@@ -114,11 +114,12 @@ def test_status_codes_are_raised_with_the_status():
 
 @pytest.mark.parametrize('pages, handle', [
     ([answer([], resume=11, status=234)], 11),
+    ([answer([], resume=11, status=234), answer([], resume=12, status=234)], 11),   # stops at the first round
     ([answer([conn(1)], resume=None, status=234)], 0),
     ([answer([conn(1)], resume=0, status=234)], 0),
     ([answer([conn(1)], resume=11, status=234), answer([conn(2)], resume=12, status=234),
       answer([conn(3)], resume=11, status=234)], 11),
-], ids=['no-entries', 'no-handle', 'handle-0', 'earlier-handle'])
+], ids=['no-entries', 'no-entries-new-handle', 'no-handle', 'handle-0', 'earlier-handle'])
 def test_a_listing_that_does_not_progress_stops_with_the_shared_text(pages, handle):
     with pytest.raises(SrvsvcProtocolError) as err:
         client_on(call=FakeServer(pages)).enum_connections('Data')
@@ -192,4 +193,15 @@ def test_a_listing_that_outlasts_the_runs_deadline_stops_with_a_timeout():
     client = client_on(call=Counting([answer([conn(i)], resume=10 + i, status=234) for i in range(1, 50)]))
     client.deadline = clock
     with pytest.raises(SrvsvcTimeoutError, match=r'NetrConnectionEnum on srv port 445: the timeout ran out .*1 rounds, 1 '):
+        client.enum_connections('Data')
+
+
+def test_a_call_that_runs_out_of_time_fails_with_the_calls_own_timeout():
+    # Unlike the session and file listings (which then count the rounds), the connection
+    # listing lets the call's timeout through as it is (paging.Listing.slow_call_ends_listing).
+    from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import SrvsvcTimeoutError
+    from stalling_server import client_stalling_in_round_two  # same directory
+
+    client = client_stalling_in_round_two([answer([conn(1)], resume=11, status=234)])
+    with pytest.raises(SrvsvcTimeoutError, match=r'^srv port 445: the 30 second timeout ran out during NetrConnectionEnum'):
         client.enum_connections('Data')
