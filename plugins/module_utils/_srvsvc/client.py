@@ -43,6 +43,7 @@ from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.ndr import NdrE
 # MAX_ENUM_ROUNDS is looked up here on each listing, so a test may lower it for the sessions.
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.paging import MAX_ENUM_ROUNDS, MAX_PREFERRED_LENGTH
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.spnego_import import import_spnego
+from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.status import ERROR_MORE_DATA, NERR_BUF_TOO_SMALL
 
 try:
     import_spnego()   # before smbprotocol.session imports it, so CredSSP/TLS stay unloaded
@@ -469,7 +470,8 @@ class SrvsvcClient:
 
     # ------------------------------------------------------------ calls
     def enum_sessions(self, level, client=None, user=None):
-        """Every session at ``level``, following ERROR_MORE_DATA with the resume handle.
+        """Every session at ``level``, following ERROR_MORE_DATA (and its NERR twin 2123) with the
+        resume handle.
 
         The whole listing, every round together, must finish within the run's deadline and
         hold at most MAX_SESSIONS sessions, MAX_LISTING_BYTES of answers and MAX_LISTING_TEXT
@@ -481,7 +483,8 @@ class SrvsvcClient:
             lambda resume: encode_session_enum(server, client, user, level, MAX_PREFERRED_LENGTH, resume),
             lambda answer, max_entries, text_budget: decode_session_enum(answer, max_entries, level,
                                                                          text_budget=text_budget),
-            MAX_SESSIONS, MAX_LISTING_BYTES, MAX_LISTING_TEXT, MAX_ENUM_ROUNDS))
+            MAX_SESSIONS, MAX_LISTING_BYTES, MAX_LISTING_TEXT, MAX_ENUM_ROUNDS,
+            more=(ERROR_MORE_DATA, NERR_BUF_TOO_SMALL)))   # 2123 pages like 234, as in NetSession.cs
 
     def enum_connections(self, qualifier, level=1):
         """NetrConnectionEnum: the connections to the share ``qualifier`` (connections.py)."""

@@ -59,3 +59,12 @@ def test_a_call_that_runs_out_of_time_after_the_first_round_counts_the_rounds():
     with pytest.raises(SrvsvcTimeoutError, match=r'^NetrSessionEnum on srv port 445: the 30 second timeout ran out '
                                                  r'before the listing finished \(1 rounds, 1 sessions received so far'):
         client.enum_sessions(1)
+
+
+def test_nerr_buf_too_small_is_followed_as_more_data_as_the_windows_twin_does():
+    # 2123, NERR_BufTooSmall: contract.md "Listing limits" pages it like 234; NetSession.cs does,
+    # and so do the agentless file listings: a session listing that stopped there lost sessions.
+    pages = [enum_response(1, [level_1_entry(1), level_1_entry(2)], 3, resume=11, status=2123),
+             enum_response(1, [level_1_entry(3)], 3, status=0)]
+    server = FakeServer(pages)
+    assert len(client_on(call=server).enum_sessions(1)) == 3 and len(server.calls) == 2
