@@ -267,7 +267,7 @@ def share_selectors(shares, lookup):
 
 # ---------------------------------------------------------------- files and the join
 
-class OpenFile(object):
+class OpenFileInfo(object):
     """One open file as the server listed it (level 3; path/username/permissions None at level 2)."""
 
     __slots__ = ('id', 'path', 'username', 'permissions_mask', 'num_locks', 'client', 'clients')
@@ -301,7 +301,7 @@ class OpenFile(object):
         return '%d %s' % (self.id, self.path if self.path is not None else '(no path)')
 
     def __repr__(self):
-        return 'OpenFile(%r, %r, %r)' % (self.id, self.path, self.username)
+        return 'OpenFileInfo(%r, %r, %r)' % (self.id, self.path, self.username)
 
 
 def _account_key(username):
@@ -329,7 +329,7 @@ def join_clients(files, sessions):
 # ---------------------------------------------------------------- the plan
 
 class OpenFilePlan(object):
-    """``close`` (OpenFile, ascending id), ``skipped`` ((OpenFile, reason), ascending id) and
+    """``close`` (OpenFileInfo, ascending id), ``skipped`` ((OpenFileInfo, reason), ascending id) and
     ``listed`` (what the info module shows: selected, not own pipe, not excluded)."""
 
     def __init__(self):
@@ -371,7 +371,7 @@ def _exclusion(f, options, exclude_paths):
 
 
 def plan(files, options, own_account, shares=()):
-    """The plan for ``files`` (OpenFile, joined) under checked ``options`` (check_options' lists
+    """The plan for ``files`` (OpenFileInfo, joined) under checked ``options`` (check_options' lists
     plus ``all``); ``shares`` are share_selectors' folders."""
     path_selectors = [PathSelector(p) for p in options['path']] + list(shares)
     exclude_paths = [PathSelector(p) for p in options['exclude_path']]

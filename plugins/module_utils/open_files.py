@@ -18,7 +18,7 @@ from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.errors import (
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.status import ERROR_ACCESS_DENIED, ERROR_INVALID_LEVEL
 from ansible_collections.lanman.smb.plugins.module_utils.list_and_close import list_sessions
 from ansible_collections.lanman.smb.plugins.module_utils.open_file_rules import (
-    LIST_OPTIONS, OpenFile, check_options, join_clients, plan, share_selectors,
+    LIST_OPTIONS, OpenFileInfo, check_options, join_clients, plan, share_selectors,
 )
 
 LEVEL_2_SELECTORS = ('level 2 carries only file ids, so path, share, username and the exclude options need level 3 '
@@ -51,7 +51,7 @@ def _denied(error):
 
 
 def list_files(api, level=3):
-    """Every open file at ``level``, as OpenFile (ascending id, the server's duplicates kept).
+    """Every open file at ``level``, as OpenFileInfo (ascending id, the server's duplicates kept).
     ``api``: file_calls.FileCalls on a connected client (or a stand-in with its methods)."""
     try:
         entries = api.enum_files(level)
@@ -59,7 +59,7 @@ def list_files(api, level=3):
         if e.status == ERROR_INVALID_LEVEL:   # the status text names the session levels
             raise SrvsvcError(LEVEL_NOT_SERVED.format(level=level))
         raise _denied(e)
-    files = [OpenFile(e['id'], e['pathname'], e['username'], e['permissions'], e['num_locks']) for e in entries]
+    files = [OpenFileInfo(e['id'], e['pathname'], e['username'], e['permissions'], e['num_locks']) for e in entries]
     return sorted(files, key=lambda f: f.id)
 
 
@@ -94,7 +94,7 @@ def select(api, lists, warn):
     return files, plan(files, lists, own_account, folders)
 
 
-class FileCloseRun(object):
+class OpenFileRun(object):
     """What close_plan did. ``failed_call`` None and ``untried`` [] when every call was made."""
 
     def __init__(self):
@@ -158,8 +158,8 @@ def _close_one(api, reread, f, run):
 
 def close_plan(api, the_plan, check_mode):
     """Close the planned files in ascending id, each re-read first; check mode re-reads and
-    closes nothing. Stops at the first failed call (see FileCloseRun)."""
-    run = FileCloseRun()
+    closes nothing. Stops at the first failed call (see OpenFileRun)."""
+    run = OpenFileRun()
     if check_mode:
         run.closed = list(the_plan.close)
         return run

@@ -10,7 +10,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 UTILS = ROOT / 'plugins' / 'module_utils'
 CONTRACT = ROOT / 'docs' / 'developer' / 'contract.md'
 RULES_UTILS = ['SessionNames.cs', 'LocalHostNames.cs', 'ClientResolver.cs', 'ShareSelector.cs', 'ClosePlanning.cs',
-               'ListAndClose.cs']
+               'ListAndClose.cs', 'OpenFileRules.cs', 'OpenFileListAndClose.cs']
 
 
 def table_rows(text=None):
@@ -47,7 +47,8 @@ def test_every_rules_util_has_its_python_twin_in_the_table():
     twins = dict((r[0], r[2]) for r in rows if r[0] in RULES_UTILS and r[2].endswith('.py'))
     assert twins == {'SessionNames.cs': 'session_names.py', 'LocalHostNames.cs': 'local_host_names.py',
                      'ClientResolver.cs': 'client_resolver.py', 'ShareSelector.cs': 'share_selector.py',
-                     'ClosePlanning.cs': 'close_planning.py', 'ListAndClose.cs': 'list_and_close.py'}
+                     'ClosePlanning.cs': 'close_planning.py', 'ListAndClose.cs': 'list_and_close.py',
+                     'OpenFileRules.cs': 'open_file_rules.py', 'OpenFileListAndClose.cs': 'open_files.py'}
 
 
 @pytest.mark.parametrize('row', table_rows(), ids=lambda r: '%s-%s' % (r[0], '-'.join(r[1][:2])))

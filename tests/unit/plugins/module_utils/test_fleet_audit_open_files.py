@@ -8,7 +8,7 @@ from ansible_collections.lanman.smb.plugins.module_utils.fleet_audit import (
     OPEN_FILES_WITH_FILTERS, AuditInputError, FleetAudit, audit_spec, check_options, expand_duplicates,
     parse_servers, summarise,
 )
-from ansible_collections.lanman.smb.plugins.module_utils.open_file_rules import OpenFile
+from ansible_collections.lanman.smb.plugins.module_utils.open_file_rules import OpenFileInfo
 from ansible_collections.lanman.smb.plugins.module_utils.session_names import SessionInfo
 
 PASSWORD = 'S3cret-Pw!'
@@ -48,8 +48,8 @@ def test_a_refused_file_listing_is_the_files_error_without_the_password(monkeypa
 
 
 def test_listed_files_are_joined_to_the_sessions_and_the_own_pipe_left_out(monkeypatch):
-    listing = [OpenFile(9, '\\PIPE\\srvsvc', 'audit', 3, 0), OpenFile(4, 'D:\\Data\\a.txt', 'CORP\\alice', 1, 0),
-               OpenFile(7, '\\PIPE\\lsarpc', 'bob', 3, 0)]
+    listing = [OpenFileInfo(9, '\\PIPE\\srvsvc', 'audit', 3, 0), OpenFileInfo(4, 'D:\\Data\\a.txt', 'CORP\\alice', 1, 0),
+               OpenFileInfo(7, '\\PIPE\\lsarpc', 'bob', 3, 0)]
 
     def listed(api, level):
         # list_files takes the open-file calls on the client (file_calls.FileCalls), not the client

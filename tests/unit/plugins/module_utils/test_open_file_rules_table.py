@@ -26,7 +26,7 @@ def run(case, close):
                                                                       shares.get(name, {}).get('path')))
     except ValueError as e:
         return str(e), None
-    files = [rules.OpenFile(f['id'], f['path'], f['username'], f['permissions'], f['num_locks'])
+    files = [rules.OpenFileInfo(f['id'], f['path'], f['username'], f['permissions'], f['num_locks'])
              for f in case['files']]
     sessions = [SessionInfo(s['client'], s['username']) for s in case['sessions']]
     rules.join_clients(files, sessions)
