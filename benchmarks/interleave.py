@@ -57,6 +57,18 @@ def children_cpu_seconds():
     return usage.ru_utime + usage.ru_stime
 
 
+def in_tree_import_base(root):
+    """tests/output/collections under the checkout ``root``, holding ansible_collections/lanman/smb
+    -> ``root`` (the tree tests/conftest.py makes; made here too when missing), so that
+    ``ansible_collections.lanman.smb`` imports from the checkout."""
+    base = pathlib.Path(root) / 'tests' / 'output' / 'collections'
+    link = base / 'ansible_collections' / 'lanman' / 'smb'
+    if not link.exists():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(root, target_is_directory=True)
+    return base
+
+
 def collection_path(root, base):
     """``base`` (a new directory) holding ansible_collections/lanman/smb -> the checkout ``root``,
     as ANSIBLE_COLLECTIONS_PATH wants it: Ansible finds a collection only in such a tree."""

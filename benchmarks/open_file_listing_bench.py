@@ -17,13 +17,11 @@ import resource
 import sys
 import time
 
+from interleave import in_tree_import_base, paired, ratio_text
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'tests'))
-sys.path.insert(0, str(ROOT / 'tests' / 'output' / 'collections'))
-if not (ROOT / 'tests' / 'output' / 'collections' / 'ansible_collections' / 'lanman' / 'smb').exists():
-    link = ROOT / 'tests' / 'output' / 'collections' / 'ansible_collections' / 'lanman' / 'smb'
-    link.parent.mkdir(parents=True, exist_ok=True)
-    link.symlink_to(ROOT, target_is_directory=True)
+sys.path.insert(0, str(in_tree_import_base(ROOT)))
 
 try:
     from impacket.dcerpc.v5 import srvs, transport  # noqa: E402
@@ -37,7 +35,6 @@ from ansible_collections.lanman.smb.plugins.module_utils._srvsvc import file_cal
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.client import SrvsvcClient  # noqa: E402
 from samba_lab.open_files import FileHolder  # noqa: E402
 from samba_lab.server import SambaLab  # noqa: E402
-from interleave import paired, ratio_text  # noqa: E402
 
 
 def option(name, default):

@@ -12,13 +12,11 @@ import subprocess
 import sys
 import uuid
 
+from interleave import in_tree_import_base, paired, ratio_text
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / 'tests'))
-sys.path.insert(0, str(ROOT / 'tests' / 'output' / 'collections'))
-if not (ROOT / 'tests' / 'output' / 'collections' / 'ansible_collections' / 'lanman' / 'smb').exists():
-    link = ROOT / 'tests' / 'output' / 'collections' / 'ansible_collections' / 'lanman' / 'smb'
-    link.parent.mkdir(parents=True, exist_ok=True)
-    link.symlink_to(ROOT, target_is_directory=True)
+sys.path.insert(0, str(in_tree_import_base(ROOT)))
 
 try:
     from impacket.dcerpc.v5 import srvs, transport  # noqa: E402
@@ -29,7 +27,6 @@ from smbprotocol.session import Session  # noqa: E402
 
 from ansible_collections.lanman.smb.plugins.module_utils._srvsvc.client import SrvsvcClient  # noqa: E402
 from samba_lab.server import SambaLab  # noqa: E402
-from interleave import paired, ratio_text  # noqa: E402
 
 RUNS = 9
 SIZES = tuple(int(x) for x in sys.argv[sys.argv.index('--sizes') + 1].split(',')) if '--sizes' in sys.argv else (0, 200, 1000)

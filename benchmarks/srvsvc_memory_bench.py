@@ -17,24 +17,16 @@ import subprocess
 import sys
 import tempfile
 
+from interleave import in_tree_import_base
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PROBE_DIR = ROOT / 'tests' / 'unit' / 'plugins' / 'module_utils'
-IMPORT_BASE = ROOT / 'tests' / 'output' / 'collections'
-
-
-def import_base():
-    """The ansible_collections tree tests/conftest.py makes; made here too when missing."""
-    link = IMPORT_BASE / 'ansible_collections' / 'lanman' / 'smb'
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(ROOT, target_is_directory=True)
-    return IMPORT_BASE
 
 
 def run(scenario, module):
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, PROBE_OUT=str(pathlib.Path(tmp) / 'result.json'))
-        proc = subprocess.run([sys.executable, str(PROBE_DIR / 'memory_probe.py'), str(import_base()), scenario, module],
+        proc = subprocess.run([sys.executable, str(PROBE_DIR / 'memory_probe.py'), str(in_tree_import_base(ROOT)), scenario, module],
                               env=env, check=False, capture_output=True, text=True, timeout=1800)
     if proc.returncode != 0:
         return dict(scenario=scenario, module=module, error=proc.stderr.strip().splitlines()[-1:])
@@ -46,7 +38,7 @@ def main():
     parser.add_argument('--module', default='smb_session_info', choices=['smb_session_info', 'smb_session'])
     parser.add_argument('scenarios', nargs='*')
     args = parser.parse_args()
-    sys.path.insert(0, str(import_base()))
+    sys.path.insert(0, str(in_tree_import_base(ROOT)))
     sys.path.insert(0, str(PROBE_DIR))
     from hostile_answers import SCENARIOS
     print('%-26s %10s %8s %10s  %s' % ('scenario', 'peak MiB', 'seconds', 'result MiB', 'outcome'))
