@@ -11,7 +11,6 @@
 // The `using ...module_utils.NetSession;` line is how this util requires the session wrapper
 // (its exception type and status codes): ansible-core's PSModuleDepFinder reads it.
 
-using Microsoft.Win32.SafeHandles;
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -43,25 +42,12 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetConnection
             string servername,
             string qualifier,
             UInt32 level,
-            out SafeConnectionBuffer bufptr,
+            out SafeNetApiBuffer bufptr,
             UInt32 prefmaxlen,
             out UInt32 entriesread,
             out UInt32 totalentries,
             ref UInt32 resume_handle);
 
-        [DllImport("netapi32.dll")]
-        public static extern UInt32 NetApiBufferFree(
-            IntPtr Buffer);
-    }
-
-    internal class SafeConnectionBuffer : SafeHandleZeroOrMinusOneIsInvalid
-    {
-        public SafeConnectionBuffer() : base(true) { }
-
-        protected override bool ReleaseHandle()
-        {
-            return ConnectionNative.NetApiBufferFree(handle) == 0;
-        }
     }
 
     /// <summary>One CONNECTION_INFO_1 as netapi32 returned it; a NULL string is null.</summary>
@@ -124,7 +110,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetConnection
             UInt32 resume = 0;
             while (true)
             {
-                SafeConnectionBuffer buffer;
+                SafeNetApiBuffer buffer;
                 UInt32 read, total;
                 UInt32 status = ConnectionNative.NetConnectionEnum(server, qualifier, 1, out buffer, prefMaxLen,
                     out read, out total, ref resume);

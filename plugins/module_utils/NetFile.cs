@@ -9,7 +9,6 @@
 //TypeAccelerator -Name LanmanRawOpenFile -TypeName RawFile
 //TypeAccelerator -Name LanmanRawShare -TypeName RawShare
 
-using Microsoft.Win32.SafeHandles;
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -64,7 +63,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetFile
             string basepath,
             string username,
             UInt32 level,
-            out SafeNetFileBuffer bufptr,
+            out SafeNetApiBuffer bufptr,
             UInt32 prefmaxlen,
             out UInt32 entriesread,
             out UInt32 totalentries,
@@ -75,7 +74,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetFile
             string servername,
             UInt32 fileid,
             UInt32 level,
-            out SafeNetFileBuffer bufptr);
+            out SafeNetApiBuffer bufptr);
 
         [DllImport("netapi32.dll", CharSet = CharSet.Unicode)]
         public static extern UInt32 NetFileClose(
@@ -87,22 +86,8 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetFile
             string servername,
             string netname,
             UInt32 level,
-            out SafeNetFileBuffer bufptr);
+            out SafeNetApiBuffer bufptr);
 
-        [DllImport("netapi32.dll")]
-        public static extern UInt32 NetApiBufferFree(
-            IntPtr Buffer);
-    }
-
-    internal class SafeNetFileBuffer : SafeHandleZeroOrMinusOneIsInvalid
-    {
-        public SafeNetFileBuffer() : base(true) { }
-
-        // No [ReliabilityContract]: obsolete on .NET 5+ (SYSLIB0004), see NetSession.cs.
-        protected override bool ReleaseHandle()
-        {
-            return NativeMethods.NetApiBufferFree(handle) == 0;
-        }
     }
 
     public static class NetFileStatus
@@ -283,7 +268,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetFile
             int page = 0;
             while (true)
             {
-                SafeNetFileBuffer buffer;
+                SafeNetApiBuffer buffer;
                 UInt32 read, total;
                 UInt32 status = NativeMethods.NetFileEnum(server, basepath, username, (UInt32)level, out buffer,
                     prefMaxLen, out read, out total, ref resume);
@@ -350,7 +335,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetFile
         {
             if (!IsSupportedLevel(level))
                 throw Error(NetApiStatus.InvalidLevel, "NetFileGetInfo", server);
-            SafeNetFileBuffer buffer;
+            SafeNetApiBuffer buffer;
             UInt32 status = NativeMethods.NetFileGetInfo(server, id, (UInt32)level, out buffer);
             using (buffer)
             {
@@ -378,7 +363,7 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetFile
         {
             if (String.IsNullOrEmpty(netName))
                 throw new ArgumentException("Refusing NetShareGetInfo without a share name");
-            SafeNetFileBuffer buffer;
+            SafeNetApiBuffer buffer;
             UInt32 status = NativeMethods.NetShareGetInfo(server, netName, 2, out buffer);
             using (buffer)
             {

@@ -97,7 +97,9 @@ namespace ansible_collections.lanman.smb.plugins.module_utils.NetSession
             IntPtr Buffer);
     }
 
-    internal class SafeNetApiBuffer : SafeHandleZeroOrMinusOneIsInvalid
+    /// <summary>A buffer netapi32 allocated, freed with NetApiBufferFree exactly once. Public so the
+    /// other wrappers (NetFile.cs, NetConnection.cs) receive their buffers in it too.</summary>
+    public class SafeNetApiBuffer : SafeHandleZeroOrMinusOneIsInvalid
     {
         public SafeNetApiBuffer() : base(true) { }
 
